@@ -1,0 +1,49 @@
+"""adaptive-splitters: per-document selection among candidate chunkers, scored by intrinsic metrics.
+
+Importing this package is light: torch, sentence-transformers, LangChain and LlamaIndex load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from adaptive_splitters.document import SourceDocument, Title
+from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.types import Chunk, Span
+
+if TYPE_CHECKING:
+    from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult
+    from adaptive_splitters.langchain import AdaptiveTextSplitter
+    from adaptive_splitters.llama_index import AdaptiveNodeParser
+
+_LAZY = {
+    "AdaptiveChunker": "adaptive_splitters.engine",
+    "AdaptiveResult": "adaptive_splitters.engine",
+    "AdaptiveTextSplitter": "adaptive_splitters.langchain",
+    "AdaptiveNodeParser": "adaptive_splitters.llama_index",
+}
+
+__all__ = [
+    "AdaptiveChunker",
+    "AdaptiveNodeParser",
+    "AdaptiveResult",
+    "AdaptiveTextSplitter",
+    "Chunk",
+    "SizeLimits",
+    "SourceDocument",
+    "Span",
+    "Title",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'adaptive_splitters' has no attribute {name!r}"
+        raise AttributeError(msg)
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,51 @@
+"""Candidate chunkers. Each returns spans; the registry resolves them by name."""
+
+from __future__ import annotations
+
+import re
+
+from adaptive_splitters.candidates.base import (
+    Candidate,
+    NotApplicable,
+    SplitContext,
+    register_candidate,
+    register_candidate_pattern,
+    registered_names,
+    resolve_candidate,
+)
+from adaptive_splitters.candidates.page import PageCandidate
+from adaptive_splitters.candidates.recursive import SEPARATORS, RecursiveCandidate, RecursiveSplitter
+from adaptive_splitters.limits import SizeLimits
+
+
+def _recursive(match: re.Match[str], limits: SizeLimits) -> Candidate:
+    return RecursiveCandidate(chunk_size=int(match.group(1)))
+
+
+def _page(limits: SizeLimits) -> Candidate:
+    return PageCandidate()
+
+
+register_candidate_pattern("recursive_<N>", r"recursive_([1-9]\d*)", _recursive)
+register_candidate("page", _page)
+
+
+def default_candidate_names(max_tokens: int = 1100) -> list[str]:
+    """The default candidates: ``recursive_{max}``, ``recursive_{round(max*600/1100)}`` and ``page``."""
+    small = max(1, round(max_tokens * 600 / 1100))
+    return [f"recursive_{max_tokens}", f"recursive_{small}", "page"]
+
+
+__all__ = [
+    "SEPARATORS",
+    "Candidate",
+    "NotApplicable",
+    "PageCandidate",
+    "RecursiveCandidate",
+    "RecursiveSplitter",
+    "SplitContext",
+    "default_candidate_names",
+    "register_candidate",
+    "registered_names",
+    "resolve_candidate",
+]

@@ -1,0 +1,326 @@
+"""The paper's split-then-merge recursive splitter (PAPER_SPEC §3.1), on spans.
+
+Pass 1 cuts the text top-down with an ordered list of regex separators until every leaf fits ``chunk_size``
+tokens; pass 2 packs the leaves greedily (``to_chunk_size``) or only merges the small ones (``small_only``).
+Separators attach to the start of the piece that follows them. Without overlap the spans tile the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from adaptive_splitters.text.tokens import TokenCounter
+from adaptive_splitters.types import Span
+
+if TYPE_CHECKING:
+    from adaptive_splitters.candidates.base import SplitContext
+    from adaptive_splitters.document import SourceDocument
+
+SEPARATORS: tuple[str, ...] = (
+    *(rf"(?<=\n)#{{{k}}}\s" for k in range(1, 7)),
+    r"(?<=\n)\s*\(?[A-Za-z0-9]{1,4}[.)]\s+",
+    r"(?<=\n)\s*[-*·•●▪◦‣▸▹○◯‒–—]\s+",
+    r"\n{2,}",
+    r"\n",
+    r"[.!?]\s+",
+    r",\s+",
+    r"\s+",
+    "",
+)
+"""The paper's 14 separators, coarsest first: headings 1-6, numbered items, bullets, paragraphs, lines,
+sentences, commas, whitespace, and finally single characters."""
+
+MIN_PIECE_CHARS = 10
+"""Pieces shorter than this many characters are merged into the next piece (the paper's rule)."""
+
+Merging = Literal["to_chunk_size", "small_only"]
+Order = Literal["forward", "backward"]
+
+
+def split_at_pattern(text: str, pattern: re.Pattern[str], offset: int = 0) -> list[Span]:
+    """Cut ``text`` before every match of ``pattern`` (the delimiter starts the next piece).
+
+    Pieces under ten characters are merged into the following piece; the last may stay short. Returns spans
+    shifted by ``offset``; they tile ``text``.
+    """
+    cuts = [m.start() for m in pattern.finditer(text)]
+    bounds = sorted({0, len(text), *cuts})
+    spans: list[Span] = []
+    pending = None
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if pending is not None:
+            start = pending
+        if end - start < MIN_PIECE_CHARS and end != len(text):
+            pending = start
+            continue
+        pending = None
+        spans.append((offset + start, offset + end))
+    return spans
+
+
+@dataclass
+class RecursiveSplitter:
+    """Split-then-merge recursive splitter producing spans.
+
+    Args:
+        chunk_size: the size limit in tokens.
+        chunk_overlap: tokens repeated from the end of one chunk at the start of the next (0: spans tile).
+        separators: regex separators, coarsest first; ``""`` means single characters.
+        merging: ``"to_chunk_size"`` packs leaves greedily; ``"small_only"`` merges leaves under ``min_chunk_tokens``.
+        merging_order: ``"forward"`` packs from the start, ``"backward"`` from the end.
+        min_chunk_tokens: the small-leaf threshold of ``small_only``.
+        counter: the token counter (``o200k_base`` by default).
+    """
+
+    chunk_size: int = 1100
+    chunk_overlap: int = 0
+    separators: Sequence[str] = SEPARATORS
+    merging: Merging = "to_chunk_size"
+    merging_order: Order = "forward"
+    min_chunk_tokens: int = 100
+    counter: TokenCounter = field(default_factory=TokenCounter)
+
+    def __post_init__(self) -> None:
+        _validate(self.chunk_size, self.chunk_overlap, self.min_chunk_tokens, self.merging, self.merging_order)
+        try:
+            self._patterns = [re.compile(sep) if sep else None for sep in self.separators]
+        except re.error as err:
+            msg = f"invalid separator regex: {err}"
+            raise ValueError(msg) from err
+
+    def split_spans(self, text: str, start: int = 0, end: int | None = None) -> list[Span]:
+        """Spans of ``text[start:end]`` (absolute offsets); without overlap they tile that range."""
+        end = len(text) if end is None else end
+        leaves = self.leaves(text, start, end, self.chunk_size)
+        if self.merging == "small_only":
+            return self._merge_small(text, leaves)
+        if self.merging_order == "backward":
+            return self._pack_backward(text, leaves)
+        return self._pack_forward(text, leaves)
+
+    def split_text(self, text: str) -> list[str]:
+        """The chunk strings (``text[s:e]`` for each span)."""
+        return [text[s:e] for s, e in self.split_spans(text)]
+
+    # pass 1 -----------------------------------------------------------------------------------------------
+
+    def leaves(self, text: str, start: int, end: int, max_len: int) -> list[Span]:
+        """Pass 1: cut ``[start, end)`` until every piece has at most ``max_len`` tokens."""
+        if start >= end:
+            return []
+        if self.counter(text[start:end]) <= max_len:
+            return [(start, end)]
+        return self._split_oversized(text, start, end, 0, max_len)
+
+    def _split_oversized(self, text: str, start: int, end: int, level: int, max_len: int) -> list[Span]:
+        pattern = self._patterns[level] if level < len(self._patterns) else None
+        if pattern is None:
+            return self._split_characters(text, start, end, max_len)
+        pieces = split_at_pattern(text[start:end], pattern, start)
+        out: list[Span] = []
+        for s, e in pieces:
+            if self.counter(text[s:e]) <= max_len:
+                out.append((s, e))
+            else:
+                out.extend(self._split_oversized(text, s, e, level + 1, max_len))
+        return out
+
+    def _split_characters(self, text: str, start: int, end: int, max_len: int) -> list[Span]:
+        """Repeatedly take the longest prefix of at most ``max_len`` tokens (at least one character)."""
+        out: list[Span] = []
+        while start < end:
+            length = self._longest_prefix(text, start, end, max_len)
+            out.append((start, start + length))
+            start += length
+        return out
+
+    def _longest_prefix(self, text: str, start: int, end: int, max_len: int) -> int:
+        """Largest ``n >= 1`` with ``tokens(text[start:start+n]) <= max_len``, by galloping then bisection."""
+        size = end - start
+        fits = lambda n: self.counter(text[start : start + n]) <= max_len  # noqa: E731
+        lo, hi = 1, min(size, max(1, max_len))
+        while hi < size and fits(hi):
+            lo, hi = hi, min(size, hi * 2)
+        if hi == size and fits(hi):
+            return size
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if fits(mid):
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    # pass 2 -----------------------------------------------------------------------------------------------
+
+    def _pack_forward(self, text: str, leaves: list[Span]) -> list[Span]:
+        size, overlap = self.chunk_size, self.chunk_overlap
+        chunks: list[Span] = []
+        parts: list[Span] = []
+        current = 0
+        for leaf in leaves:
+            tokens = self.counter(text[leaf[0] : leaf[1]])
+            if parts and current + tokens > size:
+                chunks.append((parts[0][0], parts[-1][1]))
+                parts = [*self._overlap_tail(text, parts), leaf] if overlap else [leaf]
+                current = self.counter(text[parts[0][0] : leaf[1]]) if len(parts) > 1 else tokens
+            else:
+                parts.append(leaf)
+                current += tokens
+        if parts:
+            chunks.append((parts[0][0], parts[-1][1]))
+        return chunks
+
+    def _pack_backward(self, text: str, leaves: list[Span]) -> list[Span]:
+        size, overlap = self.chunk_size, self.chunk_overlap
+        chunks: list[Span] = []
+        parts: list[Span] = []  # in document order
+        current = 0
+        for leaf in reversed(leaves):
+            tokens = self.counter(text[leaf[0] : leaf[1]])
+            if parts and current + tokens > size:
+                chunks.append((parts[0][0], parts[-1][1]))
+                parts = [leaf, *self._overlap_head(text, parts)] if overlap else [leaf]
+                current = self.counter(text[leaf[0] : parts[-1][1]]) if len(parts) > 1 else tokens
+            else:
+                parts.insert(0, leaf)
+                current += tokens
+        if parts:
+            chunks.append((parts[0][0], parts[-1][1]))
+        chunks.reverse()
+        return chunks
+
+    def _merge_small(self, text: str, leaves: list[Span]) -> list[Span]:
+        """``small_only``: merge groups under ``min_chunk_tokens`` into the next, else the previous, group."""
+        groups = [[leaf] for leaf in leaves]
+        sizes = [self.counter(text[s:e]) for s, e in leaves]
+        if self.merging_order == "backward":
+            groups.reverse()
+            sizes.reverse()
+        changed = True
+        while changed:
+            changed = False
+            out_groups: list[list[Span]] = []
+            out_sizes: list[int] = []
+            i = 0
+            while i < len(groups):
+                group, tokens = groups[i], sizes[i]
+                if tokens < self.min_chunk_tokens:
+                    if i + 1 < len(groups) and tokens + sizes[i + 1] <= self.chunk_size:
+                        groups[i + 1] = group + groups[i + 1]
+                        sizes[i + 1] += tokens
+                        changed = True
+                        i += 1
+                        continue
+                    if out_groups and out_sizes[-1] + tokens <= self.chunk_size:
+                        out_groups[-1] = out_groups[-1] + group
+                        out_sizes[-1] += tokens
+                        changed = True
+                        i += 1
+                        continue
+                out_groups.append(group)
+                out_sizes.append(tokens)
+                i += 1
+            groups, sizes = out_groups, out_sizes
+        if self.merging_order == "backward":
+            groups = [sorted(g) for g in reversed(groups)]
+        if not self.chunk_overlap:
+            return [(g[0][0], g[-1][1]) for g in groups]
+        spans: list[Span] = []
+        tail: list[Span] = []
+        for group in groups:
+            parts = [*tail, *group]
+            spans.append((parts[0][0], parts[-1][1]))
+            tail = self._overlap_tail(text, parts)
+        return spans
+
+    # overlap ----------------------------------------------------------------------------------------------
+
+    def _overlap_tail(self, text: str, parts: list[Span]) -> list[Span]:
+        """The trailing parts (or sub-parts) of a chunk repeated at the start of the next one."""
+        overlap = self.chunk_overlap
+        min_overlap = int(0.5 * overlap)
+        taken: list[Span] = []
+        total = 0
+        for index in range(len(parts) - 1, -1, -1):
+            s, e = parts[index]
+            tokens = self.counter(text[s:e])
+            if tokens > overlap and (index == len(parts) - 1 or total < min_overlap):
+                for sub in reversed(self.leaves(text, s, e, overlap - total)):
+                    sub_tokens = self.counter(text[sub[0] : sub[1]])
+                    if total + sub_tokens > overlap:
+                        break
+                    taken.insert(0, sub)
+                    total += sub_tokens
+                break
+            if total + tokens > overlap:
+                break
+            taken.insert(0, (s, e))
+            total += tokens
+        return taken
+
+    def _overlap_head(self, text: str, parts: list[Span]) -> list[Span]:
+        """Backward order: the leading parts of the later chunk repeated at the end of the earlier one."""
+        overlap = self.chunk_overlap
+        min_overlap = int(0.5 * overlap)
+        taken: list[Span] = []
+        total = 0
+        for index, (s, e) in enumerate(parts):
+            tokens = self.counter(text[s:e])
+            if tokens > overlap and (index == 0 or total < min_overlap):
+                for sub in self.leaves(text, s, e, overlap - total):
+                    sub_tokens = self.counter(text[sub[0] : sub[1]])
+                    if total + sub_tokens > overlap:
+                        break
+                    taken.append(sub)
+                    total += sub_tokens
+                break
+            if total + tokens > overlap:
+                break
+            taken.append((s, e))
+            total += tokens
+        return taken
+
+
+def _validate(chunk_size: int, chunk_overlap: int, min_chunk_tokens: int, merging: str, order: str) -> None:
+    if not isinstance(chunk_size, int) or chunk_size <= 0:
+        msg = f"chunk_size must be a positive integer (received {chunk_size!r})"
+        raise ValueError(msg)
+    if not isinstance(chunk_overlap, int) or chunk_overlap < 0:
+        msg = f"chunk_overlap must be a non-negative integer (received {chunk_overlap!r})"
+        raise ValueError(msg)
+    if chunk_overlap >= chunk_size:
+        msg = f"chunk_overlap ({chunk_overlap}) must be smaller than chunk_size ({chunk_size})"
+        raise ValueError(msg)
+    if min_chunk_tokens < 0:
+        msg = f"min_chunk_tokens must be non-negative (received {min_chunk_tokens!r})"
+        raise ValueError(msg)
+    if merging not in ("to_chunk_size", "small_only"):
+        msg = f"merging must be 'to_chunk_size' or 'small_only' (received {merging!r})"
+        raise ValueError(msg)
+    if order not in ("forward", "backward"):
+        msg = f"merging_order must be 'forward' or 'backward' (received {order!r})"
+        raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class RecursiveCandidate:
+    """The paper's recursive candidate (``to_chunk_size``, forward, overlap 0 by default) named
+    ``recursive_{chunk_size}``. Post-processing does not re-split it (its spans already fit)."""
+
+    chunk_size: int = 1100
+    chunk_overlap: int = 0
+    resplit: bool = False
+
+    @property
+    def name(self) -> str:
+        """``recursive_{chunk_size}``."""
+        return f"recursive_{self.chunk_size}"
+
+    def spans(self, doc: SourceDocument, context: SplitContext) -> list[Span]:
+        """The recursive splitter's spans over ``doc.text``."""
+        splitter = RecursiveSplitter(self.chunk_size, self.chunk_overlap, counter=context.counter)
+        return splitter.split_spans(doc.text)

@@ -1,0 +1,182 @@
+"""The source document every stage reads: text plus optional pages, blocks, titles and reference pairs.
+
+Inputs are validated once here, so candidates and metrics can trust offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from adaptive_splitters.types import Span
+
+Pair = tuple[tuple[int, int], tuple[int, int]]
+"""An entity-pronoun pair: ``((entity_start, entity_end), (pronoun_start, pronoun_end))`` with inclusive ends."""
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A heading: its text (e.g. ``"## Scope"``), start offset, the end of its section, and level (1-12)."""
+
+    title: str
+    start: int
+    end: int
+    level: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One document as the engine sees it. Build it with :meth:`build`, which validates every offset.
+
+    Attributes:
+        text: the source text; every span indexes it.
+        page_starts: start offset of each page (first is 0), or ``None`` when pages are unknown.
+        page_numbers: the label of each page (1-based by default).
+        split_points: block boundaries, strictly increasing inside ``(0, len(text))``, or ``None``.
+        titles: headings with their section ranges, or ``None``.
+        pairs: entity-pronoun pairs (inclusive ends), or ``None`` when none were given.
+        name: a name for messages and reports.
+    """
+
+    text: str
+    page_starts: tuple[int, ...] | None = None
+    page_numbers: tuple[int, ...] | None = None
+    split_points: tuple[int, ...] | None = None
+    titles: tuple[Title, ...] | None = None
+    pairs: tuple[Pair, ...] | None = None
+    name: str = ""
+
+    @classmethod
+    def build(
+        cls,
+        text: str,
+        *,
+        pages: Sequence[str] | Sequence[int] | None = None,
+        page_numbers: Sequence[int] | None = None,
+        blocks: Sequence[int] | Sequence[Span] | None = None,
+        titles: Sequence[Title | dict[str, Any]] | None = None,
+        pairs: Sequence[Any] | None = None,
+        name: str = "",
+    ) -> SourceDocument:
+        """Validate the inputs and build the document.
+
+        Args:
+            text: the document text.
+            pages: page texts that concatenate to ``text``, or page-start offsets (the first must be 0).
+            page_numbers: labels for the pages (default 1, 2, ...).
+            blocks: block split points, or ``(start, end)`` block spans.
+            titles: headings, as :class:`Title` or CLAIR's ``{"title", "start", "end", "level"}`` dicts.
+            pairs: entity-pronoun pairs ``[[e_start, e_end], [p_start, p_end]]`` with inclusive ends.
+            name: the document's name.
+
+        Raises:
+            TypeError: ``text`` is not a string.
+            ValueError: pages that do not fit the text, split points out of order or outside it.
+        """
+        if not isinstance(text, str):
+            msg = f"text must be a str (received {type(text).__name__})"
+            raise TypeError(msg)
+        starts = page_starts(text, pages) if pages is not None else None
+        numbers = None
+        if starts is not None:
+            numbers = tuple(page_numbers) if page_numbers is not None else tuple(range(1, len(starts) + 1))
+            if len(numbers) != len(starts):
+                msg = f"{len(numbers)} page numbers given for {len(starts)} pages"
+                raise ValueError(msg)
+        return cls(
+            text=text,
+            page_starts=starts,
+            page_numbers=numbers,
+            split_points=split_points(text, blocks) if blocks is not None else None,
+            titles=tuple(_title(t) for t in titles) if titles is not None else None,
+            pairs=tuple(_pair(p) for p in pairs) if pairs is not None else None,
+            name=name,
+        )
+
+    def page_spans(self) -> list[Span]:
+        """One span per page, in order; an empty page gives an empty span."""
+        if self.page_starts is None:
+            return []
+        ends = [*self.page_starts[1:], len(self.text)]
+        return list(zip(self.page_starts, ends, strict=True))
+
+
+def page_starts(text: str, pages: Sequence[str] | Sequence[int]) -> tuple[int, ...]:
+    """Page-start offsets from page texts (which must concatenate to ``text``) or from offsets."""
+    if isinstance(pages, str):
+        msg = "pages must be a list of page texts or page-start offsets, not one string"
+        raise TypeError(msg)
+    pages = list(pages)
+    if not pages:
+        msg = "pages is empty; give None when pages are unknown"
+        raise ValueError(msg)
+    if all(isinstance(p, str) for p in pages):
+        starts = [0]
+        for page in pages[:-1]:
+            starts.append(starts[-1] + len(page))  # type: ignore[arg-type]
+        if "".join(pages) != text:  # type: ignore[arg-type]
+            msg = (
+                f"pages do not concatenate to the text ({sum(len(p) for p in pages)} characters "  # type: ignore[arg-type]
+                f"in {len(pages)} pages against {len(text)}); the first difference is at page "
+                f"{_first_bad_page(text, pages)}"  # type: ignore[arg-type]
+            )
+            raise ValueError(msg)
+        return tuple(starts)
+    if not all(isinstance(p, int) and not isinstance(p, bool) for p in pages):
+        msg = "pages must be all page texts (str) or all page-start offsets (int)"
+        raise TypeError(msg)
+    if pages[0] != 0:
+        msg = f"the first page must start at offset 0 (received {pages[0]})"
+        raise ValueError(msg)
+    for i, (a, b) in enumerate(zip(pages, pages[1:], strict=False), start=1):
+        if b < a:
+            msg = f"page starts must not decrease (page {i + 1} starts at {b}, before {a})"
+            raise ValueError(msg)
+    if pages[-1] > len(text):
+        msg = f"page start {pages[-1]} lies past the end of the text ({len(text)} characters)"
+        raise ValueError(msg)
+    return tuple(pages)  # type: ignore[arg-type]
+
+
+def split_points(text: str, blocks: Sequence[int] | Sequence[Span]) -> tuple[int, ...]:
+    """Validated block split points from split points or ``(start, end)`` block spans."""
+    blocks = list(blocks)
+    if blocks and all(isinstance(b, (tuple, list)) for b in blocks):
+        points = sorted({int(x) for b in blocks for x in b} - {0, len(text)})
+        for b in blocks:
+            if not 0 <= b[0] <= b[1] <= len(text):  # type: ignore[index]
+                msg = f"block span {tuple(b)} (received) lies outside the text [0, {len(text)}]"  # type: ignore[arg-type]
+                raise ValueError(msg)
+        return tuple(points)
+    for i, p in enumerate(blocks):
+        if not isinstance(p, int) or isinstance(p, bool):
+            msg = f"split point {i} must be an int (received {p!r})"
+            raise TypeError(msg)
+        if not 0 < p < len(text):
+            msg = f"split point {i} ({p}) lies outside the text's interior (0, {len(text)})"
+            raise ValueError(msg)
+        if i and p <= blocks[i - 1]:  # type: ignore[operator]
+            msg = f"split points must be strictly increasing (split point {i} is {p} after {blocks[i - 1]})"
+            raise ValueError(msg)
+    return tuple(blocks)  # type: ignore[arg-type]
+
+
+def _first_bad_page(text: str, pages: Sequence[str]) -> int:
+    offset = 0
+    for number, page in enumerate(pages, start=1):
+        if text[offset : offset + len(page)] != page:
+            return number
+        offset += len(page)
+    return len(pages)
+
+
+def _title(item: Title | dict[str, Any]) -> Title:
+    if isinstance(item, Title):
+        return item
+    return Title(str(item["title"]), int(item["start"]), int(item["end"]), int(item["level"]))
+
+
+def _pair(item: Any) -> Pair:
+    (es, ee), (ps, pe) = item
+    return ((int(es), int(ee)), (int(ps), int(pe)))

@@ -1,0 +1,24 @@
+"""Running one candidate on one document: its spans, checked, then post-processed unless raw."""
+
+from __future__ import annotations
+
+from adaptive_splitters.candidates.base import Candidate, SplitContext, validate_spans
+from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.postprocess import postprocess
+from adaptive_splitters.types import Span
+
+
+def candidate_spans(
+    candidate: Candidate, doc: SourceDocument, context: SplitContext, *, raw: bool = False
+) -> list[Span]:
+    """The candidate's spans over ``doc.text``: raw (as returned, checked), or post-processed.
+
+    Post-processing repairs gaps, re-splits oversize spans (for candidates with ``resplit``) and merges
+    undersize ones, as the paper does. Raises :class:`NotApplicable` when the candidate does not apply.
+    """
+    if not doc.text:
+        return []
+    spans = validate_spans(list(candidate.spans(doc, context)), len(doc.text), candidate.name)
+    if raw:
+        return spans
+    return postprocess(doc.text, spans, context.counter, context.limits, resplit=candidate.resplit)

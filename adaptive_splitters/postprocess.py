@@ -1,0 +1,109 @@
+"""Size regularisation on spans (PAPER_SPEC §4.3): re-split oversize spans, merge undersize ones, repair gaps.
+
+Everything works on offsets; merging two neighbours is ``(start_i, end_j)``, never string concatenation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from adaptive_splitters.candidates.recursive import RecursiveSplitter
+from adaptive_splitters.limits import PAPER_MAX_TOKENS, PAPER_MERGE_LIMIT, PAPER_MIN_TOKENS, SizeLimits
+from adaptive_splitters.text.tokens import TokenCounter
+from adaptive_splitters.types import Span
+
+def repair_gaps(spans: Sequence[Span], length: int) -> list[Span]:
+    """Close gaps so the spans cover ``[0, length)``: a gap joins the span after it, a tail the last span.
+
+    Overlaps are kept. An empty span list over a non-empty text becomes one span.
+    """
+    if not spans:
+        return [(0, length)] if length else []
+    out: list[Span] = []
+    frontier = 0
+    for start, end in spans:
+        if start > frontier:
+            start = frontier
+        out.append((start, end))
+        frontier = max(frontier, end)
+    if frontier < length:
+        start, _ = out[-1]
+        out[-1] = (start, length)
+    return out
+
+
+def split_oversized(
+    text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int = PAPER_MAX_TOKENS
+) -> list[Span]:
+    """Replace every span above ``max_tokens`` tokens by the recursive splitter's spans of it."""
+    splitter = RecursiveSplitter(chunk_size=max_tokens, counter=counter)
+    out: list[Span] = []
+    for start, end in spans:
+        if counter(text[start:end]) > max_tokens:
+            out.extend(splitter.split_spans(text, start, end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def merge_undersized(
+    text: str,
+    spans: Sequence[Span],
+    counter: TokenCounter,
+    min_tokens: int = PAPER_MIN_TOKENS,
+    merge_limit: int = PAPER_MERGE_LIMIT,
+) -> list[Span]:
+    """Merge spans under ``min_tokens`` into the next span, else the previous one, while the two counts sum
+    to at most ``merge_limit``; passes repeat until nothing changes. Spans must be contiguous."""
+    spans = list(spans)
+    sizes = [counter(text[s:e]) for s, e in spans]
+    changed = True
+    while changed:
+        changed = False
+        out: list[Span] = []
+        out_sizes: list[int] = []
+        i = 0
+        while i < len(spans):
+            span, tokens = spans[i], sizes[i]
+            if tokens < min_tokens:
+                if i + 1 < len(spans) and tokens + sizes[i + 1] <= merge_limit:
+                    spans[i + 1] = (span[0], spans[i + 1][1])
+                    sizes[i + 1] = counter(text[span[0] : spans[i + 1][1]])
+                    changed = True
+                    i += 1
+                    continue
+                if out and out_sizes[-1] + tokens <= merge_limit:
+                    out[-1] = (out[-1][0], span[1])
+                    out_sizes[-1] = counter(text[out[-1][0] : span[1]])
+                    changed = True
+                    i += 1
+                    continue
+            out.append(span)
+            out_sizes.append(tokens)
+            i += 1
+        spans, sizes = out, out_sizes
+    return spans
+
+
+def postprocess(
+    text: str,
+    spans: Sequence[Span],
+    counter: TokenCounter,
+    limits: SizeLimits = SizeLimits(),
+    *,
+    resplit: bool = True,
+) -> list[Span]:
+    """The paper's post-processing: gap repair, oversize re-split (when ``resplit``), undersize merge.
+
+    Recursive candidates skip the re-split (``resplit=False``), as in the paper. Overlapping spans are only
+    repaired, never merged (merging would need the overlap removed first).
+    """
+    spans = repair_gaps(spans, len(text))
+    if resplit:
+        spans = split_oversized(text, spans, counter, limits.max_tokens)
+    if _overlapping(spans):
+        return spans
+    return merge_undersized(text, spans, counter, limits.min_tokens, limits.merge_limit)
+
+
+def _overlapping(spans: Sequence[Span]) -> bool:
+    return any(b[0] < a[1] for a, b in zip(spans, spans[1:], strict=False))
