@@ -1,0 +1,147 @@
+"""The ``adaptive-splitters`` command: ``split`` (candidate spans) and ``evaluate`` (scores and selection).
+
+Exit codes: 0 all done; 2 bad usage; 1 some file failed (the others are still written; each failure is named
+with its reason on standard error). ``split`` imports neither torch nor llama_index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.io import read_document, read_pairs
+
+METRICS = ("SC", "BI", "RC", "ICC", "DCC")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        handler = _evaluate_handler(args) if args.command == "evaluate" else _split_handler(args)
+    except ValueError as err:
+        parser.error(str(err))
+    documents, failed = _run_files(args.files, handler)
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"documents": documents}, ensure_ascii=False), encoding="utf-8")
+    return 1 if failed else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="adaptive-splitters", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    split = commands.add_parser("split", help="write every candidate's spans for each file")
+    evaluate = commands.add_parser("evaluate", help="score every candidate and select the best per file")
+    for command in (split, evaluate):
+        command.add_argument("files", nargs="+", metavar="FILE", help=".txt, .md or CLAIR parsed .json")
+        command.add_argument("--candidate", action="append", metavar="NAME", help="a candidate (repeatable)")
+        command.add_argument("--raw", action="store_true", help="skip post-processing")
+        command.add_argument("--json", required=True, metavar="OUT", help="where to write the JSON report")
+    evaluate.add_argument("--metrics", default=",".join(METRICS), help="comma-separated subset of SC,BI,RC,ICC,DCC")
+    evaluate.add_argument("--mentions", metavar="DIR", help="folder of <name>.json with entity_pronoun_pairs")
+    evaluate.add_argument("--long-texts", choices=("pool", "truncate"), default="pool")
+    evaluate.add_argument("--selection", choices=("fair", "paper"), default="fair")
+    return parser
+
+
+Handler = Callable[[SourceDocument], dict[str, Any]]
+
+
+def _run_files(files: Sequence[str], handler: Handler) -> tuple[list[dict[str, Any]], int]:
+    documents: list[dict[str, Any]] = []
+    failed = 0
+    for path in files:
+        try:
+            doc = read_document(path)
+            documents.append({"name": doc.name, "path": str(path), "chars": len(doc.text), **handler(doc)})
+        except Exception as err:  # noqa: BLE001 - one bad file must not stop the others
+            failed += 1
+            print(f"adaptive-splitters: {path}: {type(err).__name__}: {err}", file=sys.stderr)
+    return documents, failed
+
+
+def _split_handler(args: argparse.Namespace) -> Handler:
+    from adaptive_splitters.candidates import NotApplicable, SplitContext, default_candidate_names
+    from adaptive_splitters.candidates import resolve_candidate
+    from adaptive_splitters.pipeline import candidate_spans
+
+    candidates = [resolve_candidate(name) for name in (args.candidate or default_candidate_names())]
+    context = SplitContext()
+
+    def handle(doc: SourceDocument) -> dict[str, Any]:
+        doc = _with_structure(doc)
+        spans: dict[str, list[list[int]]] = {}
+        skipped: dict[str, str] = {}
+        for candidate in candidates:
+            try:
+                spans[candidate.name] = [list(s) for s in candidate_spans(candidate, doc, context, raw=args.raw)]
+            except NotApplicable as reason:
+                skipped[candidate.name] = str(reason)
+        return {"spans": spans, "skipped": skipped}
+
+    return handle
+
+
+def _evaluate_handler(args: argparse.Namespace) -> Handler:
+    from adaptive_splitters.engine import AdaptiveChunker
+
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    chunker = AdaptiveChunker(
+        candidates=args.candidate,
+        metrics=metrics,
+        long_texts=args.long_texts,
+        selection=args.selection,
+        raw=args.raw,
+    )
+
+    def handle(doc: SourceDocument) -> dict[str, Any]:
+        if args.mentions:
+            pairs = read_pairs(args.mentions, doc.name)
+            if pairs is not None:
+                doc = SourceDocument.build(
+                    doc.text,
+                    pages=list(doc.page_starts) if doc.page_starts is not None else None,
+                    blocks=doc.split_points,
+                    titles=doc.titles,
+                    pairs=pairs,
+                    name=doc.name,
+                )
+        result = chunker.chunk_document(doc)
+        candidates = {
+            name: {
+                "spans": [list(c.span) for c in chunks],
+                "scores": result.scores[name],
+                "score": result.objective.get(name),
+            }
+            for name, chunks in result.candidates.items()
+        }
+        return {
+            "chosen": result.chosen,
+            "reason": result.reason,
+            "candidates": candidates,
+            "candidate_order": list(result.candidates),
+            "skipped": result.skipped,
+            "pairs_source": result.pairs_source,
+            "cost": result.cost,
+        }
+
+    return handle
+
+
+def _with_structure(doc: SourceDocument) -> SourceDocument:
+    try:
+        from adaptive_splitters.structure import with_detected_structure
+    except ImportError:
+        return doc
+    return with_detected_structure(doc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

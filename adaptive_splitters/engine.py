@@ -1,0 +1,271 @@
+"""AdaptiveChunker: candidates → post-processing → metrics → selection → chunks.
+
+For each document every candidate produces spans; SC, BI and RC score them without embeddings, then ICC and
+DCC score them with one shared embedding cache; the selection keeps the best candidate and says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from adaptive_splitters.candidates import Candidate, NotApplicable, SplitContext, default_candidate_names
+from adaptive_splitters.candidates import resolve_candidate
+from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.pipeline import candidate_spans
+from adaptive_splitters.text.tokens import TokenCounter
+from adaptive_splitters.types import Chunk, Span
+
+METRIC_NAMES = ("SC", "BI", "RC", "ICC", "DCC")
+LongTexts = Literal["pool", "truncate"]
+SelectionRule = Literal["fair", "paper"]
+
+
+@dataclass
+class AdaptiveResult:
+    """The outcome for one document.
+
+    Attributes:
+        chosen: the winning candidate's name.
+        chunks: the winner's chunks; metadata ``candidate``, ``chunk_index``, ``pages``, ``section``.
+        scores: candidate → metric → value in [0, 1], or ``None`` where the metric is undefined.
+        objective: candidate → the value the selection maximised.
+        candidates: candidate → its chunks.
+        reason: why the winner won.
+        skipped: candidate → why it did not apply.
+        pairs_source: where the entity-pronoun pairs came from (``given`` or ``none``).
+        document: the document as scored (with detected structure filled in).
+    """
+
+    chosen: str
+    chunks: list[Chunk]
+    scores: dict[str, dict[str, float | None]]
+    objective: dict[str, float | None]
+    candidates: dict[str, list[Chunk]]
+    reason: str
+    skipped: dict[str, str]
+    pairs_source: str
+    document: SourceDocument
+    cost: dict[str, Any] = field(default_factory=dict)
+
+    def spans(self, candidate: str | None = None) -> list[Span]:
+        """The spans of ``candidate`` (the winner by default)."""
+        return [c.span for c in self.candidates[candidate or self.chosen]]
+
+
+class AdaptiveChunker:
+    """Chunk each document with the candidate that scores best on the intrinsic metrics.
+
+    Args:
+        candidates: candidate names or objects (default ``recursive_{max}``, ``recursive_{max*6/11}``, ``page``).
+        weights: metric weights keyed ``SC``, ``BI``, ``RC``, ``ICC``, ``DCC`` (default 0.2 each).
+        embedder: a model name or path, a sentence-transformers model, or a callable texts → vectors
+            (default all-MiniLM-L6-v2, bundled, offline).
+        tokenizer: a tiktoken encoding name or a counting callable (default ``o200k_base``).
+        long_texts: ``pool`` (block-wise embeddings, pooled; default) or ``truncate`` (the paper's).
+        selection: ``fair`` (compare on metrics defined for every candidate; default) or ``paper``.
+        min_tokens, max_tokens, merge_limit: post-processing and SC sizes (paper: 100 / 1100 / 1150).
+        metrics: the metrics to compute (default all five).
+        raw: skip post-processing.
+    """
+
+    def __init__(
+        self,
+        candidates: Sequence[str | Candidate] | None = None,
+        weights: Mapping[str, float] | None = None,
+        embedder: Any = None,
+        tokenizer: Any = "o200k_base",
+        long_texts: LongTexts = "pool",
+        selection: SelectionRule = "fair",
+        min_tokens: int = 100,
+        max_tokens: int = 1100,
+        merge_limit: int | None = None,
+        metrics: Sequence[str] | None = None,
+        *,
+        raw: bool = False,
+    ) -> None:
+        if long_texts not in ("pool", "truncate"):
+            msg = f"long_texts must be 'pool' or 'truncate' (received {long_texts!r})"
+            raise ValueError(msg)
+        if selection not in ("fair", "paper"):
+            msg = f"selection must be 'fair' or 'paper' (received {selection!r})"
+            raise ValueError(msg)
+        self.limits = SizeLimits(max_tokens, min_tokens, merge_limit)  # type: ignore[arg-type]
+        self.counter = TokenCounter(tokenizer)
+        names = list(candidates) if candidates is not None else default_candidate_names(max_tokens)
+        if not names:
+            msg = "candidates must name at least one candidate"
+            raise ValueError(msg)
+        self.candidates = [resolve_candidate(c, self.limits) for c in names]
+        _check_unique([c.name for c in self.candidates])
+        self.metrics = _check_metrics(metrics)
+        self.weights = dict(weights) if weights is not None else None
+        self.embedder = embedder
+        self.long_texts = long_texts
+        self.selection = selection
+        self.raw = raw
+        self._cache: Any = None
+
+    def chunk(
+        self,
+        text: str,
+        *,
+        blocks: Sequence[int] | Sequence[Span] | None = None,
+        pages: Sequence[str] | Sequence[int] | None = None,
+        pairs: Sequence[Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        name: str = "",
+    ) -> AdaptiveResult:
+        """Chunk ``text`` with the best candidate; see :class:`AdaptiveResult`."""
+        doc = SourceDocument.build(text, pages=pages, blocks=blocks, pairs=pairs, name=name)
+        return self.chunk_document(doc, metadata=metadata)
+
+    async def achunk(self, text: str, **kwargs: Any) -> AdaptiveResult:
+        """:meth:`chunk` in a worker thread, so an event loop is not blocked."""
+        return await asyncio.to_thread(self.chunk, text, **kwargs)
+
+    def chunk_document(self, doc: SourceDocument, metadata: Mapping[str, Any] | None = None) -> AdaptiveResult:
+        """Chunk an already built :class:`SourceDocument`."""
+        doc = _with_structure(doc)
+        context = SplitContext(self.counter, self.limits)
+        spans: dict[str, list[Span]] = {}
+        skipped: dict[str, str] = {}
+        for candidate in self.candidates:
+            try:
+                spans[candidate.name] = candidate_spans(candidate, doc, context, raw=self.raw)
+            except NotApplicable as reason:
+                skipped[candidate.name] = str(reason)
+        if not spans:
+            msg = f"no candidate applies to document {doc.name or '(unnamed)'!r}: {skipped}"
+            raise ValueError(msg)
+        scores = self.score(doc, spans)
+        chosen, objective, reason = self._select(scores, list(spans))
+        chunks = {name: _chunks(doc, name, s, metadata) for name, s in spans.items()}
+        return AdaptiveResult(
+            chosen=chosen,
+            chunks=chunks[chosen],
+            scores=scores,
+            objective=objective,
+            candidates=chunks,
+            reason=reason,
+            skipped=skipped,
+            pairs_source="given" if doc.pairs is not None else "none",
+            document=doc,
+        )
+
+    def score(self, doc: SourceDocument, spans: Mapping[str, list[Span]]) -> dict[str, dict[str, float | None]]:
+        """Every requested metric for every candidate; cheap metrics first, embeddings last."""
+        from adaptive_splitters import metrics as m
+
+        limits = self.limits
+        blocks = doc.split_points or ()
+        out: dict[str, dict[str, float | None]] = {name: dict.fromkeys(METRIC_NAMES) for name in spans}
+        for name, s in spans.items():
+            row = out[name]
+            if "SC" in self.metrics:
+                row["SC"] = m.size_compliance(doc.text, s, self.counter, limits.min_tokens, limits.max_tokens)
+            if "BI" in self.metrics:
+                row["BI"] = m.block_integrity(s, blocks, len(doc.text))
+            if "RC" in self.metrics and doc.pairs is not None:
+                row["RC"] = m.references_completeness(s, doc.pairs, text=doc.text)
+        if {"ICC", "DCC"} & set(self.metrics) and doc.text:
+            vectors = self._vectors(doc)
+            for name, s in spans.items():
+                if "ICC" in self.metrics:
+                    out[name]["ICC"] = m.intrachunk_cohesion(doc, s, vectors)
+                if "DCC" in self.metrics:
+                    out[name]["DCC"] = m.contextual_coherence(doc, s, vectors, self.counter)
+        return out
+
+    def _vectors(self, doc: SourceDocument) -> Any:
+        from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors
+
+        if self._cache is None:
+            self._cache = EmbeddingCache(self.embedder)
+        return SpanVectors(doc, self._cache, self.long_texts, self.counter)
+
+    def _select(self, scores: dict[str, dict[str, float | None]], order: list[str]) -> tuple[str, Any, str]:
+        from adaptive_splitters.selection import select
+
+        result = select(scores, order, self.weights, rule=self.selection)
+        return result.chosen, result.objective, result.reason
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_cache"] = None  # the model reloads lazily after unpickling
+        return state
+
+
+def _with_structure(doc: SourceDocument) -> SourceDocument:
+    try:
+        from adaptive_splitters.structure import with_detected_structure
+    except ImportError:  # structure detection not available
+        return doc
+    return with_detected_structure(doc)
+
+
+def _chunks(
+    doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any] | None
+) -> list[Chunk]:
+    base = dict(metadata or {})
+    out = []
+    for index, (start, end) in enumerate(spans):
+        meta = {**base, "candidate": name, "chunk_index": index}
+        pages = _pages(doc, start, end)
+        if pages is not None:
+            meta["pages"] = pages
+        section = _section(doc, start)
+        if section is not None:
+            meta["section"] = section
+        out.append(Chunk(doc.text[start:end], start, end, meta))
+    return out
+
+
+def _pages(doc: SourceDocument, start: int, end: int) -> list[int] | None:
+    """Numbers of the pages that ``[start, end)`` overlaps (the page holding ``start`` for an empty span)."""
+    if doc.page_starts is None or doc.page_numbers is None:
+        return None
+    first = max(0, bisect_right(doc.page_starts, start) - 1)
+    spans = doc.page_spans()
+    numbers = [doc.page_numbers[first]]
+    for i in range(first + 1, len(spans)):
+        page_start, page_end = spans[i]
+        if page_start >= end:
+            break
+        if page_end > page_start:
+            numbers.append(doc.page_numbers[i])
+    return numbers
+
+
+def _section(doc: SourceDocument, offset: int) -> str | None:
+    """The breadcrumb of headings enclosing ``offset``, joined by " > " (headings starting there excluded)."""
+    if doc.titles is None:
+        return None
+    enclosing = sorted(
+        (t for t in doc.titles if t.start < offset < t.end or (t.start < offset == t.end == len(doc.text))),
+        key=lambda t: (t.level, t.start),
+    )
+    return " > ".join(t.title.lstrip("#").strip() for t in enclosing)
+
+
+def _check_unique(names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            msg = f"candidate {name!r} is listed twice"
+            raise ValueError(msg)
+        seen.add(name)
+
+
+def _check_metrics(metrics: Sequence[str] | None) -> tuple[str, ...]:
+    if metrics is None:
+        return METRIC_NAMES
+    for name in metrics:
+        if name not in METRIC_NAMES:
+            msg = f"unknown metric {name!r}; known: {', '.join(METRIC_NAMES)}"
+            raise ValueError(msg)
+    return tuple(metrics)

@@ -1,0 +1,51 @@
+"""References Completeness (RC): the share of entity-pronoun pairs that no chunk boundary separates."""
+
+from __future__ import annotations
+
+import warnings
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+
+from adaptive_splitters.types import Span
+
+PairLike = Sequence[Sequence[int]]
+
+
+def references_completeness(
+    spans: Sequence[Span], pairs: Iterable[PairLike] | None, *, text: str | None = None
+) -> float | None:
+    """``1 - missing / pairs`` (PAPER_SPEC §1.5), computed on the spans themselves.
+
+    Boundaries are the starts of chunks 2..n and the ends of chunks 1..n-1. With the two mentions of a pair ordered
+    by start (``a`` first; ends inclusive), the pair is missing iff a boundary ``β`` satisfies
+    ``a.start < β <= b.end``. Returns ``None`` when there are no pairs or no chunks.
+
+    When ``text`` is given, pairs that start on whitespace or end past the text (misaligned offsets, as in CLAIR's
+    French documents) are still used as given, and one warning reports how many there are.
+    """
+    pair_list = [((int(a[0]), int(a[1])), (int(b[0]), int(b[1]))) for a, b in (pairs or ())]
+    if not pair_list or not spans:
+        return None
+    if text is not None:
+        suspicious = sum(1 for pair in pair_list if _misaligned(pair, text))
+        if suspicious:
+            warnings.warn(
+                f"{suspicious} of {len(pair_list)} entity-pronoun pairs start on whitespace or end past the text "
+                f"({len(text)} characters); they are used as given",
+                stacklevel=2,
+            )
+    boundaries = sorted({start for start, _ in spans[1:]} | {end for _, end in spans[:-1]})
+    missing = 0
+    for entity, pronoun in pair_list:
+        first, second = (pronoun, entity) if pronoun[0] < entity[0] else (entity, pronoun)
+        i = bisect_right(boundaries, first[0])
+        if i < len(boundaries) and boundaries[i] <= second[1]:
+            missing += 1
+    return 1.0 - missing / len(pair_list)
+
+
+def _misaligned(pair: tuple[tuple[int, int], tuple[int, int]], text: str) -> bool:
+    for start, end in pair:
+        if not 0 <= start < len(text) or end >= len(text) or text[start].isspace():
+            return True
+    return False

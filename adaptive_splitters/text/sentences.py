@@ -1,0 +1,105 @@
+"""Sentence boundaries as offsets, offline, with abbreviations handled ("Dr.", "e.g.", "U.S." end no sentence).
+
+Uses pysbd (rule-based Golden Rules segmenter, MIT, pure Python, no model download), run paragraph by paragraph
+so that work stays linear in the text and one odd paragraph cannot slow the rest. Its sentences are mapped back
+by an anchored forward search inside the paragraph; the spans returned always tile the text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from adaptive_splitters.types import Span
+
+MAX_PIECE_CHARS = 10_000
+"""Paragraphs longer than this are fed to the segmenter in line-aligned pieces of about this size."""
+
+_PARAGRAPH_RE = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n)){2,}|\x0c")
+_FALLBACK_RE = re.compile(r"[.!?…。！？]+[\"'”’)\]]*\s+")
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms prof st jr sr vs etc e.g i.e u.s u.k no art fig al approx cf ca inc ltd co corp dept est "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt p pp vol ed eds op ch sec para".split()
+)
+
+
+@lru_cache(maxsize=8)
+def _segmenter(language: str) -> Any:
+    import pysbd
+
+    return pysbd.Segmenter(language=language, clean=False)
+
+
+def sentence_starts(text: str, language: str = "en") -> list[int]:
+    """Start offsets of the sentences of ``text`` after the first (strictly increasing, inside the text)."""
+    starts: list[int] = []
+    for start, end in _pieces(text):
+        starts.extend(_piece_starts(text, start, end, language))
+        if end < len(text) and (not starts or starts[-1] < end):
+            starts.append(end)
+    return [s for s in starts if 0 < s < len(text)]
+
+
+def sentence_spans(text: str, language: str = "en") -> list[Span]:
+    """Sentence spans tiling ``text``; whitespace after a sentence belongs to it."""
+    if not text:
+        return []
+    bounds = [0, *sentence_starts(text, language), len(text)]
+    return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _pieces(text: str) -> list[Span]:
+    """Paragraphs (blank lines and form feeds end one), long ones cut at line ends near the size bound."""
+    cuts = [m.end() for m in _PARAGRAPH_RE.finditer(text)]
+    bounds = [0, *(c for c in cuts if 0 < c < len(text)), len(text)]
+    pieces: list[Span] = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        while end - start > MAX_PIECE_CHARS:
+            newline = text.rfind("\n", start + MAX_PIECE_CHARS // 2, start + MAX_PIECE_CHARS)
+            cut = newline + 1 if newline >= 0 else start + MAX_PIECE_CHARS
+            pieces.append((start, cut))
+            start = cut
+        if end > start:
+            pieces.append((start, end))
+    return pieces
+
+
+def _piece_starts(text: str, start: int, end: int, language: str) -> list[int]:
+    """Sentence starts inside ``text[start:end]`` (after its first sentence)."""
+    piece = text[start:end]
+    if not piece.strip():
+        return []
+    try:
+        sentences = _segmenter(language).segment(piece)
+    except Exception:  # noqa: BLE001 - a segmenter failure on odd text falls back to the simple rule
+        return [start + s for s in _fallback_starts(piece)]
+    out: list[int] = []
+    cursor = 0
+    for sentence in sentences:
+        stripped = sentence.strip()
+        if not stripped:
+            continue
+        if piece.startswith(sentence, cursor):
+            found = cursor
+        else:
+            found = piece.find(stripped, cursor)
+            if found < 0:
+                continue
+        if found > 0 and (not out or start + found > out[-1]):
+            out.append(start + found)
+        cursor = found + len(stripped)
+    return out
+
+
+def _fallback_starts(piece: str) -> list[int]:
+    """Starts after sentence-final punctuation, skipping known abbreviations and single initials."""
+    out = []
+    for match in _FALLBACK_RE.finditer(piece):
+        word = piece[: match.start()].rsplit(None, 1)[-1] if piece[: match.start()].strip() else ""
+        token = word.lower().rstrip(".")
+        if match.group().startswith(".") and (token in _ABBREVIATIONS or len(token) == 1):
+            continue
+        if match.end() < len(piece):
+            out.append(match.end())
+    return out

@@ -1,0 +1,57 @@
+"""Titles from markdown headings (levels 1-12, as CLAIR uses) and the breadcrumb of enclosing headings.
+
+A title's section runs from its heading to the next heading of the same or a higher level (a level number
+``<=`` its own), or to the end of the text: CLAIR's ``titles[*].end`` rule. Headings inside fenced code are
+ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from adaptive_splitters.document import Title
+from adaptive_splitters.text.blocks import HEADING_RE, iter_lines
+
+_FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_LINE_END = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def detect_titles(text: str, max_level: int = 12) -> list[Title]:
+    """The markdown headings of ``text`` as :class:`Title` (``title`` is the heading line, ``#`` included).
+
+    Linear time: one pass over the lines, then one stack pass for the section ends.
+    """
+    found: list[tuple[str, int, int]] = []
+    fence: str | None = None
+    for offset, line in iter_lines(text):
+        content = line.rstrip(_LINE_END)
+        stripped = content.strip()
+        if fence is not None:
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+            continue
+        opening = _FENCE_RE.match(content)
+        if opening:
+            fence = opening.group(1)
+            continue
+        heading = HEADING_RE.match(content)
+        if heading and len(heading.group(1)) <= max_level:
+            found.append((content.rstrip(), offset, len(heading.group(1))))
+    ends = [len(text)] * len(found)
+    open_titles: list[int] = []  # indexes of titles whose section is still open, levels increasing
+    for index, (_, _, level) in enumerate(found):
+        while open_titles and found[open_titles[-1]][2] >= level:
+            ends[open_titles.pop()] = found[index][1]
+        open_titles.append(index)
+    return [Title(title, start, end, level) for (title, start, level), end in zip(found, ends, strict=True)]
+
+
+def breadcrumb(titles: Sequence[Title], offset: int) -> list[str]:
+    """The headings whose section contains ``offset``, outermost first (PAPER_SPEC §4.2's titles context).
+
+    Titles are taken as given (CLAIR's or :func:`detect_titles`'); sorted by ``(level, start)`` like the paper.
+    """
+    enclosing = [t for t in titles if t.start <= offset < t.end]
+    enclosing.sort(key=lambda t: (t.level, t.start))
+    return [t.title for t in enclosing]
