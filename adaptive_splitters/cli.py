@@ -61,15 +61,14 @@ def _run_files(files: Sequence[str], handler: Handler) -> tuple[list[dict[str, A
         try:
             doc = read_document(path)
             documents.append({"name": doc.name, "path": str(path), "chars": len(doc.text), **handler(doc)})
-        except Exception as err:  # noqa: BLE001 - one bad file must not stop the others
+        except Exception as err:
             failed += 1
             print(f"adaptive-splitters: {path}: {type(err).__name__}: {err}", file=sys.stderr)
     return documents, failed
 
 
 def _split_handler(args: argparse.Namespace) -> Handler:
-    from adaptive_splitters.candidates import NotApplicable, SplitContext, default_candidate_names
-    from adaptive_splitters.candidates import resolve_candidate
+    from adaptive_splitters.candidates import NotApplicable, SplitContext, default_candidate_names, resolve_candidate
     from adaptive_splitters.pipeline import candidate_spans
 
     candidates = [resolve_candidate(name) for name in (args.candidate or default_candidate_names())]

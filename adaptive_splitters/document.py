@@ -102,24 +102,24 @@ class SourceDocument:
         return list(zip(self.page_starts, ends, strict=True))
 
 
-def page_starts(text: str, pages: Sequence[str] | Sequence[int]) -> tuple[int, ...]:
+def page_starts(text: str, given: Sequence[str] | Sequence[int]) -> tuple[int, ...]:
     """Page-start offsets from page texts (which must concatenate to ``text``) or from offsets."""
-    if isinstance(pages, str):
+    if isinstance(given, str):
         msg = "pages must be a list of page texts or page-start offsets, not one string"
         raise TypeError(msg)
-    pages = list(pages)
+    pages: list[Any] = list(given)
     if not pages:
         msg = "pages is empty; give None when pages are unknown"
         raise ValueError(msg)
     if all(isinstance(p, str) for p in pages):
         starts = [0]
         for page in pages[:-1]:
-            starts.append(starts[-1] + len(page))  # type: ignore[arg-type]
-        if "".join(pages) != text:  # type: ignore[arg-type]
+            starts.append(starts[-1] + len(page))
+        if "".join(pages) != text:
             msg = (
-                f"pages do not concatenate to the text ({sum(len(p) for p in pages)} characters "  # type: ignore[arg-type]
+                f"pages do not concatenate to the text ({sum(len(p) for p in pages)} characters "
                 f"in {len(pages)} pages against {len(text)}); the first difference is at page "
-                f"{_first_bad_page(text, pages)}"  # type: ignore[arg-type]
+                f"{_first_bad_page(text, pages)}"
             )
             raise ValueError(msg)
         return tuple(starts)
@@ -136,17 +136,17 @@ def page_starts(text: str, pages: Sequence[str] | Sequence[int]) -> tuple[int, .
     if pages[-1] > len(text):
         msg = f"page start {pages[-1]} lies past the end of the text ({len(text)} characters)"
         raise ValueError(msg)
-    return tuple(pages)  # type: ignore[arg-type]
+    return tuple(pages)
 
 
-def split_points(text: str, blocks: Sequence[int] | Sequence[Span]) -> tuple[int, ...]:
+def split_points(text: str, given: Sequence[int] | Sequence[Span]) -> tuple[int, ...]:
     """Validated block split points from split points or ``(start, end)`` block spans."""
-    blocks = list(blocks)
+    blocks: list[Any] = list(given)
     if blocks and all(isinstance(b, (tuple, list)) for b in blocks):
         points = sorted({int(x) for b in blocks for x in b} - {0, len(text)})
         for b in blocks:
-            if not 0 <= b[0] <= b[1] <= len(text):  # type: ignore[index]
-                msg = f"block span {tuple(b)} (received) lies outside the text [0, {len(text)}]"  # type: ignore[arg-type]
+            if not 0 <= b[0] <= b[1] <= len(text):
+                msg = f"block span {tuple(b)} (received) lies outside the text [0, {len(text)}]"
                 raise ValueError(msg)
         return tuple(points)
     for i, p in enumerate(blocks):
@@ -156,10 +156,10 @@ def split_points(text: str, blocks: Sequence[int] | Sequence[Span]) -> tuple[int
         if not 0 < p < len(text):
             msg = f"split point {i} ({p}) lies outside the text's interior (0, {len(text)})"
             raise ValueError(msg)
-        if i and p <= blocks[i - 1]:  # type: ignore[operator]
+        if i and p <= blocks[i - 1]:
             msg = f"split points must be strictly increasing (split point {i} is {p} after {blocks[i - 1]})"
             raise ValueError(msg)
-    return tuple(blocks)  # type: ignore[arg-type]
+    return tuple(blocks)
 
 
 def _first_bad_page(text: str, pages: Sequence[str]) -> int:

@@ -7,16 +7,23 @@ DCC score them with one shared embedding cache; the selection keeps the best can
 from __future__ import annotations
 
 import asyncio
+import time
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from adaptive_splitters.candidates import Candidate, NotApplicable, SplitContext, default_candidate_names
-from adaptive_splitters.candidates import resolve_candidate
+from adaptive_splitters.candidates import (
+    Candidate,
+    NotApplicable,
+    SplitContext,
+    default_candidate_names,
+    resolve_candidate,
+)
 from adaptive_splitters.document import SourceDocument
 from adaptive_splitters.limits import SizeLimits
-from adaptive_splitters.pipeline import candidate_spans
+from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
 from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Chunk, Span
 
@@ -130,20 +137,16 @@ class AdaptiveChunker:
 
     def chunk_document(self, doc: SourceDocument, metadata: Mapping[str, Any] | None = None) -> AdaptiveResult:
         """Chunk an already built :class:`SourceDocument`."""
-        doc = _with_structure(doc)
-        context = SplitContext(self.counter, self.limits)
-        spans: dict[str, list[Span]] = {}
-        skipped: dict[str, str] = {}
-        for candidate in self.candidates:
-            try:
-                spans[candidate.name] = candidate_spans(candidate, doc, context, raw=self.raw)
-            except NotApplicable as reason:
-                skipped[candidate.name] = str(reason)
+        cost = Cost()
+        with cost.stage("structure"):
+            doc = _with_structure(doc)
+        spans, skipped = self._candidate_spans(doc, cost)
         if not spans:
             msg = f"no candidate applies to document {doc.name or '(unnamed)'!r}: {skipped}"
             raise ValueError(msg)
-        scores = self.score(doc, spans)
-        chosen, objective, reason = self._select(scores, list(spans))
+        scores = self.score(doc, spans, cost)
+        with cost.stage("selection"):
+            chosen, objective, reason = self._select(scores, list(spans))
         chunks = {name: _chunks(doc, name, s, metadata) for name, s in spans.items()}
         return AdaptiveResult(
             chosen=chosen,
@@ -155,37 +158,73 @@ class AdaptiveChunker:
             skipped=skipped,
             pairs_source="given" if doc.pairs is not None else "none",
             document=doc,
+            cost=cost.report(),
         )
 
-    def score(self, doc: SourceDocument, spans: Mapping[str, list[Span]]) -> dict[str, dict[str, float | None]]:
+    def _candidate_spans(self, doc: SourceDocument, cost: Cost) -> tuple[dict[str, list[Span]], dict[str, str]]:
+        context = SplitContext(self.counter, self.limits)
+        spans: dict[str, list[Span]] = {}
+        skipped: dict[str, str] = {}
+        for candidate in self.candidates:
+            try:
+                with cost.stage("candidates"):
+                    spans[candidate.name] = raw_spans(candidate, doc, context)
+            except NotApplicable as reason:
+                skipped[candidate.name] = str(reason)
+                continue
+            if not self.raw:
+                with cost.stage("postprocess"):
+                    spans[candidate.name] = postprocessed_spans(candidate, doc, spans[candidate.name], context)
+        return spans, skipped
+
+    def score(
+        self, doc: SourceDocument, spans: Mapping[str, list[Span]], cost: Cost | None = None
+    ) -> dict[str, dict[str, float | None]]:
         """Every requested metric for every candidate; cheap metrics first, embeddings last."""
         from adaptive_splitters import metrics as m
 
+        cost = cost or Cost()
         limits = self.limits
         blocks = doc.split_points or ()
         out: dict[str, dict[str, float | None]] = {name: dict.fromkeys(METRIC_NAMES) for name in spans}
         for name, s in spans.items():
             row = out[name]
             if "SC" in self.metrics:
-                row["SC"] = m.size_compliance(doc.text, s, self.counter, limits.min_tokens, limits.max_tokens)
+                with cost.stage("SC"):
+                    row["SC"] = m.size_compliance(doc.text, s, self.counter, limits.min_tokens, limits.max_tokens)
             if "BI" in self.metrics:
-                row["BI"] = m.block_integrity(s, blocks, len(doc.text))
+                with cost.stage("BI"):
+                    row["BI"] = m.block_integrity(s, blocks, len(doc.text))
             if "RC" in self.metrics and doc.pairs is not None:
-                row["RC"] = m.references_completeness(s, doc.pairs, text=doc.text)
+                with cost.stage("RC"):
+                    row["RC"] = m.references_completeness(s, doc.pairs, text=doc.text)
         if {"ICC", "DCC"} & set(self.metrics) and doc.text:
             vectors = self._vectors(doc)
+            before = _stats(self._cache)
             for name, s in spans.items():
-                if "ICC" in self.metrics:
-                    out[name]["ICC"] = m.intrachunk_cohesion(doc, s, vectors)
-                if "DCC" in self.metrics:
-                    out[name]["DCC"] = m.contextual_coherence(doc, s, vectors, self.counter)
+                for metric in ("ICC", "DCC"):
+                    if metric in self.metrics:
+                        with cost.stage(metric):
+                            out[name][metric] = self._embedding_metric(metric, doc, s, vectors)
+            cost.embedding = _stats_delta(before, _stats(self._cache))
         return out
+
+    def _embedding_metric(self, metric: str, doc: SourceDocument, spans: list[Span], vectors: Any) -> float | None:
+        from adaptive_splitters import metrics as m
+
+        try:
+            if metric == "ICC":
+                return m.intrachunk_cohesion(doc, spans, vectors)
+            return m.contextual_coherence(doc, spans, vectors, self.counter)
+        except Exception as err:
+            msg = f"document {doc.name or '(unnamed)'!r}, stage {metric}: {type(err).__name__}: {err}"
+            raise RuntimeError(msg) from err
 
     def _vectors(self, doc: SourceDocument) -> Any:
         from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors
 
         if self._cache is None:
-            self._cache = EmbeddingCache(self.embedder)
+            self._cache = EmbeddingCache(self.embedder, counter=self.counter)
         return SpanVectors(doc, self._cache, self.long_texts, self.counter)
 
     def _select(self, scores: dict[str, dict[str, float | None]], order: list[str]) -> tuple[str, Any, str]:
@@ -200,6 +239,39 @@ class AdaptiveChunker:
         return state
 
 
+class Cost:
+    """Wall time per stage and embedding work of one run (``AdaptiveResult.cost``)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.embedding: dict[str, int] = {}
+        self._start = time.perf_counter()
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Add the time spent in the ``with`` block to stage ``name``."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+    def report(self) -> dict[str, Any]:
+        """``{"seconds": {stage: s, ..., "total": s}, "embedding": {texts_embedded, tokens_embedded, ...}}``."""
+        seconds = {k: round(v, 6) for k, v in self.seconds.items()}
+        seconds["total"] = round(time.perf_counter() - self._start, 6)
+        return {"seconds": seconds, "embedding": dict(self.embedding)}
+
+
+def _stats(cache: Any) -> dict[str, int]:
+    stats = getattr(cache, "stats", None)
+    return dict(vars(stats)) if stats is not None else {}
+
+
+def _stats_delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {key: value - before.get(key, 0) for key, value in after.items()}
+
+
 def _with_structure(doc: SourceDocument) -> SourceDocument:
     try:
         from adaptive_splitters.structure import with_detected_structure
@@ -208,9 +280,7 @@ def _with_structure(doc: SourceDocument) -> SourceDocument:
     return with_detected_structure(doc)
 
 
-def _chunks(
-    doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any] | None
-) -> list[Chunk]:
+def _chunks(doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any] | None) -> list[Chunk]:
     base = dict(metadata or {})
     out = []
     for index, (start, end) in enumerate(spans):

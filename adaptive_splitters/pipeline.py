@@ -16,9 +16,21 @@ def candidate_spans(
     Post-processing repairs gaps, re-splits oversize spans (for candidates with ``resplit``) and merges
     undersize ones, as the paper does. Raises :class:`NotApplicable` when the candidate does not apply.
     """
+    spans = raw_spans(candidate, doc, context)
+    return spans if raw else postprocessed_spans(candidate, doc, spans, context)
+
+
+def raw_spans(candidate: Candidate, doc: SourceDocument, context: SplitContext) -> list[Span]:
+    """The candidate's own spans, checked to lie in order inside the text (none for an empty text)."""
     if not doc.text:
         return []
-    spans = validate_spans(list(candidate.spans(doc, context)), len(doc.text), candidate.name)
-    if raw:
-        return spans
+    return validate_spans(list(candidate.spans(doc, context)), len(doc.text), candidate.name)
+
+
+def postprocessed_spans(
+    candidate: Candidate, doc: SourceDocument, spans: list[Span], context: SplitContext
+) -> list[Span]:
+    """The paper's post-processing of a candidate's raw spans."""
+    if not doc.text:
+        return []
     return postprocess(doc.text, spans, context.counter, context.limits, resplit=candidate.resplit)

@@ -6,10 +6,12 @@ Everything works on offsets; merging two neighbours is ``(start_i, end_j)``, nev
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from adaptive_splitters.candidates.recursive import RecursiveSplitter
 from adaptive_splitters.limits import PAPER_MAX_TOKENS, PAPER_MERGE_LIMIT, PAPER_MIN_TOKENS, SizeLimits
 from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Span
+
 
 def repair_gaps(spans: Sequence[Span], length: int) -> list[Span]:
     """Close gaps so the spans cover ``[0, length)``: a gap joins the span after it, a tail the last span.
@@ -21,8 +23,7 @@ def repair_gaps(spans: Sequence[Span], length: int) -> list[Span]:
     out: list[Span] = []
     frontier = 0
     for start, end in spans:
-        if start > frontier:
-            start = frontier
+        start = min(start, frontier)
         out.append((start, end))
         frontier = max(frontier, end)
     if frontier < length:
@@ -88,7 +89,7 @@ def postprocess(
     text: str,
     spans: Sequence[Span],
     counter: TokenCounter,
-    limits: SizeLimits = SizeLimits(),
+    limits: SizeLimits | None = None,
     *,
     resplit: bool = True,
 ) -> list[Span]:
@@ -97,6 +98,7 @@ def postprocess(
     Recursive candidates skip the re-split (``resplit=False``), as in the paper. Overlapping spans are only
     repaired, never merged (merging would need the overlap removed first).
     """
+    limits = limits or SizeLimits()
     spans = repair_gaps(spans, len(text))
     if resplit:
         spans = split_oversized(text, spans, counter, limits.max_tokens)

@@ -42,9 +42,19 @@ def context(text: str, offset: int) -> str:
 def kind(text: str, offset: int) -> str:
     """A rough label of what starts at ``offset``, for the difference summary."""
     head = text[offset : offset + 12].lstrip()
-    for prefix, label in (("<!-- PageB", "page break"), ("<!-- PageF", "footer"), ("<!-- PageH", "header"),
-                          ("<Table", "table"), ("<Figure", "figure"), ("#", "heading"), ("|", "md table"),
-                          ("·", "list item"), ("-", "list item"), ("•", "list item"), ("\\*", "footnote")):
+    for prefix, label in (
+        ("<!-- PageB", "page break"),
+        ("<!-- PageF", "footer"),
+        ("<!-- PageH", "header"),
+        ("<Table", "table"),
+        ("<Figure", "figure"),
+        ("#", "heading"),
+        ("|", "md table"),
+        ("·", "list item"),
+        ("-", "list item"),
+        ("•", "list item"),
+        ("\\*", "footnote"),
+    ):
         if head.startswith(prefix):
             return label
     return "text"
@@ -91,27 +101,43 @@ def main() -> int:
         gold_starts = {t["start"] for t in doc["titles"]}
         mine_starts = {t.start for t in titles}
         totals.update(
-            chars=len(text), true=len(truth), found=len(found), tp_found=sum(hit_found), tp_truth=sum(hit_truth),
-            docs=1, pages_exact=int(page_ok), pages_true=len(true_starts),
-            pages_found=len(pages or []), titles_gold=len(gold), titles_found=len(mine),
-            titles_exact=len(gold & mine), titles_start=len(gold_starts & mine_starts),
+            chars=len(text),
+            true=len(truth),
+            found=len(found),
+            tp_found=sum(hit_found),
+            tp_truth=sum(hit_truth),
+            docs=1,
+            pages_exact=int(page_ok),
+            pages_true=len(true_starts),
+            pages_found=len(pages or []),
+            titles_gold=len(gold),
+            titles_found=len(mine),
+            titles_exact=len(gold & mine),
+            titles_start=len(gold_starts & mine_starts),
         )
         prec = sum(hit_found) / len(found) if found else 1.0
         rec = sum(hit_truth) / len(truth) if truth else 1.0
         name = path.stem if len(path.stem) <= 44 else path.stem[:41] + "..."
-        print(f"{name:44} {len(text):>9,} {len(truth):>5} {len(found):>5} {prec:>6.1%} {rec:>6.1%} "
-              f"{'ok' if page_ok else 'DIFF':>5} {len(gold & mine):>4}/{len(gold):<4}")
+        print(
+            f"{name:44} {len(text):>9,} {len(truth):>5} {len(found):>5} {prec:>6.1%} {rec:>6.1%} "
+            f"{'ok' if page_ok else 'DIFF':>5} {len(gold & mine):>4}/{len(gold):<4}"
+        )
     t = totals
     print("-" * len(header))
-    print(f"blocks (tolerance {TOLERANCE} chars, short paragraphs < {args.short_chars} chars kept together): "
-          f"precision {t['tp_found'] / t['found']:.1%} ({t['tp_found']}/{t['found']}), "
-          f"recall {t['tp_truth'] / t['true']:.1%} ({t['tp_truth']}/{t['true']})")
-    print(f"pages: {t['pages_exact']}/{t['docs']} documents with exactly the parser's page starts; "
-          f"{t['pages_found']} page starts found for {t['pages_true']} pages")
-    print(f"titles: {t['titles_exact']}/{t['titles_gold']} exact (start, level, end); "
-          f"{t['titles_start']}/{t['titles_gold']} starts found; {t['titles_found']} detected")
-    print(f"detection time: {seconds:.2f} s for {t['chars']:,} characters "
-          f"({t['chars'] / seconds / 1e6:.1f} M chars/s)")
+    print(
+        f"blocks (tolerance {TOLERANCE} chars, short paragraphs < {args.short_chars} chars kept together): "
+        f"precision {t['tp_found'] / t['found']:.1%} ({t['tp_found']}/{t['found']}), "
+        f"recall {t['tp_truth'] / t['true']:.1%} ({t['tp_truth']}/{t['true']})"
+    )
+    print(
+        f"pages: {t['pages_exact']}/{t['docs']} documents with exactly the parser's page starts; "
+        f"{t['pages_found']} page starts found for {t['pages_true']} pages"
+    )
+    print(
+        f"titles: {t['titles_exact']}/{t['titles_gold']} exact (start, level, end); "
+        f"{t['titles_start']}/{t['titles_gold']} starts found; {t['titles_found']} detected"
+    )
+    print(f"detection time: {seconds:.2f} s for {t['chars']:,} characters ({t['chars'] / seconds / 1e6:.1f} M chars/s)")
     for label, table in (("missed (true boundary, none detected)", missed), ("extra (detected, not true)", extra)):
         print(f"\n{label}, by what starts there:")
         for what, rows in sorted(table.items(), key=lambda kv: -len(kv[1])):

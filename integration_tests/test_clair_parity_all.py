@@ -60,10 +60,13 @@ def test_spans_equal_reference_on_every_document(candidate: str, stage: str) -> 
     assert mismatched == [], f"{candidate}/{stage} differs from the reference on {len(mismatched)} documents"
 
 
-@pytest.mark.parametrize(("candidate", "stage", "total"), [
-    *((c, "raw", n) for c, n in RAW_TOTALS.items()),
-    *((c, "post", n) for c, n in POST_TOTALS.items()),
-])
+@pytest.mark.parametrize(
+    ("candidate", "stage", "total"),
+    [
+        *((c, "raw", n) for c, n in RAW_TOTALS.items()),
+        *((c, "post", n) for c, n in POST_TOTALS.items()),
+    ],
+)
 def test_corpus_chunk_totals(candidate: str, stage: str, total: int) -> None:
     ours = _spans_by_stage()[(candidate, stage)]
     assert len(ours) == 33

@@ -15,6 +15,9 @@ from adaptive_splitters.candidates.base import (
 )
 from adaptive_splitters.candidates.page import PageCandidate
 from adaptive_splitters.candidates.recursive import SEPARATORS, RecursiveCandidate, RecursiveSplitter
+from adaptive_splitters.candidates.sections import MarkdownSectionsCandidate
+from adaptive_splitters.candidates.sentence import SentenceCandidate
+from adaptive_splitters.candidates.user import FunctionCandidate, register_user_candidate
 from adaptive_splitters.limits import SizeLimits
 
 
@@ -26,8 +29,18 @@ def _page(limits: SizeLimits) -> Candidate:
     return PageCandidate()
 
 
+def _sentence(limits: SizeLimits) -> Candidate:
+    return SentenceCandidate()
+
+
+def _markdown_sections(limits: SizeLimits) -> Candidate:
+    return MarkdownSectionsCandidate()
+
+
 register_candidate_pattern("recursive_<N>", r"recursive_([1-9]\d*)", _recursive)
 register_candidate("page", _page)
+register_candidate("sentence", _sentence)
+register_candidate("markdown_sections", _markdown_sections)
 
 
 def default_candidate_names(max_tokens: int = 1100) -> list[str]:
@@ -39,13 +52,17 @@ def default_candidate_names(max_tokens: int = 1100) -> list[str]:
 __all__ = [
     "SEPARATORS",
     "Candidate",
+    "FunctionCandidate",
+    "MarkdownSectionsCandidate",
     "NotApplicable",
     "PageCandidate",
     "RecursiveCandidate",
     "RecursiveSplitter",
+    "SentenceCandidate",
     "SplitContext",
     "default_candidate_names",
     "register_candidate",
+    "register_user_candidate",
     "registered_names",
     "resolve_candidate",
 ]

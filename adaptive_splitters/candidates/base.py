@@ -34,8 +34,15 @@ class SplitContext:
 class Candidate(Protocol):
     """A chunker that returns spans. ``resplit`` says whether post-processing re-splits oversize spans."""
 
-    name: str
-    resplit: bool
+    @property
+    def name(self) -> str:
+        """The candidate's name, unique within a run."""
+        ...
+
+    @property
+    def resplit(self) -> bool:
+        """Whether post-processing re-splits this candidate's oversize spans."""
+        ...
 
     def spans(self, doc: SourceDocument, context: SplitContext) -> list[Span]:
         """Spans over ``doc.text``, in document order."""

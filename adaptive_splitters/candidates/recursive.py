@@ -90,6 +90,8 @@ class RecursiveSplitter:
         except re.error as err:
             msg = f"invalid separator regex: {err}"
             raise ValueError(msg) from err
+        self._counted_text: str | None = None
+        self._counts: dict[Span, int] = {}
 
     def split_spans(self, text: str, start: int = 0, end: int | None = None) -> list[Span]:
         """Spans of ``text[start:end]`` (absolute offsets); without overlap they tile that range."""
@@ -111,9 +113,24 @@ class RecursiveSplitter:
         """Pass 1: cut ``[start, end)`` until every piece has at most ``max_len`` tokens."""
         if start >= end:
             return []
-        if self.counter(text[start:end]) <= max_len:
+        if self._fits(text, start, end, max_len):
             return [(start, end)]
         return self._split_oversized(text, start, end, 0, max_len)
+
+    def _fits(self, text: str, start: int, end: int, max_len: int) -> bool:
+        """``tokens(text[start:end]) <= max_len``; a span too long to fit is not counted, and each span once."""
+        if self.counter.surely_exceeds(end - start, max_len):
+            return False
+        return self._tokens(text, start, end) <= max_len
+
+    def _tokens(self, text: str, start: int, end: int) -> int:
+        """The token count of ``text[start:end]``, cached by span for the text being split."""
+        if text is not self._counted_text:
+            self._counted_text, self._counts = text, {}
+        found = self._counts.get((start, end))
+        if found is None:
+            found = self._counts[(start, end)] = self.counter(text[start:end])
+        return found
 
     def _split_oversized(self, text: str, start: int, end: int, level: int, max_len: int) -> list[Span]:
         pattern = self._patterns[level] if level < len(self._patterns) else None
@@ -122,7 +139,7 @@ class RecursiveSplitter:
         pieces = split_at_pattern(text[start:end], pattern, start)
         out: list[Span] = []
         for s, e in pieces:
-            if self.counter(text[s:e]) <= max_len:
+            if self._fits(text, s, e, max_len):
                 out.append((s, e))
             else:
                 out.extend(self._split_oversized(text, s, e, level + 1, max_len))
@@ -131,21 +148,36 @@ class RecursiveSplitter:
     def _split_characters(self, text: str, start: int, end: int, max_len: int) -> list[Span]:
         """Repeatedly take the longest prefix of at most ``max_len`` tokens (at least one character)."""
         out: list[Span] = []
+        guess = 0  # the previous cut's length sizes the next guess's window
         while start < end:
-            length = self._longest_prefix(text, start, end, max_len)
-            out.append((start, start + length))
-            start += length
+            guess = self._longest_prefix(text, start, end, max_len, guess)
+            out.append((start, start + guess))
+            start += guess
         return out
 
-    def _longest_prefix(self, text: str, start: int, end: int, max_len: int) -> int:
-        """Largest ``n >= 1`` with ``tokens(text[start:start+n]) <= max_len``, by galloping then bisection."""
+    def _longest_prefix(self, text: str, start: int, end: int, max_len: int, previous: int = 0) -> int:
+        """Largest ``n >= 1`` with ``tokens(text[start:start+n]) <= max_len`` (token counts assumed to grow with
+        ``n``): galloping from a guess, then bisection."""
         size = end - start
-        fits = lambda n: self.counter(text[start : start + n]) <= max_len  # noqa: E731
-        lo, hi = 1, min(size, max(1, max_len))
-        while hi < size and fits(hi):
-            lo, hi = hi, min(size, hi * 2)
-        if hi == size and fits(hi):
-            return size
+
+        def fits(n: int) -> bool:
+            return not self.counter.surely_exceeds(n, max_len) and self.counter(text[start : start + n]) <= max_len
+
+        guess = min(size, max(1, self._prefix_guess(text, start, end, max_len, previous)))
+        if fits(guess):  # lo fits; search upwards for hi that does not (or the whole rest)
+            lo, step = guess, 1
+            while lo < size and fits(min(size, lo + step)):
+                lo, step = min(size, lo + step), step * 2
+            if lo == size:
+                return size
+            hi = min(size, lo + step)
+        else:  # hi does not fit; search downwards for lo that does (at least 1 character)
+            hi, step = guess, 1
+            while hi > 1 and not fits(max(1, hi - step)):
+                hi, step = max(1, hi - step), step * 2
+            if hi == 1:
+                return 1
+            lo = max(1, hi - step)
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if fits(mid):
@@ -153,6 +185,25 @@ class RecursiveSplitter:
             else:
                 hi = mid
         return lo
+
+    def _prefix_guess(self, text: str, start: int, end: int, max_len: int, previous: int = 0) -> int:
+        """About how many characters of ``text[start:end]`` the first ``max_len`` tokens cover."""
+        encoding = self.counter.encoding()
+        if encoding is None:
+            return previous or max_len
+        window = min(end - start, previous + previous // 4 + 64 if previous else 8 * max(1, max_len))
+        while True:
+            piece = text[start : start + window]
+            tokens = encoding.encode_ordinary(piece)
+            if len(tokens) > max_len or window == end - start:
+                break
+            window = min(end - start, window * 2)
+        try:
+            raw = piece.encode("utf-8")
+        except UnicodeEncodeError:
+            return max_len
+        covered = len(encoding.decode_bytes(tokens[:max_len]))
+        return len(raw[:covered].decode("utf-8", errors="ignore"))
 
     # pass 2 -----------------------------------------------------------------------------------------------
 
@@ -162,7 +213,7 @@ class RecursiveSplitter:
         parts: list[Span] = []
         current = 0
         for leaf in leaves:
-            tokens = self.counter(text[leaf[0] : leaf[1]])
+            tokens = self._tokens(text, *leaf)
             if parts and current + tokens > size:
                 chunks.append((parts[0][0], parts[-1][1]))
                 parts = [*self._overlap_tail(text, parts), leaf] if overlap else [leaf]
@@ -180,7 +231,7 @@ class RecursiveSplitter:
         parts: list[Span] = []  # in document order
         current = 0
         for leaf in reversed(leaves):
-            tokens = self.counter(text[leaf[0] : leaf[1]])
+            tokens = self._tokens(text, *leaf)
             if parts and current + tokens > size:
                 chunks.append((parts[0][0], parts[-1][1]))
                 parts = [leaf, *self._overlap_head(text, parts)] if overlap else [leaf]
@@ -196,7 +247,7 @@ class RecursiveSplitter:
     def _merge_small(self, text: str, leaves: list[Span]) -> list[Span]:
         """``small_only``: merge groups under ``min_chunk_tokens`` into the next, else the previous, group."""
         groups = [[leaf] for leaf in leaves]
-        sizes = [self.counter(text[s:e]) for s, e in leaves]
+        sizes = [self._tokens(text, s, e) for s, e in leaves]
         if self.merging_order == "backward":
             groups.reverse()
             sizes.reverse()
@@ -247,10 +298,10 @@ class RecursiveSplitter:
         total = 0
         for index in range(len(parts) - 1, -1, -1):
             s, e = parts[index]
-            tokens = self.counter(text[s:e])
+            tokens = self._tokens(text, s, e)
             if tokens > overlap and (index == len(parts) - 1 or total < min_overlap):
                 for sub in reversed(self.leaves(text, s, e, overlap - total)):
-                    sub_tokens = self.counter(text[sub[0] : sub[1]])
+                    sub_tokens = self._tokens(text, *sub)
                     if total + sub_tokens > overlap:
                         break
                     taken.insert(0, sub)
@@ -269,10 +320,10 @@ class RecursiveSplitter:
         taken: list[Span] = []
         total = 0
         for index, (s, e) in enumerate(parts):
-            tokens = self.counter(text[s:e])
+            tokens = self._tokens(text, s, e)
             if tokens > overlap and (index == 0 or total < min_overlap):
                 for sub in self.leaves(text, s, e, overlap - total):
-                    sub_tokens = self.counter(text[sub[0] : sub[1]])
+                    sub_tokens = self._tokens(text, *sub)
                     if total + sub_tokens > overlap:
                         break
                     taken.append(sub)

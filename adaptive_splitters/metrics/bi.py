@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
@@ -24,7 +25,7 @@ def block_integrity(
     predicted = sorted({start for start, _ in spans[1:]})
     bounds = [0, *sorted(split_points or ()), length]
     broken = 0
-    for left, right in zip(bounds, bounds[1:], strict=False):
+    for left, right in itertools.pairwise(bounds):
         i = bisect_right(predicted, left + tolerance)
         if i < len(predicted) and predicted[i] < right - tolerance:
             broken += 1

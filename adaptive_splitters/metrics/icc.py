@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ def chunk_pieces(span: Span, split_points: Sequence[int]) -> list[Span]:
             cuts.append(split_points[i])
         i += 1
     cuts.append(end)
-    pieces = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    pieces = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     return pieces or [span]
 
 

@@ -45,7 +45,4 @@ def references_completeness(
 
 
 def _misaligned(pair: tuple[tuple[int, int], tuple[int, int]], text: str) -> bool:
-    for start, end in pair:
-        if not 0 <= start < len(text) or end >= len(text) or text[start].isspace():
-            return True
-    return False
+    return any(not 0 <= start < len(text) or end >= len(text) or text[start].isspace() for start, end in pair)

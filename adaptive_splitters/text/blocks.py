@@ -8,6 +8,7 @@ paragraphs. One pass over the lines: linear in the text length.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 HEADING_RE = re.compile(r" {0,3}(#{1,12})(?:[ \t]|$)")
 """An ATX heading line: up to three spaces, 1-12 ``#``, then a space or the end of the line."""
 
-_LIST_RE = re.compile(r"[ \t]*(?:[-*+·•●▪◦‣▸▹○◯‒–—][ \t]|\(?[0-9]{1,3}[.)][ \t]|\(?[A-Za-z]{1,2}[.)][ \t]|\([ivxIVX]{1,4}\)[ \t])")
+_LIST_RE = re.compile(
+    r"[ \t]*(?:[-*+·•●▪◦‣▸▹○◯‒–—][ \t]|\(?[0-9]{1,3}[.)][ \t]|\(?[A-Za-z]{1,2}[.)][ \t]|\([ivxIVX]{1,4}\)[ \t])"
+)
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _CONTAINERS = (("<table", "</table>"), ("<figure", "</figure>"), ("<formula", "</formula>"))
 
@@ -56,7 +59,7 @@ def detect_blocks(
     """
     items = _scan(text, max_list_chars)
     points: list[int] = []
-    for a, b in zip(items, items[1:], strict=False):
+    for a, b in itertools.pairwise(items):
         if _joined(a, b, short_chars):
             continue
         if 0 < b.start < len(text) and (not points or b.start > points[-1]):
@@ -67,7 +70,7 @@ def detect_blocks(
 def block_spans(text: str, split_points: list[int] | tuple[int, ...]) -> list[tuple[int, int]]:
     """The blocks as ``(start, end)`` spans tiling ``text``."""
     bounds = [0, *split_points, len(text)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _joined(a: _Item, b: _Item, short_chars: int) -> bool:
@@ -75,6 +78,8 @@ def _joined(a: _Item, b: _Item, short_chars: int) -> bool:
         return False
     if a.kind == "heading":
         return True
+    if a.kind == "list" and b.kind == "list":
+        return False  # a list cut at the size limit
     if b.kind == "footnote" and a.kind in _TEXT_KINDS:
         return True
     return a.kind in _TEXT_KINDS and b.kind in _TEXT_KINDS and a.size < short_chars and b.size < short_chars
@@ -98,6 +103,8 @@ def _scan(text: str, max_list_chars: int) -> list[_Item]:
             continue
         if not stripped:
             after_blank = True
+            if cur is not None:
+                cur.size += len(line)
             if line.endswith("\x0c"):
                 if cur is None:
                     items.append(_Item(0, "blank"))

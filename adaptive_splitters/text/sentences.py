@@ -7,9 +7,12 @@ by an anchored forward search inside the paragraph; the spans returned always ti
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from typing import Any
+
+import pysbd
 
 from adaptive_splitters.types import Span
 
@@ -19,15 +22,14 @@ MAX_PIECE_CHARS = 10_000
 _PARAGRAPH_RE = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n)){2,}|\x0c")
 _FALLBACK_RE = re.compile(r"[.!?…。！？]+[\"'”’)\]]*\s+")
 _ABBREVIATIONS = frozenset(
-    "dr mr mrs ms prof st jr sr vs etc e.g i.e u.s u.k no art fig al approx cf ca inc ltd co corp dept est "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mt p pp vol ed eds op ch sec para".split()
+    {"dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "vs", "etc", "no", "art", "fig", "al", "approx", "cf"}
+    | {"ca", "inc", "ltd", "co", "corp", "dept", "est", "mt", "p", "pp", "vol", "ed", "eds", "op", "ch", "sec"}
+    | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "para"}
 )
 
 
 @lru_cache(maxsize=8)
 def _segmenter(language: str) -> Any:
-    import pysbd
-
     return pysbd.Segmenter(language=language, clean=False)
 
 
@@ -46,7 +48,7 @@ def sentence_spans(text: str, language: str = "en") -> list[Span]:
     if not text:
         return []
     bounds = [0, *sentence_starts(text, language), len(text)]
-    return list(zip(bounds, bounds[1:], strict=False))
+    return list(itertools.pairwise(bounds))
 
 
 def _pieces(text: str) -> list[Span]:
@@ -54,7 +56,8 @@ def _pieces(text: str) -> list[Span]:
     cuts = [m.end() for m in _PARAGRAPH_RE.finditer(text)]
     bounds = [0, *(c for c in cuts if 0 < c < len(text)), len(text)]
     pieces: list[Span] = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for first, end in itertools.pairwise(bounds):
+        start = first
         while end - start > MAX_PIECE_CHARS:
             newline = text.rfind("\n", start + MAX_PIECE_CHARS // 2, start + MAX_PIECE_CHARS)
             cut = newline + 1 if newline >= 0 else start + MAX_PIECE_CHARS
@@ -72,7 +75,7 @@ def _piece_starts(text: str, start: int, end: int, language: str) -> list[int]:
         return []
     try:
         sentences = _segmenter(language).segment(piece)
-    except Exception:  # noqa: BLE001 - a segmenter failure on odd text falls back to the simple rule
+    except Exception:  # a segmenter failure on odd text falls back to the simple rule
         return [start + s for s in _fallback_starts(piece)]
     out: list[int] = []
     cursor = 0
@@ -86,8 +89,8 @@ def _piece_starts(text: str, start: int, end: int, language: str) -> list[int]:
             found = piece.find(stripped, cursor)
             if found < 0:
                 continue
-        if found > 0 and (not out or start + found > out[-1]):
-            out.append(start + found)
+        if cursor > 0 and found > 0 and (not out or start + found > out[-1]):
+            out.append(start + found)  # leading whitespace stays with the first sentence
         cursor = found + len(stripped)
     return out
 
@@ -98,7 +101,7 @@ def _fallback_starts(piece: str) -> list[int]:
     for match in _FALLBACK_RE.finditer(piece):
         word = piece[: match.start()].rsplit(None, 1)[-1] if piece[: match.start()].strip() else ""
         token = word.lower().rstrip(".")
-        if match.group().startswith(".") and (token in _ABBREVIATIONS or len(token) == 1):
+        if match.group().startswith(".") and (token in _ABBREVIATIONS or len(token) == 1 or "." in token):
             continue
         if match.end() < len(piece):
             out.append(match.end())

@@ -98,6 +98,15 @@ class TokenCounter:
         """The tiktoken encoding behind this counter, when there is one."""
         return getattr(self._count, "encoding", None)
 
+    def surely_exceeds(self, length: int, limit: int) -> bool:
+        """True when every text of ``length`` characters has more than ``limit`` tokens, known without counting.
+
+        A tiktoken token spans at most its longest vocabulary entry's bytes, hence at most that many characters;
+        other counters give no such bound (always ``False``).
+        """
+        name = getattr(self._count, "name", None) if isinstance(self._count, _TiktokenCount) else None
+        return name is not None and length > limit * _longest_token_bytes(name)
+
     def __getstate__(self) -> dict[str, Any]:
         return {"name": self.name, "count": self._count}
 
@@ -105,6 +114,12 @@ class TokenCounter:
         self.name = state["name"]
         self._count = state["count"]
         self._memo = {}
+
+
+@cache
+def _longest_token_bytes(name: str) -> int:
+    ranks: dict[bytes, int] = getattr(get_encoding(name), "_mergeable_ranks", {})
+    return max(map(len, ranks), default=0) or 2**31
 
 
 class _TiktokenCount:

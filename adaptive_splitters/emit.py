@@ -1,0 +1,269 @@
+"""From engine results to framework records: page grouping, deterministic ids, flat metadata, a hard size limit.
+
+Framework-free, shared by the LangChain and LlamaIndex adapters. An adapter turns its input into
+``(text, metadata)`` pairs, calls :func:`plan_units` (one unit per engine run: a document, or the pages of one
+source joined) and :func:`emit_unit` per unit, then wraps each :class:`Emitted` in its own record type.
+
+Metadata values added here are flat (str, int, float, bool), as Chroma and flat-metadata stores require:
+``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``adaptive_candidate``,
+``adaptive_objective``, ``adaptive_scores`` (a JSON string ``{"chosen": {metric: value}, "objective":
+{candidate: value}}``), and ``page_start``/``page_end``/``section`` when known.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+from adaptive_splitters.candidates.recursive import RecursiveSplitter
+from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult, _pages, _section
+from adaptive_splitters.text.tokens import TokenCounter
+from adaptive_splitters.types import Span
+
+ID_NAMESPACE = uuid5(NAMESPACE_URL, "adaptive-splitters")
+"""The namespace of chunk ids: ``uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}")``."""
+
+PAGE_SEPARATOR = "\n\n"
+"""Joins the pages of one source; it belongs to the page before it (offsets count it)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one engine run chunks: one input document, or the pages of one source joined.
+
+    Attributes:
+        text: the text chunked; ``start_index``/``end_index`` refer to it.
+        metadata: the parent metadata (the first page's for a group), copied per chunk on emission.
+        source_key: the key of chunk ids (``source``, ``source#page=N``, or the text's SHA-256).
+        page_starts: offset of each page in ``text`` (a group only).
+        page_labels: each page's ``page`` value as the loader numbered it (a group), or the one page's value.
+        members: indexes of the input documents the unit comes from.
+    """
+
+    text: str
+    metadata: Mapping[str, Any]
+    source_key: str
+    page_starts: tuple[int, ...] | None = None
+    page_labels: tuple[int | str, ...] | None = None
+    members: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Emitted:
+    """One output chunk: ``text == unit.text[start:end]``, flat added metadata, a deterministic id."""
+
+    text: str
+    start: int
+    end: int
+    metadata: dict[str, Any]
+    id: str
+
+
+def chunk_id(source_key: str, start: int, end: int) -> str:
+    """The deterministic id of the chunk ``[start, end)`` of the source keyed ``source_key``."""
+    return str(uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}"))
+
+
+def text_key(text: str) -> str:
+    """The SHA-256 of ``text`` (UTF-8), the source key of a document without ``source``."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def plan_units(
+    items: Sequence[tuple[str, Mapping[str, Any]]], group_pages: bool | None = None, separator: str = PAGE_SEPARATOR
+) -> list[Unit]:
+    """The engine runs for ``items`` (``(text, metadata)`` pairs, in input order).
+
+    ``group_pages=None`` groups when every item has ``source`` and ``page`` metadata. Grouping joins all pages
+    of one source (in input order, even when sources are interleaved) with ``separator``; units follow the first
+    appearance of their source. A page listed twice for one source raises ``ValueError``. Two units with the
+    same source key but different texts get the text's hash appended to the key, so their ids never collide.
+    """
+    for i, (text, metadata) in enumerate(items):
+        if not isinstance(text, str):
+            msg = f"document {i} has page_content of type {type(text).__name__}, not str"
+            raise TypeError(msg)
+        if not isinstance(metadata, Mapping):
+            msg = f"document {i} has metadata of type {type(metadata).__name__}, not a mapping"
+            raise TypeError(msg)
+    paged = [("source" in m and "page" in m) for _, m in items]
+    if group_pages is None:
+        group_pages = bool(items) and all(paged)
+    if group_pages:
+        missing = [i for i, ok in enumerate(paged) if not ok]
+        if missing:
+            msg = f"group_pages=True needs 'source' and 'page' metadata on every document (missing on {missing[:5]})"
+            raise ValueError(msg)
+        units = _group(items, separator)
+    else:
+        units = [_single(i, text, metadata) for i, (text, metadata) in enumerate(items)]
+    return _disambiguate(units)
+
+
+def emit_unit(chunker: AdaptiveChunker, unit: Unit, max_tokens: int, *, strip: bool = False) -> list[Emitted]:
+    """Chunk ``unit`` with ``chunker`` and emit its chunks, none above ``max_tokens`` tokens.
+
+    ``strip`` trims whitespace off each chunk (offsets follow; the whitespace is then in no chunk).
+    """
+    if not unit.text:
+        return []
+    grouped = unit.page_starts is not None
+    doc = SourceDocument.build(
+        unit.text,
+        pages=list(unit.page_starts) if unit.page_starts is not None else None,
+        page_numbers=range(len(unit.page_starts)) if unit.page_starts is not None else None,
+        name=unit.source_key,
+    )
+    result = chunker.chunk_document(doc)
+    spans = enforce_max_tokens(unit.text, [c.span for c in result.chunks], chunker.counter, max_tokens)
+    if strip:
+        spans = _stripped(unit.text, spans)
+    added = _result_metadata(result)
+    out: list[Emitted] = []
+    for index, (start, end) in enumerate(spans):
+        meta = _copy(unit.metadata)
+        meta.update(added, chunk_index=index, start_index=start, end_index=end)
+        if grouped and unit.page_labels is not None:
+            pages = _pages(result.document, start, end) or [0]
+            meta["page_start"] = meta["page"] = unit.page_labels[pages[0]]
+            meta["page_end"] = unit.page_labels[pages[-1]]
+        elif unit.page_labels is not None:
+            meta["page_start"] = meta["page_end"] = unit.page_labels[0]
+        section = _section(result.document, start)
+        if section is not None:
+            meta["section"] = section
+        out.append(Emitted(unit.text[start:end], start, end, meta, chunk_id(unit.source_key, start, end)))
+    return out
+
+
+def enforce_max_tokens(text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int) -> list[Span]:
+    """``spans`` with every span above ``max_tokens`` tokens re-split (recursively, on its own offsets).
+
+    Token counts are not additive, so packing pieces that each fit can, rarely, exceed the limit; this is the
+    check on the actual text. Raises ``ValueError`` when one character alone exceeds ``max_tokens``.
+    """
+    splitter: RecursiveSplitter | None = None
+    out: list[Span] = []
+    for start, end in spans:
+        if counter(text[start:end]) <= max_tokens:
+            out.append((start, end))
+            continue
+        splitter = splitter or RecursiveSplitter(chunk_size=max_tokens, counter=counter)
+        for s, e in splitter.split_spans(text, start, end):
+            if counter(text[s:e]) <= max_tokens:
+                out.append((s, e))
+                continue
+            for leaf in splitter.leaves(text, s, e, max_tokens):  # leaves are checked on their own text
+                if counter(text[leaf[0] : leaf[1]]) > max_tokens:
+                    piece = text[leaf[0] : leaf[1]]
+                    msg = f"the text at offset {leaf[0]} ({piece!r}) alone exceeds {max_tokens} tokens"
+                    raise ValueError(msg)
+                out.append(leaf)
+    return out
+
+
+def scores_json(result: AdaptiveResult) -> str:
+    """``{"chosen": {metric: value}, "objective": {candidate: value}}`` as JSON (NaN written as null)."""
+    payload = {
+        "chosen": {k: _finite(v) for k, v in result.scores.get(result.chosen, {}).items()},
+        "objective": {k: _finite(v) for k, v in result.objective.items()},
+    }
+    return json.dumps(payload, sort_keys=True, allow_nan=False)
+
+
+def _result_metadata(result: AdaptiveResult) -> dict[str, Any]:
+    added: dict[str, Any] = {"adaptive_candidate": result.chosen, "adaptive_scores": scores_json(result)}
+    objective = _finite(result.objective.get(result.chosen))
+    if objective is not None:
+        added["adaptive_objective"] = objective
+    return added
+
+
+def _single(index: int, text: str, metadata: Mapping[str, Any]) -> Unit:
+    source = _source(metadata, index)
+    page = metadata.get("page")
+    labels = (_label(page, index),) if page is not None else None
+    key = text_key(text) if source is None else source if page is None else f"{source}#page={page}"
+    return Unit(text, metadata, key, None, labels, (index,))
+
+
+def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> list[Unit]:
+    groups: dict[str, list[int]] = {}
+    for i, (_, metadata) in enumerate(items):
+        groups.setdefault(_source(metadata, i) or "", []).append(i)
+    units = []
+    for source, members in groups.items():
+        labels = tuple(_label(items[i][1]["page"], i) for i in members)
+        if len(set(labels)) != len(labels):
+            twice = next(label for label in labels if labels.count(label) > 1)
+            msg = f"page {twice!r} of source {source!r} is given twice; group_pages needs each page once"
+            raise ValueError(msg)
+        starts, offset = [], 0
+        for position, i in enumerate(members):
+            starts.append(offset)
+            offset += len(items[i][0]) + (len(separator) if position < len(members) - 1 else 0)
+        text = separator.join(items[i][0] for i in members)
+        units.append(Unit(text, items[members[0]][1], source, tuple(starts), labels, tuple(members)))
+    return units
+
+
+def _disambiguate(units: list[Unit]) -> list[Unit]:
+    texts: dict[str, set[str]] = {}
+    for unit in units:
+        texts.setdefault(unit.source_key, set()).add(unit.text)
+    return [
+        replace(u, source_key=f"{u.source_key}#sha256={text_key(u.text)}") if len(texts[u.source_key]) > 1 else u
+        for u in units
+    ]
+
+
+def _source(metadata: Mapping[str, Any], index: int) -> str | None:
+    source = metadata.get("source")
+    if source is None:
+        return None
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source) if not isinstance(source, str) else source  # type: ignore[return-value]
+    if isinstance(source, int) and not isinstance(source, bool):
+        return str(source)
+    msg = f"document {index} has metadata 'source' of type {type(source).__name__}; expected str, int or a path"
+    raise TypeError(msg)
+
+
+def _label(page: Any, index: int) -> int | str:
+    if isinstance(page, (int, str)) and not isinstance(page, bool):
+        return page
+    msg = f"document {index} has metadata 'page' of type {type(page).__name__}; expected int or str"
+    raise TypeError(msg)
+
+
+def _copy(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return copy.deepcopy(dict(metadata))
+    except Exception as err:
+        msg = f"document metadata cannot be deep-copied per chunk: {err}"
+        raise TypeError(msg) from err
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    return float(value)
+
+
+def _stripped(text: str, spans: Sequence[Span]) -> list[Span]:
+    out = []
+    for start, end in spans:
+        piece = text[start:end]
+        left = len(piece) - len(piece.lstrip())
+        right = len(piece.rstrip())
+        if right > left:
+            out.append((start + left, start + right))
+    return out

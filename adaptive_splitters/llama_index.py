@@ -1,0 +1,375 @@
+"""``AdaptiveNodeParser``: a LlamaIndex ``NodeParser`` over the adaptive engine (a thin adapter).
+
+Each text node is chunked by the candidate that scores best on the intrinsic metrics. The nodes it emits:
+
+- slice their source exactly: ``source.text[start_char_idx:end_char_idx] == node.text``. Offsets come from spans,
+  never from ``str.find`` (LlamaIndex's own ``_postprocess_parsed_nodes`` searches the text and overwrites offsets,
+  so this parser overrides it). When the input node is itself a chunk (a parser ran before this one), SOURCE points
+  at the original document and the offsets are shifted by the input's ``start_char_idx``, so they index the
+  original text; when that input has no trustworthy offsets, the offsets are ``None`` rather than wrong;
+- carry SOURCE, PREVIOUS and NEXT relationships (PREVIOUS/NEXT between neighbours sharing a source);
+- carry flat metadata as the LangChain adapter does (see :mod:`adaptive_splitters.emit`): ``adaptive_candidate``,
+  ``adaptive_objective``, ``adaptive_scores`` (a JSON string), ``chunk_index`` and, when known, ``page_start``,
+  ``page_end`` and ``section``, merged over the parent's metadata. The keys in :data:`EXCLUDED_KEYS` are
+  neither embedded nor sent to an LLM;
+- have deterministic ids, ``uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}")``, where ``source_key`` is the
+  ``source`` or else ``file_path`` metadata (with ``#page=N`` appended from ``page`` or ``page_label``), or else the
+  SHA-256 of the input's text. LlamaIndex's ``id_func`` cannot carry this recipe (it receives no offsets), so a
+  custom ``id_func`` is rejected. Give documents stable ids too (``SimpleDirectoryReader(filename_as_id=True)``
+  or ``Document(id_=...)``): LlamaIndex gives them random ids by default, and a docstore keys on them.
+
+Non-text nodes (images, index nodes, multimodal documents) pass through untouched.
+
+Every setting that changes the output is a public pydantic field, so ``to_dict()``, the ``IngestionPipeline``
+cache key and the pickling done for ``num_workers > 1`` all see it; ``from_dict(p.to_dict()) == p``. Importing
+this module imports ``llama_index.core``; ``import adaptive_splitters`` does not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import pickle
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, field_serializer, field_validator
+from llama_index.core.node_parser import NodeParser
+from llama_index.core.node_parser.node_utils import default_id_func
+from llama_index.core.schema import (
+    BaseNode,
+    Document,
+    ImageDocument,
+    ImageNode,
+    IndexNode,
+    MetadataMode,
+    Node,
+    NodeRelationship,
+    RelatedNodeInfo,
+    TextNode,
+)
+from llama_index.core.utils import get_tqdm_iterable
+
+from adaptive_splitters.emit import Unit, chunk_id, emit_unit, text_key
+from adaptive_splitters.engine import AdaptiveChunker
+
+__all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser"]
+
+logger = logging.getLogger(__name__)
+
+EXCLUDED_KEYS = ("adaptive_candidate", "adaptive_objective", "adaptive_scores", "chunk_index")
+"""Metadata keys added per chunk that are neither embedded nor sent to an LLM (``section`` and pages are)."""
+
+_UNIT_ONLY_KEYS = ("start_index", "end_index")  # the node's start_char_idx/end_char_idx say it (shifted)
+_OBJECT_PREFIX = "<embedder object "
+
+
+class AdaptiveNodeParser(NodeParser):
+    """Split each node with the candidate chunker that scores best on the intrinsic metrics.
+
+    Args:
+        candidates: candidate names (default ``None``: ``recursive_{max_tokens}``,
+            ``recursive_{round(max_tokens*6/11)}`` and ``page``); see :mod:`adaptive_splitters.candidates`.
+        weights: metric weights keyed ``SC``, ``BI``, ``RC``, ``ICC``, ``DCC`` (default equal).
+        embedder: the embedding model for ICC/DCC, by name or path (serialisable; default the bundled
+            all-MiniLM-L6-v2). An object (a sentence-transformers model, a callable) is accepted but is **not
+            serialisable**: ``to_dict`` records only its type, so the ingestion cache cannot tell two such objects
+            apart, ``from_dict`` refuses to rebuild it, and pickling (``num_workers > 1``) fails loudly when the
+            object cannot be pickled, rather than silently replacing it.
+        tokenizer: a tiktoken encoding name available offline (``o200k_base`` or ``cl100k_base``).
+        long_texts: ``pool`` (block-wise embeddings, pooled) or ``truncate`` (the paper's).
+        selection: ``fair`` or ``paper``.
+        min_tokens: chunks under this are merged (default ``min(100, round(max_tokens / 11))``).
+        max_tokens: the maximum chunk size in tokens, a hard limit: no emitted node exceeds it.
+        merge_limit: the merge limit, capped at ``max_tokens``.
+        metrics: the metrics to compute (default all five: ``SC``, ``BI``, ``RC``, ``ICC``, ``DCC``).
+        include_metadata, include_prev_next_rel: as in every LlamaIndex ``NodeParser``.
+    """
+
+    candidates: list[str] | None = Field(
+        default=None, description="Candidate chunker names; None for recursive_{max}, recursive_{max*6/11}, page."
+    )
+    weights: dict[str, float] | None = Field(default=None, description="Metric weights (default equal).")
+    embedder: Any = Field(
+        default=None,
+        description="Embedding model name or path (default: bundled all-MiniLM-L6-v2). Objects are not serialisable.",
+    )
+    tokenizer: str = Field(default="o200k_base", description="Offline tiktoken encoding name.")
+    long_texts: Literal["pool", "truncate"] = Field(default="pool", description="Long-text embedding mode.")
+    selection: Literal["fair", "paper"] = Field(default="fair", description="Selection rule.")
+    min_tokens: int | None = Field(default=None, description="Minimum chunk size (default min(100, max/11)).")
+    max_tokens: int = Field(default=1100, gt=0, description="Maximum chunk size in tokens (a hard limit).")
+    merge_limit: int | None = Field(default=None, description="Merge limit, capped at max_tokens.")
+    metrics: list[str] | None = Field(default=None, description="Metrics to compute (default all five).")
+
+    _engine: AdaptiveChunker | None = PrivateAttr(default=None)
+    _engine_key: tuple[Any, ...] | None = PrivateAttr(default=None)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "AdaptiveNodeParser"
+
+    # -- settings ---------------------------------------------------------------------------------------------
+
+    @field_validator("id_func", mode="before")
+    @classmethod
+    def _only_default_id_func(cls, value: Any) -> Any:
+        if value is None or value is default_id_func:
+            return default_id_func
+        if isinstance(value, Mapping) and value.get("id_func_name") == default_id_func.__name__:
+            return default_id_func  # what to_dict() writes for the default
+        msg = (
+            "AdaptiveNodeParser does not take id_func: node ids are deterministic, "
+            'uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}"), and id_func receives no offsets'
+        )
+        raise ValueError(msg)
+
+    @field_validator("embedder", mode="before")
+    @classmethod
+    def _restorable_embedder(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(_OBJECT_PREFIX):
+            msg = (
+                f"this parser was serialised with an embedder object ({value}), which cannot be restored; "
+                "pass it again: AdaptiveNodeParser.from_dict(data, embedder=model)"
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_serializer("embedder")
+    def _serialise_embedder(self, value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        kind = type(value)
+        return f"{_OBJECT_PREFIX}{kind.__module__}.{kind.__qualname__}>"
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        self._chunker()  # invalid settings fail here, with the engine's message
+
+    def _chunker(self) -> AdaptiveChunker:
+        """The engine for the current settings (rebuilt when a field was assigned since the last build)."""
+        key = self._settings_key()
+        if self._engine is None or self._engine_key != key:
+            max_tokens = self.max_tokens
+            self._engine = AdaptiveChunker(
+                candidates=list(self.candidates) if self.candidates is not None else None,
+                weights=self.weights,
+                embedder=self.embedder,
+                tokenizer=self.tokenizer,
+                long_texts=self.long_texts,
+                selection=self.selection,
+                min_tokens=min(100, round(max_tokens / 11)) if self.min_tokens is None else self.min_tokens,
+                max_tokens=max_tokens,
+                merge_limit=min(self.merge_limit or max_tokens + 50, max_tokens),
+                metrics=self.metrics,
+            )
+            self._engine_key = key
+        return self._engine
+
+    def _settings_key(self) -> tuple[Any, ...]:
+        embedder = self.embedder if self.embedder is None or isinstance(self.embedder, str) else id(self.embedder)
+        return (
+            repr(self.candidates),
+            repr(self.weights),
+            embedder,
+            self.tokenizer,
+            self.long_texts,
+            self.selection,
+            self.min_tokens,
+            self.max_tokens,
+            self.merge_limit,
+            repr(self.metrics),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Equal settings (pydantic's default also compares the private engine, so two equal parsers differed)."""
+        if type(other) is not type(self):
+            return NotImplemented
+        names = [name for name in type(self).model_fields if name != "callback_manager"]
+        return all(getattr(self, name) == getattr(other, name) for name in names)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like every pydantic model
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the public settings only; the engine is rebuilt from them (``num_workers > 1`` does this).
+
+        Raises ``TypeError`` for an embedder object that cannot be pickled, rather than dropping it silently as
+        LlamaIndex's ``BaseComponent`` would (the worker would then use another model).
+        """
+        if self.embedder is not None and not isinstance(self.embedder, str):
+            try:
+                pickle.dumps(self.embedder)
+            except Exception as err:
+                msg = (
+                    f"AdaptiveNodeParser cannot be pickled: its embedder ({type(self.embedder).__name__}) cannot be "
+                    "pickled; give the embedder by name or path (needed by IngestionPipeline(num_workers > 1))"
+                )
+                raise TypeError(msg) from err
+        state = BaseModel.__getstate__(self)
+        fields = dict(state["__dict__"])  # a copy: BaseComponent's version deletes from the live __dict__
+        for key, value in list(fields.items()):
+            if key == "embedder":
+                continue
+            try:
+                pickle.dumps(value)
+            except Exception:  # e.g. a callback manager with unpicklable handlers, as BaseComponent does
+                logger.warning("AdaptiveNodeParser: not pickling the unpicklable attribute %s", key)
+                del fields[key]
+        # the engine, its key and the lock are rebuilt by __init__, which BaseComponent.__setstate__ calls
+        return {**state, "__dict__": fields, "__pydantic_private__": None}
+
+    # -- parsing ----------------------------------------------------------------------------------------------
+
+    def _parse_nodes(self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any) -> list[BaseNode]:
+        """Chunk every text node; relationships, metadata and offsets are final here (see the module docs)."""
+        with self._lock:
+            engine = self._chunker()
+            plans = _plan(nodes)
+            out: list[BaseNode] = []
+            for node, plan in get_tqdm_iterable(list(zip(nodes, plans, strict=True)), show_progress, "Parsing nodes"):
+                if plan is None:
+                    out.append(node)  # non-text: untouched
+                else:
+                    out.extend(self._chunk_node(engine, node, plan))
+            if self.include_prev_next_rel:
+                _link_neighbours(out, {id(n) for n, p in zip(nodes, plans, strict=True) if p is None})
+            return out
+
+    async def _aparse_nodes(
+        self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any
+    ) -> list[BaseNode]:
+        """:meth:`_parse_nodes` in a worker thread, so the event loop is not blocked."""
+        return await asyncio.to_thread(self._parse_nodes, nodes, show_progress, **kwargs)
+
+    def _postprocess_parsed_nodes(self, nodes: list[BaseNode], parent_doc_map: dict[str, Document]) -> list[BaseNode]:
+        """Nothing left to do: :meth:`_parse_nodes` set exact offsets, metadata and relationships.
+
+        LlamaIndex's version re-derives offsets with ``str.find`` and overwrites them, which is wrong on repeated
+        text and for chained parsers; it is deliberately not called.
+        """
+        return nodes
+
+    def _chunk_node(self, engine: AdaptiveChunker, node: BaseNode, plan: _Plan) -> list[TextNode]:
+        text = node.get_content(metadata_mode=MetadataMode.NONE)
+        emitted = emit_unit(engine, Unit(text, {}, plan.source_key, None, plan.page_labels), self.max_tokens)
+        parent_info = node.as_related_node_info() if node.source_node is None else None
+        source = node.source_node or parent_info
+        assert source is not None
+        inherited: dict[str, Any] = {}
+        if self.include_metadata:  # the parent's values, over the original's when the parent is a chunk
+            inherited = {**source.metadata, **node.metadata} if node.source_node is not None else dict(node.metadata)
+        excluded_embed = _with_keys(node.excluded_embed_metadata_keys)
+        excluded_llm = _with_keys(node.excluded_llm_metadata_keys)
+        out = []
+        for e in emitted:
+            start = end = None
+            if plan.shift is not None:
+                start, end = e.start + plan.shift, e.end + plan.shift
+            id_start, id_end = (start, end) if start is not None else (e.start, e.end)
+            added = {k: v for k, v in e.metadata.items() if k not in _UNIT_ONLY_KEYS}
+            out.append(
+                TextNode(
+                    id_=chunk_id(plan.id_key, id_start, id_end),  # type: ignore[arg-type]
+                    text=e.text,
+                    start_char_idx=start,
+                    end_char_idx=end,
+                    metadata={**copy.deepcopy(inherited), **added},
+                    excluded_embed_metadata_keys=list(excluded_embed),
+                    excluded_llm_metadata_keys=list(excluded_llm),
+                    metadata_separator=node.metadata_separator,
+                    metadata_template=node.metadata_template,
+                    text_template=getattr(node, "text_template", TextNode.model_fields["text_template"].default),
+                    relationships={NodeRelationship.SOURCE: source},
+                )
+            )
+        return out
+
+
+class _Plan:
+    """How one text node is chunked: the id key, the page label, and the shift into the original source."""
+
+    __slots__ = ("id_key", "page_labels", "shift", "source_key")
+
+    def __init__(
+        self, source_key: str, shift: int | None, page_labels: tuple[int | str, ...] | None, id_key: str
+    ) -> None:
+        self.source_key = source_key
+        self.shift = shift
+        self.page_labels = page_labels
+        self.id_key = id_key
+
+
+def _is_text(node: BaseNode) -> bool:
+    if isinstance(node, (ImageNode, IndexNode, ImageDocument)):
+        return False
+    if isinstance(node, TextNode):
+        return True
+    if isinstance(node, Node):  # Document and the multimodal Node: text only when no other media
+        return node.image_resource is None and node.audio_resource is None and node.video_resource is None
+    return False
+
+
+def _plan(nodes: Sequence[BaseNode]) -> list[_Plan | None]:
+    """A plan per text node (``None`` for a non-text node), with colliding source keys disambiguated."""
+    plans: list[_Plan | None] = []
+    identities: dict[str, set[str]] = {}
+    for i, node in enumerate(nodes):
+        if not isinstance(node, BaseNode):
+            msg = f"nodes[{i}] is {type(node).__name__}, not a LlamaIndex node"
+            raise TypeError(msg)
+        if not _is_text(node):
+            plans.append(None)
+            continue
+        text = node.get_content(metadata_mode=MetadataMode.NONE)
+        metadata = node.metadata
+        source = metadata.get("source", metadata.get("file_path"))
+        page = metadata.get("page", metadata.get("page_label"))
+        labels = (page,) if isinstance(page, (int, str)) and not isinstance(page, bool) else None
+        key = text_key(text) if source is None else str(source) + (f"#page={labels[0]}" if labels else "")
+        shift = _shift(node, text)
+        chained = node.source_node is not None
+        # what makes two inputs with one key different: the text of a document, the original of a chunk
+        identity = node.source_node.node_id if chained and node.source_node is not None else text_key(text)
+        identities.setdefault(key, set()).add(identity)
+        id_key = key if shift is not None or not chained else f"{key}#sha256={text_key(text)}"
+        plans.append(_Plan(key, shift, labels, id_key))
+    for plan, node in zip(plans, nodes, strict=True):
+        if plan is not None and len(identities[plan.source_key]) > 1:
+            identity = (
+                node.source_node.node_id
+                if node.source_node is not None
+                else node.get_content(metadata_mode=MetadataMode.NONE)
+            )
+            plan.id_key = f"{plan.id_key}#sha256={text_key(identity)}"
+    return plans
+
+
+def _shift(node: BaseNode, text: str) -> int | None:
+    """The offset of ``node``'s text in its SOURCE's text, when the node is a chunk whose offsets hold."""
+    if node.source_node is None:
+        return 0
+    start = getattr(node, "start_char_idx", None)
+    end = getattr(node, "end_char_idx", None)
+    if start is None or end is None or end - start != len(text):
+        return None
+    return int(start)
+
+
+def _with_keys(keys: Sequence[str]) -> list[str]:
+    return [*keys, *(k for k in EXCLUDED_KEYS if k not in keys)]
+
+
+def _link_neighbours(nodes: list[BaseNode], passed: set[int]) -> None:
+    """PREVIOUS/NEXT between neighbouring emitted nodes that share a SOURCE (as LlamaIndex does)."""
+    infos: list[RelatedNodeInfo | None] = [None if id(n) in passed else n.as_related_node_info() for n in nodes]
+    for i in range(len(nodes) - 1):
+        a, b = nodes[i], nodes[i + 1]
+        info_a, info_b = infos[i], infos[i + 1]
+        if info_a is None or info_b is None or a.source_node is None or b.source_node is None:
+            continue
+        if a.source_node.node_id == b.source_node.node_id:
+            a.relationships[NodeRelationship.NEXT] = info_b
+            b.relationships[NodeRelationship.PREVIOUS] = info_a

@@ -1,0 +1,179 @@
+"""Selection: keep, for one document, the candidate whose metric scores have the highest weighted mean.
+
+Two rules:
+
+- ``"paper"`` (PAPER_SPEC §5.1): each candidate's weighted mean over *its own* available (non-``None``) metrics;
+  ties go to the candidate name first in ASCII order; when no candidate has any metric, ``"page"`` if present,
+  else the first candidate.
+- ``"fair"`` (default): candidates are compared on the metrics defined for *all* of them, so a candidate whose
+  DCC is undefined (one chunk) is not scored on fewer, higher-valued metrics; ties go to the candidate listed
+  first. When no metric is defined for all candidates, the paper's per-candidate means are compared instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from adaptive_splitters.metrics import METRIC_NAMES
+
+SelectionRule = Literal["fair", "paper"]
+DEFAULT_WEIGHT = 0.2
+FALLBACK_CANDIDATE = "page"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The chosen candidate, each candidate's objective (``None`` where it has no usable metric), and why."""
+
+    chosen: str
+    objective: dict[str, float | None] = field(default_factory=dict)
+    reason: str = ""
+
+
+def select(
+    scores: Mapping[str, Mapping[str, float | None]],
+    order: Sequence[str],
+    weights: Mapping[str, float] | None = None,
+    rule: str = "fair",
+) -> Selection:
+    """Choose among the candidates of ``order`` by their metric ``scores``.
+
+    Args:
+        scores: candidate name → metric name → value in [0, 1], or ``None`` (NaN counts as ``None``).
+        order: the candidates, in the order they were listed (the fair rule's tie-break).
+        weights: metric name → non-negative weight (default 0.2 for each of SC, BI, RC, ICC, DCC); metrics with
+            weight 0 or absent from ``weights`` are ignored.
+        rule: ``"fair"`` (default) or ``"paper"``.
+
+    Raises:
+        ValueError: no candidates, a candidate without scores, an unknown rule, or a negative, non-finite or
+            unknown weight (a weight must name one of the five metrics or a metric present in ``scores``).
+    """
+    if rule not in ("fair", "paper"):
+        msg = f"selection rule must be 'fair' or 'paper' (received {rule!r})"
+        raise ValueError(msg)
+    candidates = list(dict.fromkeys(order))
+    if not candidates:
+        msg = "select needs at least one candidate"
+        raise ValueError(msg)
+    for name in candidates:
+        if name not in scores:
+            msg = f"candidate {name!r} has no scores"
+            raise ValueError(msg)
+    active = _check_weights(weights, scores)
+    values = {name: {k: _value(scores[name].get(k)) for k in active} for name in candidates}
+    if rule == "paper":
+        return _paper(values, active, candidates)
+    return _fair(values, active, candidates)
+
+
+def _paper(values: dict[str, dict[str, float | None]], weights: dict[str, float], candidates: list[str]) -> Selection:
+    objective = {name: _mean(values[name], weights, list(weights)) for name in candidates}
+    scored = [name for name in candidates if objective[name] is not None]
+    if not scored:
+        return _fallback(objective, candidates)
+    best = max(objective[name] or 0.0 for name in scored)
+    tied = sorted(name for name in scored if objective[name] == best)
+    chosen = tied[0]
+    reason = f"paper rule: highest mean over each candidate's available metrics ({chosen} {best:.4f}"
+    reason += _runner_up(objective, chosen, scored)
+    reason += _undefined_note(values, candidates)
+    if len(tied) > 1:
+        reason += f"; tie between {', '.join(tied)} broken by name"
+    return Selection(chosen, objective, reason)
+
+
+def _fair(values: dict[str, dict[str, float | None]], weights: dict[str, float], candidates: list[str]) -> Selection:
+    common = [k for k in weights if all(values[name][k] is not None for name in candidates)]
+    if not common:
+        objective = {name: _mean(values[name], weights, list(weights)) for name in candidates}
+        scored = [name for name in candidates if objective[name] is not None]
+        if not scored:
+            return _fallback(objective, candidates)
+        basis = "no metric is defined for every candidate, so each is scored on its own available metrics"
+    else:
+        objective = {name: _mean(values[name], weights, common) for name in candidates}
+        scored = candidates
+        dropped = [k for k in weights if k not in common]
+        basis = f"compared on {', '.join(common)}"
+        if dropped:
+            basis += f" (not on {', '.join(dropped)}, undefined for some candidates)"
+    best = max(objective[name] or 0.0 for name in scored)
+    tied = [name for name in scored if objective[name] == best]
+    chosen = tied[0]
+    reason = f"fair rule: {basis}; {chosen} {best:.4f}" + _runner_up(objective, chosen, scored)
+    if common:
+        reason += _undefined_note(values, candidates)
+    if len(tied) > 1:
+        reason += f"; tie between {', '.join(tied)} broken by listing order"
+    return Selection(chosen, objective, reason)
+
+
+def _fallback(objective: dict[str, float | None], candidates: list[str]) -> Selection:
+    chosen = FALLBACK_CANDIDATE if FALLBACK_CANDIDATE in candidates else candidates[0]
+    why = "the page candidate" if chosen == FALLBACK_CANDIDATE else "the first candidate"
+    return Selection(chosen, objective, f"no metric is defined for any candidate; fell back to {why} ({chosen})")
+
+
+def _runner_up(objective: dict[str, float | None], chosen: str, scored: list[str]) -> str:
+    others = [(objective[n] or 0.0, n) for n in scored if n != chosen]
+    if not others:
+        return ")"
+    value = max(v for v, _ in others)
+    second = next(n for v, n in others if v == value)
+    return f" against {second} {value:.4f}, margin {(objective[chosen] or 0.0) - value:.4f})"
+
+
+def _undefined_note(values: dict[str, dict[str, float | None]], candidates: list[str]) -> str:
+    notes = []
+    for name in candidates:
+        missing = [k for k, v in values[name].items() if v is None]
+        if missing:
+            notes.append(f"{', '.join(missing)} undefined for {name}")
+    return "; " + "; ".join(notes) if notes else ""
+
+
+def _mean(row: dict[str, float | None], weights: dict[str, float], keys: list[str]) -> float | None:
+    total = 0.0
+    weight = 0.0
+    for k in keys:
+        value = row[k]
+        if value is not None:
+            total += weights[k] * value
+            weight += weights[k]
+    return total / weight if weight > 0 else None
+
+
+def _value(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _check_weights(
+    weights: Mapping[str, float] | None, scores: Mapping[str, Mapping[str, float | None]]
+) -> dict[str, float]:
+    if weights is None:
+        return dict.fromkeys(METRIC_NAMES, DEFAULT_WEIGHT)
+    known = set(METRIC_NAMES) | {k for row in scores.values() for k in row}
+    active: dict[str, float] = {}
+    for name, weight in weights.items():
+        if name not in known:
+            msg = f"weight given for unknown metric {name!r}; known metrics: {', '.join(sorted(known))}"
+            raise ValueError(msg)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+            msg = f"weight of {name!r} must be a finite number (received {weight!r})"
+            raise ValueError(msg)
+        if weight < 0:
+            msg = f"weight of {name!r} must not be negative (received {weight!r})"
+            raise ValueError(msg)
+        if weight > 0:
+            active[name] = float(weight)
+    if not active:
+        msg = "at least one metric weight must be positive"
+        raise ValueError(msg)
+    return active

@@ -1,0 +1,109 @@
+"""AdaptiveChunker end to end on the bundled sample, with the real tokenizer and embedding model."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from adaptive_splitters import AdaptiveChunker
+from adaptive_splitters.types import check_tiling
+
+SAMPLE = (Path(__file__).resolve().parents[1] / "adaptive_splitters" / "data" / "sample.md").read_text(encoding="utf-8")
+CHEAP = ["SC", "BI", "RC"]
+
+
+@pytest.fixture(scope="module")
+def sample_result():  # type: ignore[no-untyped-def]
+    return AdaptiveChunker().chunk(SAMPLE, name="sample")
+
+
+def test_every_candidate_tiles_the_text_and_the_winner_is_one_of_them(sample_result) -> None:  # type: ignore[no-untyped-def]
+    result = sample_result
+    assert list(result.candidates) == ["recursive_1100", "recursive_600", "page"]
+    for chunks in result.candidates.values():
+        check_tiling([c.span for c in chunks], len(SAMPLE))
+        assert all(SAMPLE[c.start : c.end] == c.text for c in chunks)
+    assert result.chunks == result.candidates[result.chosen]
+    assert result.reason
+
+
+def test_scores_cover_all_metrics_and_objective_is_in_unit_range(sample_result) -> None:  # type: ignore[no-untyped-def]
+    result = sample_result
+    for name, row in result.scores.items():
+        assert set(row) == {"SC", "BI", "RC", "ICC", "DCC"}
+        assert row["RC"] is None  # no pairs were given
+        for metric in ("SC", "BI", "ICC", "DCC"):
+            assert row[metric] is not None
+            assert 0.0 <= row[metric] <= 1.0, (name, metric)
+        assert 0.0 <= result.objective[name] <= 1.0
+    assert result.objective[result.chosen] == max(v for v in result.objective.values() if v is not None)
+
+
+def test_chunk_metadata_names_candidate_index_pages_and_section(sample_result) -> None:  # type: ignore[no-untyped-def]
+    result = sample_result
+    for index, chunk in enumerate(result.chunks):
+        assert chunk.metadata["candidate"] == result.chosen
+        assert chunk.metadata["chunk_index"] == index
+        assert chunk.metadata["pages"] == sorted(chunk.metadata["pages"])
+        assert isinstance(chunk.metadata["section"], str)
+    assert result.chunks[0].metadata["pages"][0] == 1
+
+
+def test_cost_reports_stages_and_embedding_work(sample_result) -> None:  # type: ignore[no-untyped-def]
+    cost = sample_result.cost
+    for stage in ("candidates", "postprocess", "SC", "BI", "ICC", "DCC", "total"):
+        assert cost["seconds"][stage] >= 0.0
+    assert cost["embedding"]["texts_embedded"] > 0
+    assert cost["embedding"]["tokens_embedded"] > 0
+
+
+def test_page_is_skipped_without_pages() -> None:
+    result = AdaptiveChunker(metrics=CHEAP).chunk("No pages here.\n\nJust two paragraphs.")
+    assert result.skipped == {"page": "the document has no pages"}
+    assert list(result.candidates) == ["recursive_1100", "recursive_600"]
+
+
+def test_given_pages_are_numbered_from_one() -> None:
+    pages = ["alpha " * 200, "beta " * 200, "gamma " * 200]
+    result = AdaptiveChunker(candidates=["page"], metrics=CHEAP).chunk("".join(pages), pages=pages)
+    assert [c.metadata["pages"] for c in result.chunks] == [[1], [2], [3]]
+
+
+def test_empty_text_gives_no_chunks() -> None:
+    result = AdaptiveChunker(metrics=CHEAP).chunk("")
+    assert result.chunks == []
+    assert all(chunks == [] for chunks in result.candidates.values())
+
+
+def test_pairs_make_rc_defined() -> None:
+    text = "The utility owns the plant. It runs it.\n\n" * 40
+    pairs = [[[0, 10], [28, 29]]]
+    result = AdaptiveChunker(metrics=CHEAP).chunk(text, pairs=pairs)
+    assert result.pairs_source == "given"
+    assert all(row["RC"] == 1.0 for row in result.scores.values())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"candidates": ["recursve"]}, "unknown candidate 'recursve'"),
+        ({"metrics": ["XYZ"]}, "unknown metric 'XYZ'"),
+        ({"long_texts": "chop"}, "long_texts must be 'pool' or 'truncate'"),
+        ({"selection": "best"}, "selection must be 'fair' or 'paper'"),
+        ({"min_tokens": 800, "max_tokens": 600}, "min_tokens (800) must not exceed max_tokens (600)"),
+        ({"max_tokens": -5}, "max_tokens must be a positive integer (received -5)"),
+        ({"candidates": ["page", "page"]}, "candidate 'page' is listed twice"),
+    ],
+)
+def test_invalid_settings_raise_naming_the_setting(kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        AdaptiveChunker(**kwargs)
+
+
+def test_chunker_pickles_without_its_model(sample_result) -> None:  # type: ignore[no-untyped-def]
+    chunker = AdaptiveChunker(metrics=CHEAP)
+    chunker.chunk(SAMPLE)
+    clone = pickle.loads(pickle.dumps(chunker))
+    assert clone.chunk(SAMPLE).spans() == chunker.chunk(SAMPLE).spans()
