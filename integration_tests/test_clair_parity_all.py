@@ -1,6 +1,6 @@
 """Whole-corpus parity: on all 33 CLAIR documents our spans equal the reference's, span for span.
 
-Slow (about a minute on two cores); run with ``pytest integration_tests``.
+Slow (15-30 s on two cores); run with ``pytest integration_tests``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
 from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.pipeline import candidate_spans
+from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"
 CANDIDATES = ("recursive_1100", "recursive_600", "page")
@@ -42,9 +42,10 @@ def _spans_by_stage() -> dict[tuple[str, str], dict[str, list[list[int]]]]:
         doc = SourceDocument.build(data["full_text"], pages=list(data["pages"].values()), name=name)
         for cand in CANDIDATES:
             candidate = resolve_candidate(cand)
-            for stage in ("raw", "post"):
-                spans = candidate_spans(candidate, doc, context, raw=stage == "raw")
-                out.setdefault((cand, stage), {})[name] = [list(s) for s in spans]
+            raw = raw_spans(candidate, doc, context)
+            post = postprocessed_spans(candidate, doc, raw, context)
+            out.setdefault((cand, "raw"), {})[name] = [list(s) for s in raw]
+            out.setdefault((cand, "post"), {})[name] = [list(s) for s in post]
     return out
 
 

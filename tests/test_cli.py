@@ -82,3 +82,41 @@ def test_split_imports_neither_torch_nor_llama_index(tmp_path: Path) -> None:
     )
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert printed.strip() == "[]"
+
+
+def test_evaluate_reports_scores_choice_and_order(tmp_path: Path) -> None:
+    out = tmp_path / "eval.json"
+    assert main(["evaluate", str(SAMPLE), "--metrics", "SC,BI", "--selection", "paper", "--json", str(out)]) == 0
+    (doc,) = _report(out)["documents"]
+    assert doc["candidate_order"] == ["recursive_1100", "recursive_600", "page"]
+    assert doc["chosen"] in doc["candidate_order"]
+    assert doc["reason"]
+    assert doc["skipped"] == {}
+    for entry in doc["candidates"].values():
+        assert set(entry["scores"]) == {"SC", "BI", "RC", "ICC", "DCC"}
+        assert entry["scores"]["ICC"] is None  # not requested
+        assert 0.0 <= entry["score"] <= 1.0
+        assert entry["spans"][-1][1] == doc["chars"]
+    assert doc["cost"]["seconds"]["total"] > 0
+
+
+@pytest.mark.skipif(not EDPS.is_file(), reason="CLAIR corpus not found at ../shared/data/clair")
+def test_evaluate_reads_pairs_from_mentions(tmp_path: Path) -> None:
+    out = tmp_path / "eval.json"
+    mentions = CLAIR.parent / "mentions"
+    args = ["evaluate", str(EDPS), "--metrics", "SC,BI,RC", "--mentions", str(mentions), "--json", str(out)]
+    assert main(args) == 0
+    (doc,) = _report(out)["documents"]
+    assert doc["pairs_source"] == "given"
+    # EDPS: every candidate keeps all 12 pairs whole (PAPER_SPEC Appendix A: RC 100 / 100 / 100)
+    assert {name: entry["scores"]["RC"] for name, entry in doc["candidates"].items()} == {
+        "recursive_1100": 1.0,
+        "recursive_600": 1.0,
+        "page": 1.0,
+    }
+
+
+def test_evaluate_rejects_unknown_metric(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["evaluate", str(SAMPLE), "--metrics", "SC,XX", "--json", str(tmp_path / "o.json")])
+    assert exit_info.value.code == 2

@@ -205,6 +205,25 @@ def test_no_chunk_exceeds_chunk_size(candidates: list[str] | None) -> None:
     assert "".join(d.page_content for d in docs) == PAGE_SEPARATOR.join(pages_of(TEXT))
 
 
+# Mixed scripts where packing pieces that each fit gives 9 tokens for the span [63, 73) of recursive_8: o200k
+# counts are not additive, so the splitter re-checks every emitted chunk on its own text.
+NON_ADDITIVE = (
+    "👨\u200d👩\u200d👧,h统e.b\n 能统智fǵ d\n\n- j.c统jbé能🚀g.éb工,\n\n\n 1.能    éb🚀"
+    "👨\u200d👩\u200d👧工g智- i统f,人j  统  gj能统a🚀  gg人j工h  人b人eé🚀bǵ-   \nd-  人能工   能é统jj,e"
+)
+
+
+def test_hard_limit_holds_where_token_counts_are_not_additive() -> None:
+    s = AdaptiveTextSplitter(chunk_size=8, metrics=FAST, candidates=["recursive_8", "page"])
+    pages = [NON_ADDITIVE[:40], NON_ADDITIVE[40:]]
+    docs = s.split_documents(
+        [Document(page_content=p, metadata={"source": "x", "page": i}) for i, p in enumerate(pages)]
+    )
+    assert "".join(d.page_content for d in docs) == PAGE_SEPARATOR.join(pages)
+    assert max(COUNT(d.page_content) for d in docs) <= 8
+    assert max(COUNT(c) for c in s.split_text(NON_ADDITIVE)) <= 8
+
+
 def test_enforce_max_tokens_resplits_on_offsets() -> None:
     spans = enforce_max_tokens(TEXT, [(0, len(TEXT))], COUNT, 50)
     assert spans[0][0] == 0

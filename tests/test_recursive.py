@@ -20,7 +20,11 @@ from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Span
 
 COUNTER = TokenCounter()
-WORDS = ["the", "a", "regulation", "article", "shall", "data", "provider", "system", "risk", "model", "of", "to", "and", "in", "for", "high-risk", "transparency", "obligations", "deployer", "authority", "market", "surveillance", "general-purpose"]
+WORDS = re.findall(
+    r"\S+",
+    "the a regulation article shall data provider system risk model of to and in for high-risk transparency "
+    "obligations deployer authority market surveillance general-purpose",
+)
 
 
 def make_document(seed: int = 0, sections: int = 6) -> str:

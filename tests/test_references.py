@@ -1,0 +1,139 @@
+"""Offline entity-pronoun pairs (heuristic), the pairs option of the engine and the CLI's --pairs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from adaptive_splitters.cli import main
+from adaptive_splitters.engine import AdaptiveChunker
+from adaptive_splitters.references import heuristic_pairs, resolve_pairs
+
+CHEAP = ("SC", "BI", "RC")
+
+
+def texts(text: str) -> list[tuple[str, str]]:
+    """(entity text, pronoun text) of each heuristic pair, read with inclusive ends."""
+    return [(text[e0 : e1 + 1], text[p0 : p1 + 1]) for (e0, e1), (p0, p1) in heuristic_pairs(text)]
+
+
+def test_pronoun_at_sentence_start_takes_previous_subject() -> None:
+    text = "The Commission adopted the guidelines. It will review the rules and publish them."
+    pairs = heuristic_pairs(text)
+    it = text.index("It")
+    rules = text.index("rules")
+    them = text.index("them")
+    assert pairs == [((4, 13), (it, it + 1)), ((rules, rules + 4), (them, them + 3))]
+    assert texts(text) == [("Commission", "It"), ("rules", "them")]
+
+
+def test_plural_pronoun_prefers_agreeing_subject() -> None:
+    text = "Deployers should take technical measures to ensure they use their systems."
+    assert texts(text) == [("Deployers", "they"), ("Deployers", "their")]
+
+
+def test_nearest_agreeing_word_when_subject_disagrees() -> None:
+    text = "The report explains how providers document their models."
+    assert texts(text) == [("providers", "their")]
+
+
+def test_capitalised_name_is_one_entity_and_chains() -> None:
+    text = "European Data Protection Supervisor issued advice.\nIt published guidance. Its role grows."
+    assert texts(text) == [
+        ("European Data Protection Supervisor", "It"),
+        ("European Data Protection Supervisor", "Its"),
+    ]
+
+
+def test_uppercase_words_and_non_pronouns_are_ignored() -> None:
+    text = "The US and IT sectors grew. Items, Italy and ITS are not pronouns."
+    assert heuristic_pairs(text) == []
+
+
+def test_no_antecedent_no_pair_and_empty_text() -> None:
+    assert heuristic_pairs("It rains.") == []
+    assert heuristic_pairs("") == []
+    with pytest.raises(TypeError):
+        heuristic_pairs(b"bytes")  # type: ignore[arg-type]
+
+
+def test_markup_holds_no_antecedent() -> None:
+    text = "<!-- PageHeader: Annual Report -->\nIt is late."
+    assert heuristic_pairs(text) == []
+
+
+def test_ends_are_inclusive_and_inside_the_text() -> None:
+    text = "Models are trained on data. They learn patterns from it, and their outputs vary.\n" * 50
+    pairs = heuristic_pairs(text)
+    assert len(pairs) == 150
+    for entity, pronoun in pairs:
+        for start, end in (entity, pronoun):
+            assert 0 <= start <= end < len(text)
+            assert not text[end].isspace()
+        assert text[pronoun[0] : pronoun[1] + 1] in {"They", "it", "their"}
+
+
+def test_long_text_scales(benchmark_text: str = "The agency reviews files. It keeps them. " * 20_000) -> None:
+    pairs = heuristic_pairs(benchmark_text)
+    assert len(pairs) == 40_000
+
+
+def test_engine_uses_heuristic_by_default() -> None:
+    text = "The Commission adopted the guidelines.\n\nIt will review them."
+    result = AdaptiveChunker(metrics=CHEAP).chunk(text)
+    assert result.pairs_source == "heuristic"
+    assert result.document.pairs == tuple(heuristic_pairs(text))
+    assert all(row["RC"] == 1.0 for row in result.scores.values())
+
+
+def test_engine_pairs_none_and_given() -> None:
+    text = "The Commission adopted the guidelines. It will review them."
+    off = AdaptiveChunker(metrics=CHEAP, pairs="none").chunk(text)
+    assert off.pairs_source == "none"
+    assert all(row["RC"] is None for row in off.scores.values())
+    given = AdaptiveChunker(metrics=CHEAP).chunk(text, pairs=[[[4, 13], [39, 40]]])
+    assert given.pairs_source == "given"
+    assert given.document.pairs == (((4, 13), (39, 40)),)
+    with pytest.raises(ValueError, match="pairs must be"):
+        AdaptiveChunker(pairs="spacy")
+
+
+def test_callable_pairs_plug_in_with_inclusive_ends() -> None:
+    text = "Alice wrote the report. She signed it."
+    seen: list[str] = []
+
+    def coref(source: str) -> list[list[list[int]]]:
+        seen.append(source)
+        return [[[0, 4], [24, 26]]]  # "Alice" .. "She", inclusive ends
+
+    result = AdaptiveChunker(metrics=CHEAP, pairs=coref).chunk(text)
+    assert seen == [text]
+    assert result.pairs_source == "callable"
+    assert result.document.pairs == (((0, 4), (24, 26)),)
+    assert text[0 : 4 + 1] == "Alice" and text[24 : 26 + 1] == "She"
+
+
+def test_callable_answer_is_checked() -> None:
+    text = "Alice wrote it."
+    with pytest.raises(ValueError, match="does not fit"):
+        resolve_pairs(lambda s: [[[0, 4], [12, len(s)]]], text)  # exclusive end given: past the text
+    with pytest.raises(ValueError, match="items"):
+        resolve_pairs(lambda s: [[0, 4]], text)
+    assert resolve_pairs(lambda s: None, text) == (None, "callable")
+    assert resolve_pairs("none", text) == (None, "none")
+
+
+def test_cli_pairs_option(tmp_path: Path) -> None:
+    source = tmp_path / "doc.txt"
+    source.write_text("The Commission adopted the guidelines.\n\nIt will review them.\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    args = ["evaluate", str(source), "--metrics", "SC,BI,RC", "--json", str(out)]
+    assert main([*args, "--mentions", str(tmp_path / "missing")]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))["documents"][0]
+    assert doc["pairs_source"] == "heuristic"
+    assert main([*args, "--pairs", "none"]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))["documents"][0]
+    assert doc["pairs_source"] == "none"
+    assert all(c["scores"]["RC"] is None for c in doc["candidates"].values())

@@ -1,0 +1,114 @@
+"""The selection rules: the paper's (mean over available metrics, ties by name) and the fair default."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from adaptive_splitters.selection import Selection, select
+
+# "Norma (légal)_EDPS Generative AI guidelines" (523 tokens), post-processed candidates, from reference_minilm.json:
+# both recursive candidates give one chunk, so their DCC is undefined.
+EDPS = {
+    "recursive_1100": {"SC": 1.0, "BI": 1.0, "RC": 1.0, "ICC": 0.39540475606918335, "DCC": None},
+    "recursive_600": {"SC": 1.0, "BI": 1.0, "RC": 1.0, "ICC": 0.39540475606918335, "DCC": None},
+    "page": {"SC": 1.0, "BI": 1.0, "RC": 1.0, "ICC": 0.46844154596328735, "DCC": 0.7841564416885376},
+}
+ORDER = ["recursive_1100", "recursive_600", "page"]
+
+
+def full(value: float) -> dict[str, float | None]:
+    return dict.fromkeys(("SC", "BI", "RC", "ICC", "DCC"), value)
+
+
+def test_paper_rule_on_edps_matches_the_reference_choice() -> None:
+    result = select(EDPS, ORDER, rule="paper")
+    assert isinstance(result, Selection)
+    assert result.chosen == "page"
+    assert result.objective["recursive_1100"] == pytest.approx((3 + 0.39540475606918335) / 4)
+    assert result.objective["page"] == pytest.approx((3 + 0.46844154596328735 + 0.7841564416885376) / 5)
+
+
+def test_fair_rule_compares_edps_without_dcc() -> None:
+    result = select(EDPS, ORDER)
+    assert result.chosen == "page"
+    assert result.objective["page"] == pytest.approx((3 + 0.46844154596328735) / 4)
+    assert result.objective["recursive_1100"] == pytest.approx((3 + 0.39540475606918335) / 4)
+    assert "compared on SC, BI, RC, ICC" in result.reason
+    assert "DCC" in result.reason
+    assert "margin" in result.reason
+
+
+def test_fair_and_paper_disagree_when_an_undefined_metric_flatters_a_candidate() -> None:
+    # page with a poor DCC: the paper rule scores the recursive candidates on 4 metrics and page on 5
+    scores = {**EDPS, "page": {**EDPS["page"], "DCC": 0.5}}
+    paper = select(scores, ORDER, rule="paper")
+    fair = select(scores, ORDER, rule="fair")
+    assert paper.chosen == "recursive_1100"  # tied with recursive_600; "1" < "6" in ASCII
+    assert "tie between recursive_1100, recursive_600 broken by name" in paper.reason
+    assert fair.chosen == "page"  # better ICC, all else equal on the common metrics
+
+
+def test_paper_ties_go_to_the_ascii_first_name_fair_ties_to_the_first_listed() -> None:
+    scores = {"page": full(0.9), "Zeta": full(0.9), "alpha": full(0.9)}
+    assert select(scores, ["page", "alpha", "Zeta"], rule="paper").chosen == "Zeta"  # "Z" < "a" < "p"
+    assert select(scores, ["page", "alpha", "Zeta"], rule="fair").chosen == "page"
+    assert select(scores, ["alpha", "page", "Zeta"], rule="fair").chosen == "alpha"
+    assert "tie between page, alpha, Zeta broken by listing order" in select(scores, ["page", "alpha", "Zeta"]).reason
+
+
+def test_all_metrics_undefined_falls_back_to_page_then_to_the_first() -> None:
+    scores = {"a": full(math.nan), "page": dict.fromkeys(("SC", "BI"), None), "b": {}}
+    for rule in ("paper", "fair"):
+        result = select(scores, ["b", "a", "page"], rule=rule)
+        assert result.chosen == "page"
+        assert result.objective == {"b": None, "a": None, "page": None}
+        assert "fell back" in result.reason
+    assert select({"x": {}, "y": {}}, ["y", "x"], rule="paper").chosen == "y"
+
+
+def test_fair_without_a_common_metric_uses_each_candidate_own_metrics() -> None:
+    scores = {"a": {"SC": 0.5}, "b": {"BI": 0.8}}
+    result = select(scores, ["a", "b"])
+    assert result.chosen == "b"
+    assert "no metric is defined for every candidate" in result.reason
+
+
+def test_weights_change_the_choice_and_zero_weight_ignores_a_metric() -> None:
+    scores = {"a": {"SC": 1.0, "ICC": 0.2}, "b": {"SC": 0.5, "ICC": 0.9}}
+    assert select(scores, ["a", "b"]).chosen == "b"
+    assert select(scores, ["a", "b"], weights={"SC": 1.0, "ICC": 0.0}).chosen == "a"
+    result = select(scores, ["a", "b"], weights={"SC": 3.0, "ICC": 1.0}, rule="paper")
+    assert result.objective["a"] == pytest.approx((3 * 1.0 + 0.2) / 4)
+    assert result.chosen == "a"
+
+
+def test_user_metric_weights_are_accepted_when_the_metric_is_scored() -> None:
+    scores = {"a": {"SC": 1.0, "mine": 0.1}, "b": {"SC": 1.0, "mine": 0.7}}
+    assert select(scores, ["a", "b"], weights={"SC": 1.0, "mine": 1.0}).chosen == "b"
+    assert select(scores, ["a", "b"]).chosen == "a"  # default weights: the five metrics only; tie to the first
+
+
+@pytest.mark.parametrize(
+    ("weights", "match"),
+    [
+        ({"SC": -0.1}, "'SC' must not be negative"),
+        ({"XYZ": 0.2}, "unknown metric 'XYZ'"),
+        ({"SC": math.nan}, "'SC' must be a finite number"),
+        ({"SC": "0.2"}, "'SC' must be a finite number"),
+        ({"SC": 0.0, "BI": 0.0}, "at least one metric weight must be positive"),
+    ],
+)
+def test_invalid_weights_are_named(weights: dict[str, float], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        select(EDPS, ORDER, weights=weights)
+
+
+def test_invalid_calls() -> None:
+    with pytest.raises(ValueError, match="at least one candidate"):
+        select(EDPS, [])
+    with pytest.raises(ValueError, match="'semantic' has no scores"):
+        select(EDPS, [*ORDER, "semantic"])
+    with pytest.raises(ValueError, match="'fair' or 'paper'"):
+        select(EDPS, ORDER, rule="best")
