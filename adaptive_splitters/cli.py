@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         handler = _evaluate_handler(args) if args.command == "evaluate" else _split_handler(args)
-    except ValueError as err:
+    except (ValueError, TypeError) as err:
         parser.error(str(err))
     documents, failed = _run_files(args.files, handler)
     out = Path(args.json)
@@ -65,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--long-texts", choices=("pool", "truncate"), default="pool")
     evaluate.add_argument("--selection", choices=("fair", "paper"), default="fair")
+    evaluate.add_argument(
+        "--llm",
+        metavar="MODULE:ATTR",
+        help="a chat model, LLM or callable prompt -> text to add the llm_regex candidate",
+    )
     return parser
 
 
@@ -118,6 +123,7 @@ def _evaluate_handler(args: argparse.Namespace) -> Handler:
         selection=args.selection,
         raw=args.raw,
         pairs=args.pairs,
+        llm=_load_object(args.llm, "--llm") if args.llm else None,
     )
 
     def handle(doc: SourceDocument) -> dict[str, Any]:
@@ -138,6 +144,7 @@ def _evaluate_handler(args: argparse.Namespace) -> Handler:
                 "spans": [list(c.span) for c in chunks],
                 "scores": result.scores[name],
                 "score": result.objective.get(name),
+                **result.notes.get(name, {}),
             }
             for name, chunks in result.candidates.items()
         }
@@ -152,6 +159,24 @@ def _evaluate_handler(args: argparse.Namespace) -> Handler:
         }
 
     return handle
+
+
+def _load_object(spec: str, option: str) -> Any:
+    """The object at ``MODULE:ATTR`` (dotted attributes allowed)."""
+    import importlib
+
+    module, _, attribute = spec.partition(":")
+    if not module or not attribute:
+        msg = f"{option} {spec!r}: expected MODULE:ATTR"
+        raise ValueError(msg)
+    try:
+        found: Any = importlib.import_module(module)
+        for part in attribute.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError) as err:
+        msg = f"{option} {spec!r}: cannot load it ({err})"
+        raise ValueError(msg) from err
+    return found
 
 
 def _register_user_metric(spec: str) -> None:

@@ -24,7 +24,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from adaptive_splitters.candidates.recursive import RecursiveSplitter
 from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult, _pages, _section
+from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult, chunk_pages, chunk_section
 from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Span
 
@@ -132,12 +132,12 @@ def emit_unit(chunker: AdaptiveChunker, unit: Unit, max_tokens: int, *, strip: b
         meta = _copy(unit.metadata)
         meta.update(added, chunk_index=index, start_index=start, end_index=end)
         if grouped and unit.page_labels is not None:
-            pages = _pages(result.document, start, end) or [0]
+            pages = chunk_pages(result.document, start, end) or [0]
             meta["page_start"] = meta["page"] = unit.page_labels[pages[0]]
             meta["page_end"] = unit.page_labels[pages[-1]]
         elif unit.page_labels is not None:
             meta["page_start"] = meta["page_end"] = unit.page_labels[0]
-        section = _section(result.document, start)
+        section = chunk_section(result.document, start)
         if section is not None:
             meta["section"] = section
         out.append(Emitted(unit.text[start:end], start, end, meta, chunk_id(unit.source_key, start, end)))

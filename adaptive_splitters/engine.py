@@ -48,6 +48,9 @@ class AdaptiveResult:
         skipped: candidate → why it did not apply.
         pairs_source: where the entity-pronoun pairs came from: ``given``, ``heuristic``, ``callable`` or ``none``.
         document: the document as scored (with detected structure filled in).
+        notes: candidate → what it recorded, for candidates that keep notes (``llm_regex``: ``regex``, the
+            pattern used or ``None``; ``fallback``, why it fell back or ``None``; also in its chunks' metadata as
+            ``llm_regex_pattern`` and ``llm_regex_fallback``, and in ``reason``).
     """
 
     chosen: str
@@ -60,6 +63,7 @@ class AdaptiveResult:
     pairs_source: str
     document: SourceDocument
     cost: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def spans(self, candidate: str | None = None) -> list[Span]:
         """The spans of ``candidate`` (the winner by default)."""
@@ -84,6 +88,8 @@ class AdaptiveChunker:
         pairs: where RC's entity-pronoun pairs come from when the document has none: ``"heuristic"`` (default,
             :func:`adaptive_splitters.references.heuristic_pairs`, offline), ``"none"`` (RC undefined), or a
             callable ``text -> [[e_start, e_end], [p_start, p_end]], ...`` (inclusive ends; a coreference model).
+        llm: a LangChain chat model, a LlamaIndex LLM or a callable prompt -> text: adds the ``llm_regex``
+            candidate (or binds the name ``llm_regex`` in ``candidates``) to it.
     """
 
     def __init__(
@@ -101,6 +107,7 @@ class AdaptiveChunker:
         *,
         raw: bool = False,
         pairs: str | PairsFunction = "heuristic",
+        llm: Any = None,
     ) -> None:
         if long_texts not in ("pool", "truncate"):
             msg = f"long_texts must be 'pool' or 'truncate' (received {long_texts!r})"
@@ -114,6 +121,10 @@ class AdaptiveChunker:
         self.limits = SizeLimits(max_tokens, min_tokens, merge_limit)  # type: ignore[arg-type]
         self.counter = TokenCounter(tokenizer)
         names = list(candidates) if candidates is not None else default_candidate_names(max_tokens)
+        if llm is not None:
+            from adaptive_splitters.candidates.llm_regex import with_llm_candidate
+
+            names = with_llm_candidate(names, llm)
         if not names:
             msg = "candidates must name at least one candidate"
             raise ValueError(msg)
@@ -165,7 +176,13 @@ class AdaptiveChunker:
         scores = self.score(doc, spans, cost)
         with cost.stage("selection"):
             chosen, objective, reason = self._select(scores, list(spans))
-        chunks = {name: _chunks(doc, name, s, metadata) for name, s in spans.items()}
+        notes = _candidate_notes(self.candidates, doc.text, spans)
+        if notes:
+            reason = "; ".join([reason, *(note.describe() for note in notes.values())])
+        chunks = {
+            name: _chunks(doc, name, s, {**(metadata or {}), **(notes[name].metadata if name in notes else {})})
+            for name, s in spans.items()
+        }
         return AdaptiveResult(
             chosen=chosen,
             chunks=chunks[chosen],
@@ -177,6 +194,7 @@ class AdaptiveChunker:
             pairs_source=pairs_source,
             document=doc,
             cost=cost.report(),
+            notes={name: note.report for name, note in notes.items()},
         )
 
     def _candidate_spans(self, doc: SourceDocument, cost: Cost) -> tuple[dict[str, list[Span]], dict[str, str]]:
@@ -323,17 +341,17 @@ def _chunks(doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping
     out = []
     for index, (start, end) in enumerate(spans):
         meta = {**base, "candidate": name, "chunk_index": index}
-        pages = _pages(doc, start, end)
+        pages = chunk_pages(doc, start, end)
         if pages is not None:
             meta["pages"] = pages
-        section = _section(doc, start)
+        section = chunk_section(doc, start)
         if section is not None:
             meta["section"] = section
         out.append(Chunk(doc.text[start:end], start, end, meta))
     return out
 
 
-def _pages(doc: SourceDocument, start: int, end: int) -> list[int] | None:
+def chunk_pages(doc: SourceDocument, start: int, end: int) -> list[int] | None:
     """Numbers of the pages that ``[start, end)`` overlaps (the page holding ``start`` for an empty span)."""
     if doc.page_starts is None or doc.page_numbers is None:
         return None
@@ -349,7 +367,7 @@ def _pages(doc: SourceDocument, start: int, end: int) -> list[int] | None:
     return numbers
 
 
-def _section(doc: SourceDocument, offset: int) -> str | None:
+def chunk_section(doc: SourceDocument, offset: int) -> str | None:
     """The breadcrumb of headings enclosing ``offset``, joined by " > " (headings starting there excluded)."""
     if doc.titles is None:
         return None
@@ -358,6 +376,18 @@ def _section(doc: SourceDocument, offset: int) -> str | None:
         key=lambda t: (t.level, t.start),
     )
     return " > ".join(t.title.lstrip("#").strip() for t in enclosing)
+
+
+def _candidate_notes(candidates: Sequence[Candidate], text: str, spans: Mapping[str, list[Span]]) -> dict[str, Any]:
+    """What candidates that keep notes (``outcome(text)``: the LLM regex used or why it fell back) did on ``text``;
+    each note has ``metadata`` (for chunks), ``report`` (for the result) and ``describe()`` (for the reason)."""
+    notes: dict[str, Any] = {}
+    for candidate in candidates:
+        outcome = getattr(candidate, "outcome", None)
+        note = outcome(text) if callable(outcome) and candidate.name in spans else None
+        if note is not None:
+            notes[candidate.name] = note
+    return notes
 
 
 def _check_unique(names: list[str]) -> None:

@@ -121,16 +121,17 @@ def _fallback(objective: dict[str, float | None], candidates: list[str]) -> Sele
 def _runner_up(objective: dict[str, float | None], chosen: str, scored: list[str]) -> str:
     others = [(objective[n] or 0.0, n) for n in scored if n != chosen]
     if not others:
-        return ")"
+        return ""
     value = max(v for v, _ in others)
     second = next(n for v, n in others if v == value)
-    return f" against {second} {value:.4f}, margin {(objective[chosen] or 0.0) - value:.4f})"
+    return f" against {second} {value:.4f}, margin {(objective[chosen] or 0.0) - value:.4f}"
 
 
 def _undefined_note(values: dict[str, dict[str, float | None]], candidates: list[str]) -> str:
     notes = []
+    undefined_everywhere = {k for k in values[candidates[0]] if all(values[n][k] is None for n in candidates)}
     for name in candidates:
-        missing = [k for k, v in values[name].items() if v is None]
+        missing = [k for k, v in values[name].items() if v is None and k not in undefined_everywhere]
         if missing:
             notes.append(f"{', '.join(missing)} undefined for {name}")
     return "; " + "; ".join(notes) if notes else ""

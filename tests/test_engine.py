@@ -33,8 +33,8 @@ def test_scores_cover_all_metrics_and_objective_is_in_unit_range(sample_result) 
     result = sample_result
     for name, row in result.scores.items():
         assert set(row) == {"SC", "BI", "RC", "ICC", "DCC"}
-        assert row["RC"] is None  # no pairs were given
-        for metric in ("SC", "BI", "ICC", "DCC"):
+        assert result.pairs_source == "heuristic"  # no pairs were given: the offline heuristic's
+        for metric in ("SC", "BI", "RC", "ICC", "DCC"):
             assert row[metric] is not None
             assert 0.0 <= row[metric] <= 1.0, (name, metric)
         assert 0.0 <= result.objective[name] <= 1.0
@@ -75,6 +75,10 @@ def test_empty_text_gives_no_chunks() -> None:
     result = AdaptiveChunker(metrics=CHEAP).chunk("")
     assert result.chunks == []
     assert all(chunks == [] for chunks in result.candidates.values())
+
+
+def test_without_pairs_rc_uses_heuristic_pairs(sample_result) -> None:  # type: ignore[no-untyped-def]
+    assert sample_result.pairs_source == "heuristic"
 
 
 def test_pairs_make_rc_defined() -> None:

@@ -94,9 +94,8 @@ class TestSentenceSplitterContract(NodeParserContract):
 
 # -- ours: import cost, metadata, ids, limits, pass-through, settings -------------------------------------------
 
-SAMPLE_TEXT = (
-    "# Guide\n\nIntro paragraph about chunking. It has two sentences.\n\n"
-    + "".join(f"## Part {i}\n\nThe part {i} explains one idea in a few words, then another.\n\n" for i in range(12))
+SAMPLE_TEXT = "# Guide\n\nIntro paragraph about chunking. It has two sentences.\n\n" + "".join(
+    f"## Part {i}\n\nThe part {i} explains one idea in a few words, then another.\n\n" for i in range(12)
 )
 
 
@@ -246,7 +245,10 @@ def _embed(texts: list[str]) -> list[list[float]]:
 
 
 def test_an_embedder_object_is_recorded_by_type_and_fails_loudly_on_pickling() -> None:
-    p = parser(embedder=lambda texts: _embed(texts))
+    def local(texts: list[str]) -> list[list[float]]:  # a local function cannot be pickled
+        return _embed(texts)
+
+    p = parser(embedder=local)
     assert p.to_dict()["embedder"].startswith("<embedder object builtins.function")
     with pytest.raises(TypeError, match="embedder"):
         pickle.dumps(p)

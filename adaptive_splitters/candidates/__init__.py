@@ -13,6 +13,7 @@ from adaptive_splitters.candidates.base import (
     registered_names,
     resolve_candidate,
 )
+from adaptive_splitters.candidates.llm_regex import LLMRegexCandidate
 from adaptive_splitters.candidates.page import PageCandidate
 from adaptive_splitters.candidates.recursive import SEPARATORS, RecursiveCandidate, RecursiveSplitter
 from adaptive_splitters.candidates.sections import MarkdownSectionsCandidate
@@ -37,8 +38,14 @@ def _markdown_sections(limits: SizeLimits) -> Candidate:
     return MarkdownSectionsCandidate()
 
 
+def _llm_regex(limits: SizeLimits) -> Candidate:
+    msg = "candidate 'llm_regex' needs a model: pass llm=... to AdaptiveChunker (or LLMRegexCandidate(llm))"
+    raise ValueError(msg)
+
+
 register_candidate_pattern("recursive_<N>", r"recursive_([1-9]\d*)", _recursive)
 register_candidate("page", _page)
+register_candidate("llm_regex", _llm_regex)
 register_candidate("sentence", _sentence)
 register_candidate("markdown_sections", _markdown_sections)
 
@@ -53,6 +60,7 @@ __all__ = [
     "SEPARATORS",
     "Candidate",
     "FunctionCandidate",
+    "LLMRegexCandidate",
     "MarkdownSectionsCandidate",
     "NotApplicable",
     "PageCandidate",

@@ -8,7 +8,7 @@ Separators attach to the start of the piece that follows them. Without overlap t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -46,14 +46,19 @@ def split_at_pattern(text: str, pattern: re.Pattern[str], offset: int = 0) -> li
     Pieces under ten characters are merged into the following piece; the last may stay short. Returns spans
     shifted by ``offset``; they tile ``text``.
     """
-    cuts = [m.start() for m in pattern.finditer(text)]
-    bounds = sorted({0, len(text), *cuts})
+    return spans_at_cuts(len(text), [m.start() for m in pattern.finditer(text)], offset)
+
+
+def spans_at_cuts(length: int, cuts: Iterable[int], offset: int = 0) -> list[Span]:
+    """Spans of ``[0, length)`` cut at ``cuts``, pieces under ten characters merged into the following piece
+    (the last may stay short); shifted by ``offset``, they tile the range."""
+    bounds = sorted({0, length, *cuts})
     spans: list[Span] = []
     pending = None
     for start, end in zip(bounds, bounds[1:], strict=False):
         if pending is not None:
             start = pending
-        if end - start < MIN_PIECE_CHARS and end != len(text):
+        if end - start < MIN_PIECE_CHARS and end != length:
             pending = start
             continue
         pending = None
