@@ -85,6 +85,7 @@ class AdaptiveNodeParser(NodeParser):
         max_tokens: the maximum chunk size in tokens, a hard limit: no emitted node exceeds it.
         merge_limit: the merge limit, capped at ``max_tokens``.
         metrics: the metrics to compute (default all five: ``SC``, ``BI``, ``RC``, ``ICC``, ``DCC``).
+        pairs: where RC's entity-pronoun pairs come from: ``heuristic`` (offline) or ``none`` (RC undefined).
         include_metadata, include_prev_next_rel: as in every LlamaIndex ``NodeParser``.
     """
 
@@ -103,6 +104,9 @@ class AdaptiveNodeParser(NodeParser):
     max_tokens: int = Field(default=1100, gt=0, description="Maximum chunk size in tokens (a hard limit).")
     merge_limit: int | None = Field(default=None, description="Merge limit, capped at max_tokens.")
     metrics: list[str] | None = Field(default=None, description="Metrics to compute (default all five).")
+    pairs: Literal["heuristic", "none"] = Field(
+        default="heuristic", description="Where RC's entity-pronoun pairs come from (offline heuristic, or none)."
+    )
 
     _engine: AdaptiveChunker | None = PrivateAttr(default=None)
     _engine_key: tuple[Any, ...] | None = PrivateAttr(default=None)
@@ -165,6 +169,7 @@ class AdaptiveNodeParser(NodeParser):
                 max_tokens=max_tokens,
                 merge_limit=min(self.merge_limit or max_tokens + 50, max_tokens),
                 metrics=self.metrics,
+                pairs=self.pairs,
             )
             self._engine_key = key
         return self._engine
@@ -182,6 +187,7 @@ class AdaptiveNodeParser(NodeParser):
             self.max_tokens,
             self.merge_limit,
             repr(self.metrics),
+            self.pairs,
         )
 
     def __eq__(self, other: object) -> bool:

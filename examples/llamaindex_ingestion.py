@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "adaptive_splitters" / "data" / "sample.md"
 CLAIR = ROOT.parent / "shared" / "data" / "clair" / "parsed"
 CLAIR_NAMES = ("Norma (légal)_EDPS Generative AI guidelines", "Ada (technique)_Standards - Explicability")
-QUERIES = ("How are chunks scored?", "What must providers explain about their AI systems?")
+QUERIES = ("How is the water coagulated?", "What must providers explain about their AI systems?")
 
 
 class MiniLMEmbedding(BaseEmbedding):

@@ -78,7 +78,7 @@ class LLMRegexOutcome:
         """One sentence for a result's reason."""
         if self.fallback is None:
             repaired = " (hyphens escaped)" if self.repaired else ""
-            return f"{NAME} cut before every match of {self.regex!r}{repaired}"
+            return f"{NAME} cut before every match of the model's regex `{self.regex}`{repaired}"
         return f"{NAME} fell back to {self.fallback_name}: {self.fallback}"
 
 

@@ -1,0 +1,56 @@
+"""Compute once: shared embeddings leave every score equal to a plain per-candidate path; costs are reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from adaptive_splitters import AdaptiveChunker
+from adaptive_splitters.embeddings import resolve_embedder
+
+SAMPLE = (Path(__file__).resolve().parents[1] / "adaptive_splitters" / "data" / "sample.md").read_text(encoding="utf-8")
+METRICS = ["SC", "BI", "ICC", "DCC"]
+
+
+@pytest.fixture(scope="module")
+def model():  # type: ignore[no-untyped-def]
+    return resolve_embedder()
+
+
+@pytest.mark.parametrize("mode", ["pool", "truncate"])
+def test_shared_cache_scores_equal_the_plain_path(model, mode: str) -> None:  # type: ignore[no-untyped-def]
+    shared = AdaptiveChunker(embedder=model, long_texts=mode, metrics=METRICS).chunk(SAMPLE)
+    for name in shared.candidates:
+        # the plain path: this candidate alone, with a cache of its own (nothing shared with other candidates)
+        alone = AdaptiveChunker(candidates=[name], embedder=model, long_texts=mode, metrics=METRICS).chunk(SAMPLE)
+        for metric in METRICS:
+            a, b = shared.scores[name][metric], alone.scores[name][metric]
+            assert (a is None) == (b is None), (name, metric)
+            if a is not None and b is not None:
+                assert abs(a - b) <= 1e-6, (name, metric, a, b)
+
+
+def test_pool_mode_embeds_about_one_pass(model) -> None:  # type: ignore[no-untyped-def]
+    result = AdaptiveChunker(embedder=model, long_texts="pool", metrics=METRICS).chunk(SAMPLE)
+    document_tokens = AdaptiveChunker().counter(SAMPLE)
+    embedded = result.cost["embedding"]["tokens_embedded"]
+    # three candidates, their chunks, pieces and DCC windows: about one pass over the document
+    assert embedded <= 1.5 * document_tokens, (embedded, document_tokens)
+    assert result.cost["embedding"]["cache_hits"] > 0
+
+
+def test_an_embedder_failing_midway_names_the_document_and_stage() -> None:
+    calls = {"n": 0}
+
+    def flaky(texts: list[str]) -> np.ndarray:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            msg = "GPU fell off the bus"
+            raise OSError(msg)
+        return np.ones((len(texts), 4))
+
+    chunker = AdaptiveChunker(embedder=flaky, long_texts="truncate", metrics=["ICC", "DCC"])
+    with pytest.raises(RuntimeError, match=r"document 'handbook', stage (ICC|DCC): OSError: GPU fell off the bus"):
+        chunker.chunk(SAMPLE, name="handbook")
