@@ -55,8 +55,10 @@ def main() -> None:
     warm = EmbeddingCache(counter=counter)
     warm.embed(["warm up the model"])  # load the model outside the timings
     model = warm.embedder
-    print(f"{'document':<42} {'tokens':>8} {'mode':>8} {'run s':>8} {'pass s':>8} {'ratio':>6} "
-          f"{'emb tok':>9} {'µs/tok':>7} {'peak MB':>8}")
+    print(
+        f"{'document':<42} {'tokens':>8} {'mode':>8} {'run s':>8} {'pass s':>8} {'ratio':>6} "
+        f"{'emb tok':>9} {'µs/tok':>7} {'peak MB':>8}"
+    )
     for name in DOCS[: args.docs]:
         doc = load(name)
         tokens = counter(doc.text)

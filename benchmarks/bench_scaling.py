@@ -67,7 +67,10 @@ def main() -> None:
     if args.one is not None:
         run_one(args.one)
         return
-    print(f"{'MB':>6} {'structure s/MB':>15} {'rec1100 s/MB':>13} {'post s/MB':>10} {'page+post s/MB':>15} {'peak RSS MB':>12}")
+    print(
+        f"{'MB':>6} {'structure s/MB':>15} {'rec1100 s/MB':>13} {'post s/MB':>10} "
+        f"{'page+post s/MB':>15} {'peak RSS MB':>12}"
+    )
     for size in (float(s) for s in args.sizes.split(",")):
         out = subprocess.run(
             [sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True
