@@ -36,7 +36,10 @@ PairsFunction = Callable[[str], Sequence[Any]]
 SINGULAR = frozenset({"it", "its", "itself"})
 PLURAL = frozenset({"they", "them", "their", "theirs", "themselves"})
 PERSONAL = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
-PRONOUNS = SINGULAR | PLURAL | PERSONAL
+FIRST = frozenset({"we", "us", "our", "ours", "ourselves", "you", "your", "yours", "yourself", "yourselves"})
+RELATIVE = frozenset({"that", "who", "which", "whom", "whose"})
+PRONOUNS = SINGULAR | PLURAL | PERSONAL | FIRST
+_REPRESENTATIVE = {"sg": "it", "pl": "they", "person": "he", "first": "we"}
 """The closed list of third-person pronoun forms (lower case); each also counts capitalised (``It``)."""
 
 MAX_LEAD_WORDS = 6
@@ -64,6 +67,19 @@ _MARKUP_RE = re.compile(r"<!--.*?-->|<[^<>\n]{1,200}>", re.DOTALL)
 _SENTENCE_END_RE = re.compile(r"\n(?![ \t\n]*[a-z(])|[.!?…][\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(\[])")
 
 
+OPT = {"chain": True, "heading": True, "max_chain": 10**9, "relative": False, "first": False, "nearest_first": True}
+
+
+def _class(form: str) -> str:
+    if form in SINGULAR:
+        return "sg"
+    if form in PLURAL:
+        return "pl"
+    if form in FIRST:
+        return "first"
+    return "person"
+
+
 def heuristic_pairs(text: str) -> list[Pair]:
     """Entity-pronoun pairs of ``text`` found without a model (see the module doc); sorted by pronoun start.
 
@@ -77,32 +93,56 @@ def heuristic_pairs(text: str) -> list[Pair]:
     words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(masked)]
     sentence_starts = [m.end() for m in _SENTENCE_END_RE.finditer(masked)]
     pairs: list[Pair] = []
-    previous_lead: tuple[int, int] | None = None  # the subject of the last sentence that had one
+    referent: dict[str, tuple[int, int]] = {}
     lead: tuple[int, int] | None = None
     lead_words: list[str] = []
-    sentence_first = 0  # index of the first word of the current sentence
-    next_start = 0  # index into sentence_starts
+    lead_set = False  # whether the sentence has had its first content word or pronoun
+    heading = False
+    sentence_first = 0
+    next_start = 0
+    chain = OPT["chain"]
+    max_chain = OPT["max_chain"]
+    relative = OPT["relative"]
+    first_person = OPT["first"]
     for i, (start, end, word) in enumerate(words):
         if next_start < len(sentence_starts) and sentence_starts[next_start] <= start:
             while next_start < len(sentence_starts) and sentence_starts[next_start] <= start:
                 next_start += 1
-            if lead is not None:
-                previous_lead = lead
-            lead, lead_words, sentence_first = None, [], i
+            lead, lead_words, lead_set, sentence_first = None, [], False, i
+            line = masked.rfind("\n", 0, start) + 1
+            heading = OPT["heading"] and masked.startswith("#", line)
         form = _pronoun_form(word)
-        if form is None:
-            if lead is None and _is_content(word):
-                lead, lead_words = _lead(words, i)
+        if form is None and relative and word in RELATIVE and i > sentence_first:
+            prev = words[i - 1]
+            if _is_content(prev[2]) and start - prev[1] <= 2:
+                pairs.append(((_entity_start(words, i - 1), prev[1] - 1), (start, end - 1)))
             continue
-        if lead is None:
-            entity = previous_lead  # a sentence-initial pronoun: the previous sentence's subject (chains)
-            if entity is not None:
-                lead, lead_words = entity, []
-        elif lead_words and _agrees(lead_words[0], form):
-            entity = lead  # the sentence's subject, when it agrees in number
+        if form is not None and form in FIRST and not first_person:
+            form = None
+        if form is None:
+            if not lead_set and _is_content(word):
+                lead_set = True
+                lead, lead_words = _lead(words, i)
+                if not heading:
+                    for cls in ("sg", "pl", "person"):
+                        if _agrees(lead_words[0], _REPRESENTATIVE[cls]):
+                            referent[cls] = lead
+            continue
+        cls = _class(form)
+        entity: tuple[int, int] | None
+        if not lead_set:
+            lead_set = True
+            entity = referent.get(cls) if chain else None
+        elif lead is not None and lead_words and _agrees(lead_words[0], form):
+            entity = lead
         else:
-            entity = _nearest(words, sentence_first, i, form) or lead
+            entity = _nearest(words, sentence_first, i, form) if OPT["nearest_first"] else None
+            if entity is None:
+                entity = referent.get(cls)
+        if entity is not None and start - entity[0] > max_chain:
+            entity = None
         if entity is not None:
+            referent[cls] = entity
             pairs.append((entity, (start, end - 1)))
     return pairs
 

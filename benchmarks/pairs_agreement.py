@@ -7,8 +7,13 @@ On the 33 CLAIR documents × the paper's three post-processed candidates (spans 
 - the share of documents whose paper-rule selection is unchanged when the heuristic pairs replace the given ones:
   over SC, BI and RC (all 33 documents), and over all five metrics for the 12 documents whose reference ICC and DCC
   (all-MiniLM-L6-v2, truncate mode) are shipped;
-- pair counts and the share of maverick pairs the heuristic finds exactly (same pronoun) and with the same
-  antecedent sentence side (entity before or in the same line as the pronoun), plus the heuristic's time.
+- pair counts and the share of maverick pronouns the heuristic also pairs (same pronoun span), plus the
+  heuristic's time;
+- the distribution of pair lengths (pronoun start − entity start; negative = cataphora) for both sources, and how
+  many pairs of each length the three candidates' boundaries cut (summed over the candidates): RC only sees the pairs
+  a boundary cuts, and those are mostly long ones;
+- the same Spearman and unchanged share per CLAIR domain, and for the tuning split (Ada + Norma, on which the
+  heuristic's general rules were tuned) against the held-out split (Sophia).
 
     python benchmarks/pairs_agreement.py [--english-only] [--verbose]
 """
@@ -21,12 +26,18 @@ import math
 import time
 from pathlib import Path
 
+from bisect import bisect_right
+
 from adaptive_splitters.metrics.rc import references_completeness
 from adaptive_splitters.references import heuristic_pairs
 from adaptive_splitters.selection import select
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared/data/clair"
 CANDIDATES = {"recursive_1100": "recursive_1100/post", "recursive_600": "recursive_600/post", "page": "page/post"}
+LENGTH_BUCKETS = (0, 100, 300, 1000, 3000)
+"""Lower edges of the pair-length buckets, in characters (below 0: cataphora)."""
+TUNED_DOMAINS = ("Ada", "Norma")
+"""The domains the heuristic's rules were tuned on; the others (Sophia) are held out."""
 FRENCH_MARKERS = ("Recommandations", "DataForGood", "CNIL", "Conseil", "Rapport", "France")
 
 
@@ -68,6 +79,45 @@ def is_french(name: str, text: str) -> bool:
     return french > english or (any(m in name for m in FRENCH_MARKERS) and french > english / 2)
 
 
+def bucket(length: int) -> int:
+    """Index of the length bucket of a pair (0: cataphora, then one per edge of :data:`LENGTH_BUCKETS`)."""
+    return bisect_right(LENGTH_BUCKETS, length)
+
+
+def bucket_labels() -> list[str]:
+    edges = list(LENGTH_BUCKETS)
+    labels = ["<0 (cataphora)"]
+    labels += [f"{a}-{b - 1}" for a, b in zip(edges, edges[1:], strict=False)]
+    return [*labels, f">={edges[-1]}"]
+
+
+def boundaries(spans: list[tuple[int, int]]) -> list[int]:
+    """RC's boundary set: the starts of chunks 2..n and the ends of chunks 1..n-1."""
+    return sorted({s for s, _ in spans[1:]} | {e for _, e in spans[:-1]})
+
+
+def is_cut(cuts: list[int], entity: tuple[int, int], pronoun: tuple[int, int]) -> bool:
+    first, second = (pronoun, entity) if pronoun[0] < entity[0] else (entity, pronoun)
+    k = bisect_right(cuts, first[0])
+    return k < len(cuts) and cuts[k] <= second[1]
+
+
+def domain(name: str) -> str:
+    return name.split(" ", 1)[0].split("_", 1)[0]
+
+
+def report(label: str, rows: list[tuple[str, str, float, float, bool]], same: dict[str, bool]) -> None:
+    """Spearman over ``rows`` and the unchanged share over the documents of ``same``."""
+    x = [r[2] for r in rows]
+    y = [r[3] for r in rows]
+    rho = spearman(x, y) if len(rows) > 2 else math.nan
+    kept = sum(same.values())
+    print(
+        f"  {label:34} Spearman {rho:6.3f} over {len(rows):2} rows; selection unchanged (SC/BI/RC) "
+        f"{kept}/{len(same)} ({kept / max(1, len(same)):.1%})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--english-only", action="store_true", help="also report the 27 English documents alone")
@@ -75,11 +125,16 @@ def main() -> None:
     args = parser.parse_args()
     reference = json.loads((CLAIR / "reference_minilm.json").read_text(encoding="utf-8"))["documents"]
     rows: list[tuple[str, str, float, float, bool]] = []
-    same3 = total3 = same5 = total5 = 0
+    same3: dict[str, bool] = {}
+    french_docs: set[str] = set()
+    same5 = total5 = 0
     n_given = n_heur = exact = 0
     seconds = 0.0
     chars = 0
     changed: list[str] = []
+    labels = bucket_labels()
+    hist = {"maverick": [0] * len(labels), "heuristic": [0] * len(labels)}
+    cut = {"maverick": [0] * len(labels), "heuristic": [0] * len(labels)}
     for name, ref in sorted(reference.items()):
         parsed = json.loads((CLAIR / "parsed" / f"{name}.json").read_text(encoding="utf-8"))
         text = parsed["full_text"]
@@ -90,15 +145,25 @@ def main() -> None:
         seconds += time.perf_counter() - start
         chars += len(text)
         french = is_french(name, text)
+        if french:
+            french_docs.add(name)
         n_given += len(given)
         n_heur += len(heur)
         heur_pronouns = {p for _, p in heur}
         exact += sum(1 for _, p in given if p in heur_pronouns)
+        for source, pairs in (("maverick", given), ("heuristic", heur)):
+            for entity, pronoun in pairs:
+                hist[source][bucket(pronoun[0] - entity[0])] += 1
         scores_given: dict[str, dict[str, float | None]] = {}
         scores_heur: dict[str, dict[str, float | None]] = {}
         for cand, key in CANDIDATES.items():
             chunking = ref["chunkings"][key]
-            spans = [tuple(s) for s in chunking["spans"]]
+            spans = [(int(s), int(e)) for s, e in chunking["spans"]]
+            cuts = boundaries(spans)
+            for source, pairs in (("maverick", given), ("heuristic", heur)):
+                for entity, pronoun in pairs:
+                    if is_cut(cuts, entity, pronoun):
+                        cut[source][bucket(pronoun[0] - entity[0])] += 1
             rc_given = references_completeness(spans, given) if given else None
             if rc_given is not None and chunking["RC"] is not None:
                 assert abs(rc_given - chunking["RC"]) < 1e-9, (name, cand, rc_given, chunking["RC"])
@@ -112,8 +177,7 @@ def main() -> None:
         three = {"SC": 0.2, "BI": 0.2, "RC": 0.2}
         g3 = select(scores_given, order, three, rule="paper").chosen
         h3 = select(scores_heur, order, three, rule="paper").chosen
-        total3 += 1
-        same3 += g3 == h3
+        same3[name] = g3 == h3
         if g3 != h3:
             changed.append(f"{name}: {g3} -> {h3} (SC/BI/RC)")
         has5 = all(scores_given[c]["ICC"] is not None for c in order)
@@ -137,6 +201,15 @@ def main() -> None:
     print(
         f"heuristic time: {seconds:.2f} s for {chars:,} characters ({chars / max(seconds, 1e-9) / 1e6:.2f} M chars/s)"
     )
+    print("pair length (pronoun start - entity start, characters): pairs | cut by a boundary, summed over candidates")
+    print(f"  {'length':>16} {'maverick':>9} {'cut':>5} {'heuristic':>10} {'cut':>5}")
+    for k, label in enumerate(labels):
+        print(
+            f"  {label:>16} {hist['maverick'][k]:9} {cut['maverick'][k]:5} "
+            f"{hist['heuristic'][k]:10} {cut['heuristic'][k]:5}"
+        )
+    print(f"  {'total':>16} {sum(hist['maverick']):9} {sum(cut['maverick']):5} ", end="")
+    print(f"{sum(hist['heuristic']):10} {sum(cut['heuristic']):5}")
     print(f"Spearman RC (given vs heuristic), all rows: {spearman(x, y):.3f}  (Pearson {pearson(x, y):.3f})")
     if args.english_only:
         xe = [r[2] for r in rows if not r[4]]
@@ -145,12 +218,26 @@ def main() -> None:
     mean_g = sum(x) / len(x)
     mean_h = sum(y) / len(y)
     print(f"mean RC over those rows: given {mean_g:.4f}, heuristic {mean_h:.4f}")
-    print(f"paper-rule selection unchanged over SC, BI, RC: {same3}/{total3} documents ({same3 / total3:.1%})")
+    total3 = len(same3)
+    kept3 = sum(same3.values())
+    print(f"paper-rule selection unchanged over SC, BI, RC: {kept3}/{total3} documents ({kept3 / total3:.1%})")
     if total5:
         print(
             f"paper-rule selection unchanged over all five (reference ICC/DCC, MiniLM truncate): "
             f"{same5}/{total5} documents ({same5 / total5:.1%})"
         )
+    print("by split (the heuristic's rules were tuned on Ada + Norma; Sophia is held out):")
+    tuned = [r for r in rows if domain(r[0]) in TUNED_DOMAINS]
+    held = [r for r in rows if domain(r[0]) not in TUNED_DOMAINS]
+    report("tuning (Ada + Norma)", tuned, {n: v for n, v in same3.items() if domain(n) in TUNED_DOMAINS})
+    report("held out (Sophia)", held, {n: v for n, v in same3.items() if domain(n) not in TUNED_DOMAINS})
+    eng = {n: v for n, v in same3.items() if n not in french_docs}
+    report("English only", [r for r in rows if not r[4]], eng)
+    report(
+        "held out, English only",
+        [r for r in held if not r[4]],
+        {n: v for n, v in eng.items() if domain(n) not in TUNED_DOMAINS},
+    )
     for line in changed:
         print(f"  changed: {line}")
 

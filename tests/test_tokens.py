@@ -54,7 +54,7 @@ class TestOfflineEncodings:
 class TestCounting:
     """Every string can be counted; nothing raises."""
 
-    @pytest.fixture(scope="class")
+    @pytest.fixture
     def counter(self) -> TokenCounter:
         return TokenCounter()
 
