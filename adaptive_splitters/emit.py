@@ -7,7 +7,9 @@ source joined) and :func:`emit_unit` per unit, then wraps each :class:`Emitted` 
 Metadata values added here are flat (str, int, float, bool), as Chroma and flat-metadata stores require:
 ``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``adaptive_candidate``,
 ``adaptive_objective``, ``adaptive_scores`` (a JSON string ``{"chosen": {metric: value}, "objective":
-{candidate: value}}``), and ``page_start``/``page_end``/``section`` when known.
+{candidate: value}}``), and ``page_start``/``page_end``/``section`` when known. When the ``llm_regex`` candidate
+wins, ``llm_regex_pattern`` (the model's regex that cut the text) or ``llm_regex_fallback`` (why it fell back to the
+recursive splitter) is added too, each a string and only when it has a value.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from adaptive_splitters.types import Span
 
 ID_NAMESPACE = uuid5(NAMESPACE_URL, "adaptive-splitters")
 """The namespace of chunk ids: ``uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}")``."""
+
+LLM_REGEX = "llm_regex"
+LLM_REGEX_KEYS = ("llm_regex_pattern", "llm_regex_fallback")
+"""Metadata of chunks the ``llm_regex`` candidate cut: the model's pattern, or why it fell back."""
 
 PAGE_SEPARATOR = "\n\n"
 """Joins the pages of one source; it belongs to the page before it (offsets count it)."""
@@ -184,7 +190,21 @@ def _result_metadata(result: AdaptiveResult) -> dict[str, Any]:
     objective = _finite(result.objective.get(result.chosen))
     if objective is not None:
         added["adaptive_objective"] = objective
+    added.update(_llm_regex_metadata(result))
     return added
+
+
+def _llm_regex_metadata(result: AdaptiveResult) -> dict[str, str]:
+    """``llm_regex_pattern``/``llm_regex_fallback`` of a result the ``llm_regex`` candidate won (``None`` omitted)."""
+    if result.chosen != LLM_REGEX:
+        return {}
+    note = result.notes.get(LLM_REGEX)
+    if note is not None:
+        values = {"llm_regex_pattern": note.get("regex"), "llm_regex_fallback": note.get("fallback")}
+    else:  # a result without notes: the engine's chunk metadata says the same
+        first = result.chunks[0].metadata if result.chunks else {}
+        values = {key: first.get(key) for key in LLM_REGEX_KEYS}
+    return {key: value for key, value in values.items() if isinstance(value, str)}
 
 
 def _single(index: int, text: str, metadata: Mapping[str, Any]) -> Unit:

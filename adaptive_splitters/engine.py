@@ -241,6 +241,8 @@ class AdaptiveChunker:
         if {"ICC", "DCC"} & set(self.metrics) and doc.text:
             vectors = self._vectors(doc)
             before = _stats(self._cache)
+            with cost.stage("embedding"):
+                self._prefetch(doc, spans, vectors)
             for name, s in spans.items():
                 for metric in ("ICC", "DCC"):
                     if metric in self.metrics:
@@ -248,6 +250,29 @@ class AdaptiveChunker:
                             out[name][metric] = self._embedding_metric(metric, doc, s, vectors)
             cost.embedding = _stats_delta(before, _stats(self._cache))
         return out
+
+    def _prefetch(self, doc: SourceDocument, spans: Mapping[str, list[Span]], vectors: Any) -> None:
+        """Embed every text ICC and DCC will need, for all candidates, in one sorted batch run.
+
+        The metrics then read cached vectors; one call instead of one per candidate and metric keeps batches full
+        and padding low. Values are unchanged (the same texts are embedded either way).
+        """
+        from adaptive_splitters.metrics.dcc import context_windows
+        from adaptive_splitters.metrics.icc import chunk_pieces
+
+        groups: list[tuple[Span, ...]] = []
+        split_points = doc.split_points or ()
+        for s in spans.values():
+            groups.extend((span,) for span in s)
+            if "ICC" in self.metrics:
+                groups.extend((piece,) for span in s for piece in chunk_pieces(span, split_points))
+            if "DCC" in self.metrics and len(s) >= 2:
+                groups.extend(tuple(parts) for _, parts in context_windows(s, doc.text, self.counter))
+        try:
+            vectors.of_joined(list(dict.fromkeys(groups)))
+        except Exception as err:
+            msg = f"document {doc.name or '(unnamed)'!r}, stage embedding: {type(err).__name__}: {err}"
+            raise RuntimeError(msg) from err
 
     def _embedding_metric(self, metric: str, doc: SourceDocument, spans: list[Span], vectors: Any) -> float | None:
         from adaptive_splitters import metrics as m

@@ -10,6 +10,7 @@ See :mod:`adaptive_splitters.emit` for the metadata and id rules.
 from __future__ import annotations
 
 import asyncio
+import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal, Self
 
@@ -43,6 +44,11 @@ class AdaptiveTextSplitter(TextSplitter):
         group_pages: join the pages of one source before splitting (default: when every input document has
             ``source`` and ``page`` metadata).
         page_separator: what joins grouped pages (counted in offsets; belongs to the page before it).
+        llm: a LangChain chat model, a LlamaIndex LLM or a callable (sync or async) prompt -> text: adds the
+            ``llm_regex`` candidate (or binds the name ``llm_regex`` in ``candidates``). When it wins, each
+            ``Document`` carries ``llm_regex_pattern`` (the regex used) or ``llm_regex_fallback`` (why it fell
+            back to ``recursive_{chunk_size}``). Pickling the splitter pickles the model, and fails with
+            ``TypeError`` when the model cannot be pickled.
     """
 
     def __init__(
@@ -65,6 +71,7 @@ class AdaptiveTextSplitter(TextSplitter):
         metrics: Sequence[str] | None = None,
         group_pages: bool | None = None,
         page_separator: str = PAGE_SEPARATOR,
+        llm: Any = None,
     ) -> None:
         if chunk_overlap != 0:
             msg = (
@@ -89,10 +96,12 @@ class AdaptiveTextSplitter(TextSplitter):
             max_tokens=chunk_size,
             merge_limit=min(merge_limit or chunk_size + 50, chunk_size),
             metrics=metrics,
+            llm=llm,
         )
         super().__init__(chunk_size, 0, self.chunker.counter, keep_separator, add_start_index, strip_whitespace)
         self.group_pages = group_pages
         self.page_separator = page_separator
+        self.llm = llm
 
     @classmethod
     def from_tiktoken_encoder(
@@ -152,3 +161,16 @@ class AdaptiveTextSplitter(TextSplitter):
     async def atransform_documents(self, documents: Sequence[Document], **kwargs: Any) -> Sequence[Document]:
         """:meth:`transform_documents` in a worker thread, so the event loop is not blocked."""
         return await asyncio.to_thread(self.transform_documents, documents, **kwargs)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle everything; an ``llm`` that cannot be pickled raises ``TypeError`` naming it (never dropped)."""
+        if self.llm is not None:
+            try:
+                pickle.dumps(self.llm)
+            except Exception as err:
+                msg = (
+                    f"AdaptiveTextSplitter cannot be pickled: its llm ({type(self.llm).__name__}) cannot be pickled; "
+                    "build the splitter where it runs, or give a picklable model (e.g. a module-level function)"
+                )
+                raise TypeError(msg) from err
+        return dict(self.__dict__)

@@ -10,8 +10,9 @@ Each text node is chunked by the candidate that scores best on the intrinsic met
 - carry SOURCE, PREVIOUS and NEXT relationships (PREVIOUS/NEXT between neighbours sharing a source);
 - carry flat metadata as the LangChain adapter does (see :mod:`adaptive_splitters.emit`): ``adaptive_candidate``,
   ``adaptive_objective``, ``adaptive_scores`` (a JSON string), ``chunk_index`` and, when known, ``page_start``,
-  ``page_end`` and ``section``, merged over the parent's metadata. The keys in :data:`EXCLUDED_KEYS` are
-  neither embedded nor sent to an LLM;
+  ``page_end`` and ``section``, merged over the parent's metadata (and ``llm_regex_pattern`` or
+  ``llm_regex_fallback`` when the ``llm_regex`` candidate won). The keys in :data:`EXCLUDED_KEYS` are neither
+  embedded nor sent to an LLM;
 - have deterministic ids, ``uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}")``, where ``source_key`` is the
   ``source`` or else ``file_path`` metadata (with ``#page=N`` appended from ``page`` or ``page_label``), or else the
   SHA-256 of the input's text. LlamaIndex's ``id_func`` cannot carry this recipe (it receives no offsets), so a
@@ -59,11 +60,19 @@ __all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser"]
 
 logger = logging.getLogger(__name__)
 
-EXCLUDED_KEYS = ("adaptive_candidate", "adaptive_objective", "adaptive_scores", "chunk_index")
+EXCLUDED_KEYS = (
+    "adaptive_candidate",
+    "adaptive_objective",
+    "adaptive_scores",
+    "chunk_index",
+    "llm_regex_pattern",
+    "llm_regex_fallback",
+)
 """Metadata keys added per chunk that are neither embedded nor sent to an LLM (``section`` and pages are)."""
 
 _UNIT_ONLY_KEYS = ("start_index", "end_index")  # the node's start_char_idx/end_char_idx say it (shifted)
 _OBJECT_PREFIX = "<embedder object "
+_LLM_PREFIX = "<llm object "
 
 
 class AdaptiveNodeParser(NodeParser):
@@ -86,6 +95,11 @@ class AdaptiveNodeParser(NodeParser):
         merge_limit: the merge limit, capped at ``max_tokens``.
         metrics: the metrics to compute (default all five: ``SC``, ``BI``, ``RC``, ``ICC``, ``DCC``).
         pairs: where RC's entity-pronoun pairs come from: ``heuristic`` (offline) or ``none`` (RC undefined).
+        llm: a LangChain chat model, a LlamaIndex LLM or a callable (sync or async) prompt -> text: adds the
+            ``llm_regex`` candidate (or binds the name ``llm_regex`` in ``candidates``). When it wins, nodes carry
+            ``llm_regex_pattern`` or ``llm_regex_fallback``. Like an embedder object it is **not serialisable**:
+            ``to_dict`` records only its type, ``from_dict`` refuses to restore it unless it is passed again
+            (``AdaptiveNodeParser.from_dict(data, llm=model)``), and pickling fails loudly when it cannot be pickled.
         include_metadata, include_prev_next_rel: as in every LlamaIndex ``NodeParser``.
     """
 
@@ -106,6 +120,10 @@ class AdaptiveNodeParser(NodeParser):
     metrics: list[str] | None = Field(default=None, description="Metrics to compute (default all five).")
     pairs: Literal["heuristic", "none"] = Field(
         default="heuristic", description="Where RC's entity-pronoun pairs come from (offline heuristic, or none)."
+    )
+    llm: Any = Field(
+        default=None,
+        description="A chat model, LLM or callable prompt -> text adding the llm_regex candidate. Not serialisable.",
     )
 
     _engine: AdaptiveChunker | None = PrivateAttr(default=None)
@@ -149,6 +167,24 @@ class AdaptiveNodeParser(NodeParser):
         kind = type(value)
         return f"{_OBJECT_PREFIX}{kind.__module__}.{kind.__qualname__}>"
 
+    @field_validator("llm", mode="before")
+    @classmethod
+    def _restorable_llm(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(_LLM_PREFIX):
+            msg = (
+                f"this parser was serialised with an llm ({value}), which cannot be restored; "
+                "pass it again: AdaptiveNodeParser.from_dict(data, llm=model)"
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_serializer("llm")
+    def _serialise_llm(self, value: Any) -> Any:
+        if value is None:
+            return None
+        kind = type(value)
+        return f"{_LLM_PREFIX}{kind.__module__}.{kind.__qualname__}>"
+
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
         self._chunker()  # invalid settings fail here, with the engine's message
@@ -170,6 +206,7 @@ class AdaptiveNodeParser(NodeParser):
                 merge_limit=min(self.merge_limit or max_tokens + 50, max_tokens),
                 metrics=self.metrics,
                 pairs=self.pairs,
+                llm=self.llm,
             )
             self._engine_key = key
         return self._engine
@@ -188,6 +225,7 @@ class AdaptiveNodeParser(NodeParser):
             self.merge_limit,
             repr(self.metrics),
             self.pairs,
+            None if self.llm is None else id(self.llm),
         )
 
     def __eq__(self, other: object) -> bool:
@@ -202,8 +240,8 @@ class AdaptiveNodeParser(NodeParser):
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the public settings only; the engine is rebuilt from them (``num_workers > 1`` does this).
 
-        Raises ``TypeError`` for an embedder object that cannot be pickled, rather than dropping it silently as
-        LlamaIndex's ``BaseComponent`` would (the worker would then use another model).
+        Raises ``TypeError`` for an embedder or llm object that cannot be pickled, rather than dropping it silently
+        as LlamaIndex's ``BaseComponent`` would (the worker would then use another model, or none).
         """
         if self.embedder is not None and not isinstance(self.embedder, str):
             try:
@@ -214,10 +252,19 @@ class AdaptiveNodeParser(NodeParser):
                     "pickled; give the embedder by name or path (needed by IngestionPipeline(num_workers > 1))"
                 )
                 raise TypeError(msg) from err
+        if self.llm is not None:
+            try:
+                pickle.dumps(self.llm)
+            except Exception as err:
+                msg = (
+                    f"AdaptiveNodeParser cannot be pickled: its llm ({type(self.llm).__name__}) cannot be pickled; "
+                    "give a picklable model or run with num_workers=1 (needed by IngestionPipeline(num_workers > 1))"
+                )
+                raise TypeError(msg) from err
         state = BaseModel.__getstate__(self)
         fields = dict(state["__dict__"])  # a copy: BaseComponent's version deletes from the live __dict__
         for key, value in list(fields.items()):
-            if key == "embedder":
+            if key in ("embedder", "llm"):
                 continue
             try:
                 pickle.dumps(value)

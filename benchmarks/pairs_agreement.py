@@ -24,9 +24,8 @@ import argparse
 import json
 import math
 import time
-from pathlib import Path
-
 from bisect import bisect_right
+from pathlib import Path
 
 from adaptive_splitters.metrics.rc import references_completeness
 from adaptive_splitters.references import heuristic_pairs

@@ -8,6 +8,7 @@ import hashlib
 import itertools
 import json
 import pickle
+import re
 import threading
 from importlib import resources
 from uuid import NAMESPACE_URL, uuid5
@@ -15,6 +16,7 @@ from uuid import NAMESPACE_URL, uuid5
 import pytest
 import splitter_contract as contract
 from langchain_core.documents import Document
+from langchain_core.language_models import FakeListChatModel
 from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitter
 
 from adaptive_splitters import AdaptiveTextSplitter
@@ -317,3 +319,62 @@ def test_pickle_drops_the_embedding_model_and_reloads_it() -> None:
     assert len(data) < 200_000  # the model (~90 MB) is not pickled
     after = pickle.loads(data).create_documents([TEXT[:2500]], [{"source": "p"}])
     assert [(d.id, d.metadata) for d in after] == [(d.id, d.metadata) for d in before]
+
+
+# the llm_regex candidate (llm=) ------------------------------------------------------------------------------
+
+HEADING_ANSWER = "<regex>(?m)^(?=#{1,3} )</regex>"
+
+
+def _heading_model() -> FakeListChatModel:
+    return FakeListChatModel(responses=[f"Split before each heading: {HEADING_ANSWER}"])
+
+
+def test_llm_adds_the_llm_regex_candidate() -> None:
+    s = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, llm=_heading_model())
+    docs = s.create_documents([TEXT], [{"source": "llm"}])
+    assert "llm_regex" in json.loads(docs[0].metadata["adaptive_scores"])["objective"]
+    assert "".join(d.page_content for d in docs) == TEXT
+    for d in docs:
+        assert TEXT[d.metadata["start_index"] : d.metadata["end_index"]] == d.page_content
+
+
+def test_llm_regex_pattern_is_in_the_metadata_when_it_wins() -> None:
+    s = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, candidates=["llm_regex"], llm=_heading_model())
+    docs = s.create_documents([TEXT], [{"source": "llm"}])
+    assert "".join(d.page_content for d in docs) == TEXT
+    headings = [m.start() for m in re.finditer(r"(?m)^#{1,3} ", TEXT)]
+    # every heading starts a chunk, but the subtitle under the title and the last one (cut off by TEXT's end),
+    # whose sections are undersize and merge
+    assert set(headings[2:-1]) <= {d.metadata["start_index"] for d in docs}
+    for d in docs:
+        assert TEXT[d.metadata["start_index"] : d.metadata["end_index"]] == d.page_content
+        assert d.metadata["adaptive_candidate"] == "llm_regex"
+        assert d.metadata["llm_regex_pattern"] == "(?m)^(?=#{1,3} )"
+        assert "llm_regex_fallback" not in d.metadata
+        assert all(isinstance(v, FLAT) for v in d.metadata.values())
+
+
+def test_llm_regex_fallback_is_in_the_metadata_for_a_garbage_answer() -> None:
+    model = FakeListChatModel(responses=["I would rather not answer with a pattern."])
+    s = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, candidates=["llm_regex"], llm=model)
+    docs = s.create_documents([TEXT])
+    assert "".join(d.page_content for d in docs) == TEXT
+    for d in docs:
+        assert TEXT[d.metadata["start_index"] : d.metadata["end_index"]] == d.page_content
+        assert "<regex>" in d.metadata["llm_regex_fallback"]
+        assert "llm_regex_pattern" not in d.metadata
+
+
+def _module_model(prompt: str) -> str:
+    return HEADING_ANSWER
+
+
+def test_pickling_keeps_the_llm_or_fails_loudly() -> None:
+    s = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, candidates=["llm_regex"], llm=_module_model)
+    clone = pickle.loads(pickle.dumps(s))  # a module-level function pickles, and survives
+    assert clone.llm is _module_model
+    assert [d.metadata for d in clone.create_documents([TEXT])] == [d.metadata for d in s.create_documents([TEXT])]
+    local = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, llm=lambda prompt: HEADING_ANSWER)
+    with pytest.raises(TypeError, match="llm"):
+        pickle.dumps(local)

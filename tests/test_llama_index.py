@@ -9,8 +9,10 @@ import sys
 from typing import Any, ClassVar
 
 import pytest
+from llama_index.core.llms import CompletionResponse, CompletionResponseGen, CustomLLM, LLMMetadata
+from llama_index.core.llms.mock import MockLLM
 from llama_index.core.node_parser import SentenceSplitter
-from llama_index.core.schema import Document
+from llama_index.core.schema import Document, MetadataMode
 from node_parser_contract import NodeParserContract, generate_setting_params
 
 from adaptive_splitters.llama_index import AdaptiveNodeParser
@@ -295,3 +297,75 @@ async def test_acall_matches_call() -> None:
     assert [(n.node_id, n.text, n.start_char_idx) for n in async_nodes] == [
         (n.node_id, n.text, n.start_char_idx) for n in sync
     ]
+
+
+# the llm_regex candidate (llm=) -------------------------------------------------------------------------------
+
+
+class HeadingLLM(CustomLLM):
+    """A LlamaIndex LLM that answers a regex cutting before every heading line."""
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        return LLMMetadata(model_name="headings")
+
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return CompletionResponse(text="Cut before headings: <regex>(?m)^(?=#{1,3} )</regex>")
+
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        yield self.complete(prompt)
+
+
+def _check_exact(nodes: list[Any], text: str) -> None:
+    assert "".join(n.text for n in nodes) == text
+    for n in nodes:
+        assert text[n.start_char_idx : n.end_char_idx] == n.text
+
+
+def test_llm_adds_the_llm_regex_candidate() -> None:
+    nodes = parser(llm=HeadingLLM()).get_nodes_from_documents([Document(text=SAMPLE_TEXT, id_="doc")])
+    _check_exact(nodes, SAMPLE_TEXT)
+    assert "llm_regex" in json.loads(nodes[0].metadata["adaptive_scores"])["objective"]
+
+
+def test_llm_regex_pattern_is_in_the_metadata_when_it_wins() -> None:
+    p = parser(llm=HeadingLLM(), candidates=["llm_regex"])
+    nodes = p.get_nodes_from_documents([Document(text=SAMPLE_TEXT, id_="doc")])
+    _check_exact(nodes, SAMPLE_TEXT)
+    headings = [i for i in range(len(SAMPLE_TEXT)) if SAMPLE_TEXT.startswith("## Part", i)]
+    assert set(headings) <= {n.start_char_idx for n in nodes}
+    for n in nodes:
+        assert n.metadata["adaptive_candidate"] == "llm_regex"
+        assert n.metadata["llm_regex_pattern"] == "(?m)^(?=#{1,3} )"
+        assert "llm_regex_fallback" not in n.metadata
+        assert {"llm_regex_pattern", "llm_regex_fallback"} <= set(n.excluded_embed_metadata_keys)
+        assert {"llm_regex_pattern", "llm_regex_fallback"} <= set(n.excluded_llm_metadata_keys)
+        assert "llm_regex" not in n.get_content(metadata_mode=MetadataMode.EMBED)
+
+
+def test_llm_regex_fallback_is_in_the_metadata_for_a_garbage_answer() -> None:
+    p = parser(llm=MockLLM(max_tokens=5), candidates=["llm_regex"])  # answers "text text text text text"
+    nodes = p.get_nodes_from_documents([Document(text=SAMPLE_TEXT, id_="doc")])
+    _check_exact(nodes, SAMPLE_TEXT)
+    for n in nodes:
+        assert "<regex>" in n.metadata["llm_regex_fallback"]
+        assert "llm_regex_pattern" not in n.metadata
+
+
+def test_an_llm_is_recorded_by_type_passed_back_to_from_dict_and_fails_loudly_on_pickling() -> None:
+    p = parser(llm=HeadingLLM(), candidates=["llm_regex"])
+    data = p.to_dict()
+    assert data["llm"] == f"<llm object {HeadingLLM.__module__}.HeadingLLM>"
+    json.dumps(data)
+    with pytest.raises(ValueError, match="cannot be restored"):
+        AdaptiveNodeParser.from_dict(data)
+    again = AdaptiveNodeParser.from_dict(data, llm=p.llm)
+    assert again == p
+    doc = Document(text=SAMPLE_TEXT, id_="doc")
+    expected = [(n.node_id, n.text, n.metadata) for n in p.get_nodes_from_documents([doc])]
+    assert [(n.node_id, n.text, n.metadata) for n in again.get_nodes_from_documents([doc])] == expected
+    clone = pickle.loads(pickle.dumps(p))  # a module-level LLM class pickles, and survives
+    assert isinstance(clone.llm, HeadingLLM)
+    assert [(n.node_id, n.text, n.metadata) for n in clone.get_nodes_from_documents([doc])] == expected
+    with pytest.raises(TypeError, match="llm"):
+        pickle.dumps(parser(llm=lambda prompt: "<regex>^#</regex>"))

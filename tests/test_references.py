@@ -47,6 +47,36 @@ def test_capitalised_name_is_one_entity_and_chains() -> None:
     ]
 
 
+def test_pronoun_chain_keeps_the_last_explicit_subject() -> None:
+    text = (
+        "Anthropic released a model.\n\n<!-- PageBreak -->\n\nIt trained it on data. "
+        "Its policy changed. They said so.\nIt grew."
+    )
+    model = text.index("Anthropic")
+    pairs = heuristic_pairs(text)
+    first_it = text.index("It ")
+    its = text.index("Its")
+    last_it = text.rindex("It")
+    # "They" has no plural referent: no pair; every "it"-class pronoun spans back to "Anthropic" across the markup
+    assert [p for e, p in pairs if e == (model, model + 8)] == [
+        (first_it, first_it + 1),
+        (text.index("it on"), text.index("it on") + 1),
+        (its, its + 2),
+        (last_it, last_it + 1),
+    ]
+    assert len(pairs) == 4
+
+
+def test_new_subject_resets_only_its_class() -> None:
+    text = "The agency opened files. Providers answered. They complied. It closed them."
+    assert texts(text) == [("Providers", "They"), ("agency opened files", "It"), ("Providers", "them")]
+
+
+def test_relative_pronouns_pair_with_the_word_before() -> None:
+    text = "Providers who deploy models that learn must act."
+    assert texts(text) == [("Providers", "who"), ("models", "that")]
+
+
 def test_uppercase_words_and_non_pronouns_are_ignored() -> None:
     text = "The US and IT sectors grew. Items, Italy and ITS are not pronouns."
     assert heuristic_pairs(text) == []
