@@ -16,12 +16,15 @@ if TYPE_CHECKING:
     from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult
     from adaptive_splitters.langchain import AdaptiveTextSplitter
     from adaptive_splitters.llama_index import AdaptiveNodeParser
+    from adaptive_splitters.registry import register_metric, unregister_metric
 
 _LAZY = {
     "AdaptiveChunker": "adaptive_splitters.engine",
     "AdaptiveResult": "adaptive_splitters.engine",
     "AdaptiveTextSplitter": "adaptive_splitters.langchain",
     "AdaptiveNodeParser": "adaptive_splitters.llama_index",
+    "register_metric": "adaptive_splitters.registry",
+    "unregister_metric": "adaptive_splitters.registry",
 }
 
 __all__ = [
@@ -34,6 +37,8 @@ __all__ = [
     "SourceDocument",
     "Span",
     "Title",
+    "register_metric",
+    "unregister_metric",
 ]
 
 

@@ -7,6 +7,7 @@ with its reason on standard error). ``split`` imports neither torch nor llama_in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -92,12 +93,13 @@ def _run_files(files: Sequence[str], handler: Handler) -> tuple[list[dict[str, A
 def _split_handler(args: argparse.Namespace) -> Handler:
     from adaptive_splitters.candidates import NotApplicable, SplitContext, default_candidate_names, resolve_candidate
     from adaptive_splitters.pipeline import candidate_spans
+    from adaptive_splitters.structure import with_detected_structure
 
     candidates = [resolve_candidate(name) for name in (args.candidate or default_candidate_names())]
     context = SplitContext()
 
     def handle(doc: SourceDocument) -> dict[str, Any]:
-        doc = _with_structure(doc)
+        doc = with_detected_structure(doc)
         spans: dict[str, list[list[int]]] = {}
         skipped: dict[str, str] = {}
         for candidate in candidates:
@@ -130,14 +132,7 @@ def _evaluate_handler(args: argparse.Namespace) -> Handler:
         if args.mentions:
             pairs = read_pairs(args.mentions, doc.name)
             if pairs is not None:
-                doc = SourceDocument.build(
-                    doc.text,
-                    pages=list(doc.page_starts) if doc.page_starts is not None else None,
-                    blocks=doc.split_points,
-                    titles=doc.titles,
-                    pairs=pairs,
-                    name=doc.name,
-                )
+                doc = dataclasses.replace(doc, pairs=SourceDocument.build("", pairs=pairs).pairs)
         result = chunker.chunk_document(doc)
         candidates = {
             name: {
@@ -198,14 +193,6 @@ def _register_user_metric(spec: str) -> None:
         msg = f"--user-metric {spec!r}: cannot load {module}:{function} ({err})"
         raise ValueError(msg) from err
     register_metric(name, fn, value)
-
-
-def _with_structure(doc: SourceDocument) -> SourceDocument:
-    try:
-        from adaptive_splitters.structure import with_detected_structure
-    except ImportError:
-        return doc
-    return with_detected_structure(doc)
 
 
 if __name__ == "__main__":

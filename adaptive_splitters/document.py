@@ -27,7 +27,7 @@ class Title:
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """One document as the engine sees it. Build it with :meth:`build`, which validates every offset.
+    """One document as the engine sees it. Build it with :meth:`build`, which validates pages, blocks and titles.
 
     Attributes:
         text: the source text; every span indexes it.
@@ -89,7 +89,7 @@ class SourceDocument:
             page_starts=starts,
             page_numbers=numbers,
             split_points=split_points(text, blocks) if blocks is not None else None,
-            titles=tuple(_title(t) for t in titles) if titles is not None else None,
+            titles=tuple(_title(t, len(text)) for t in titles) if titles is not None else None,
             pairs=tuple(_pair(p) for p in pairs) if pairs is not None else None,
             name=name,
         )
@@ -145,7 +145,7 @@ def split_points(text: str, given: Sequence[int] | Sequence[Span]) -> tuple[int,
     if blocks and all(isinstance(b, (tuple, list)) for b in blocks):
         points = sorted({int(x) for b in blocks for x in b} - {0, len(text)})
         for b in blocks:
-            if not 0 <= b[0] <= b[1] <= len(text):
+            if len(b) != 2 or not 0 <= b[0] <= b[1] <= len(text):
                 msg = f"block span {tuple(b)} (received) lies outside the text [0, {len(text)}]"
                 raise ValueError(msg)
         return tuple(points)
@@ -171,12 +171,28 @@ def _first_bad_page(text: str, pages: Sequence[str]) -> int:
     return len(pages)
 
 
-def _title(item: Title | dict[str, Any]) -> Title:
-    if isinstance(item, Title):
-        return item
-    return Title(str(item["title"]), int(item["start"]), int(item["end"]), int(item["level"]))
+def _title(item: Title | dict[str, Any], length: int) -> Title:
+    try:
+        title = (
+            item
+            if isinstance(item, Title)
+            else Title(str(item["title"]), int(item["start"]), int(item["end"]), int(item["level"]))
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        msg = f"a title needs 'title', 'start', 'end' and 'level' (received {item!r})"
+        raise ValueError(msg) from err
+    if not 0 <= title.start <= title.end <= length or title.level < 1:
+        msg = f"title {title!r} does not fit the text ({length} characters) or has a level below 1"
+        raise ValueError(msg)
+    return title
 
 
 def _pair(item: Any) -> Pair:
-    (es, ee), (ps, pe) = item
-    return ((int(es), int(ee)), (int(ps), int(pe)))
+    """A pair as given; offsets are not range-checked (CLAIR's misaligned pairs are used as given, with a warning
+    from References Completeness)."""
+    try:
+        (es, ee), (ps, pe) = item
+        return ((int(es), int(ee)), (int(ps), int(pe)))
+    except (TypeError, ValueError) as err:
+        msg = f"an entity-pronoun pair must be [[e_start, e_end], [p_start, p_end]] (received {item!r})"
+        raise ValueError(msg) from err

@@ -19,6 +19,7 @@ import concurrent.futures
 import contextlib
 import itertools
 import os
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
 LongTexts = Literal["pool", "truncate"]
 LONG_TEXT_MODES: tuple[str, ...] = ("pool", "truncate")
+_LOAD_LOCK = threading.Lock()
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = frozenset({"all-MiniLM-L6-v2", DEFAULT_MODEL})
 DEFAULT_BATCH_SIZE = 32
@@ -101,7 +103,9 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
     def model(self) -> Any:
         """The sentence-transformers model, loaded on first use."""
         if self._model is None:
-            self._model = self._load()
+            with _LOAD_LOCK:  # two threads must not both load the model
+                if self._model is None:
+                    self._model = self._load()
         return self._model
 
     def _load(self) -> Any:

@@ -24,9 +24,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
+from adaptive_splitters.annotate import page_numbers, sections
 from adaptive_splitters.candidates.recursive import RecursiveSplitter
 from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult, chunk_pages, chunk_section
+from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult
 from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Span
 
@@ -133,19 +134,20 @@ def emit_unit(chunker: AdaptiveChunker, unit: Unit, max_tokens: int, *, strip: b
     if strip:
         spans = _stripped(unit.text, spans)
     added = _result_metadata(result)
+    pages_of = page_numbers(result.document, spans) if grouped and unit.page_labels is not None else None
+    crumbs = sections(result.document, spans)
     out: list[Emitted] = []
     for index, (start, end) in enumerate(spans):
         meta = _copy(unit.metadata)
         meta.update(added, chunk_index=index, start_index=start, end_index=end)
         if grouped and unit.page_labels is not None:
-            pages = chunk_pages(result.document, start, end) or [0]
+            pages = pages_of[index] if pages_of is not None else [0]
             meta["page_start"] = meta["page"] = unit.page_labels[pages[0]]
             meta["page_end"] = unit.page_labels[pages[-1]]
         elif unit.page_labels is not None:
             meta["page_start"] = meta["page_end"] = unit.page_labels[0]
-        section = chunk_section(result.document, start)
-        if section is not None:
-            meta["section"] = section
+        if crumbs is not None:
+            meta["section"] = crumbs[index]
         out.append(Emitted(unit.text[start:end], start, end, meta, chunk_id(unit.source_key, start, end)))
     return out
 
@@ -177,10 +179,12 @@ def enforce_max_tokens(text: str, spans: Sequence[Span], counter: TokenCounter, 
 
 
 def scores_json(result: AdaptiveResult) -> str:
-    """``{"chosen": {metric: value}, "objective": {candidate: value}}`` as JSON (NaN written as null)."""
+    """``{"chosen": {metric: value}, "objective": {candidate: value}, "scores": {candidate: {metric: value}}}``
+    as JSON (NaN written as null): the winner's scores, what the selection maximised, and every candidate's scores."""
     payload = {
         "chosen": {k: _finite(v) for k, v in result.scores.get(result.chosen, {}).items()},
         "objective": {k: _finite(v) for k, v in result.objective.items()},
+        "scores": {name: {k: _finite(v) for k, v in row.items()} for name, row in result.scores.items()},
     }
     return json.dumps(payload, sort_keys=True, allow_nan=False)
 

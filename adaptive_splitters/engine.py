@@ -7,13 +7,15 @@ DCC score them with one shared embedding cache; the selection keeps the best can
 from __future__ import annotations
 
 import asyncio
+import copy
+import threading
 import time
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from adaptive_splitters.annotate import page_numbers, sections
 from adaptive_splitters.candidates import (
     Candidate,
     NotApplicable,
@@ -26,6 +28,8 @@ from adaptive_splitters.limits import SizeLimits
 from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
 from adaptive_splitters.references import PairsFunction, resolve_pairs
 from adaptive_splitters.registry import DEFAULT_USER_WEIGHT, UserMetric, registered_metrics
+from adaptive_splitters.selection import check_weights
+from adaptive_splitters.structure import with_detected_structure
 from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Chunk, Span
 
@@ -108,6 +112,7 @@ class AdaptiveChunker:
         raw: bool = False,
         pairs: str | PairsFunction = "heuristic",
         llm: Any = None,
+        embedding_cache: Any = None,
     ) -> None:
         if long_texts not in ("pool", "truncate"):
             msg = f"long_texts must be 'pool' or 'truncate' (received {long_texts!r})"
@@ -131,14 +136,18 @@ class AdaptiveChunker:
         self.candidates = [resolve_candidate(c, self.limits) for c in names]
         _check_unique([c.name for c in self.candidates])
         self.metrics = _check_metrics(metrics)
-        self._all_user_metrics = metrics is None
+        registered = registered_metrics()  # a snapshot: later registrations do not change this chunker
+        self._user = registered if metrics is None else {n: registered[n] for n in self.metrics if n in registered}
         self.pairs = pairs
         self.weights = dict(weights) if weights is not None else None
         self.embedder = embedder
         self.long_texts = long_texts
         self.selection = selection
         self.raw = raw
-        self._cache: Any = None
+        self._shared_cache = embedding_cache
+        self._model: Any = None
+        self._lock = threading.Lock()
+        check_weights(self._selection_weights(), {"": dict.fromkeys([*METRIC_NAMES, *self._user])})
 
     def chunk(
         self,
@@ -162,7 +171,7 @@ class AdaptiveChunker:
         """Chunk an already built :class:`SourceDocument`."""
         cost = Cost()
         with cost.stage("structure"):
-            doc = _with_structure(doc)
+            doc = with_detected_structure(doc)
         pairs_source = "given" if doc.pairs is not None else "none"
         if doc.pairs is None and "RC" in self.metrics and self.pairs != "none":
             with cost.stage("pairs"):
@@ -208,6 +217,11 @@ class AdaptiveChunker:
             except NotApplicable as reason:
                 skipped[candidate.name] = str(reason)
                 continue
+            except (ValueError, TypeError):
+                raise  # already names the candidate and the input
+            except Exception as err:
+                msg = f"document {doc.name or '(unnamed)'!r}, candidate {candidate.name!r}: {type(err).__name__}: {err}"
+                raise RuntimeError(msg) from err
             if not self.raw:
                 with cost.stage("postprocess"):
                     spans[candidate.name] = postprocessed_spans(candidate, doc, spans[candidate.name], context)
@@ -237,10 +251,10 @@ class AdaptiveChunker:
                     row["RC"] = m.references_completeness(s, doc.pairs, text=doc.text)
             for user_metric in user.values():
                 with cost.stage(user_metric.name):
-                    row[user_metric.name] = user_metric(doc, s)
+                    row[user_metric.name] = _user_metric(user_metric, doc, s)
         if {"ICC", "DCC"} & set(self.metrics) and doc.text:
             vectors = self._vectors(doc)
-            before = _stats(self._cache)
+            before = _stats(vectors.cache)
             with cost.stage("embedding"):
                 self._prefetch(doc, spans, vectors)
             for name, s in spans.items():
@@ -248,7 +262,7 @@ class AdaptiveChunker:
                     if metric in self.metrics:
                         with cost.stage(metric):
                             out[name][metric] = self._embedding_metric(metric, doc, s, vectors)
-            cost.embedding = _stats_delta(before, _stats(self._cache))
+            cost.embedding = _stats_delta(before, _stats(vectors.cache))
         return out
 
     def _prefetch(self, doc: SourceDocument, spans: Mapping[str, list[Span]], vectors: Any) -> None:
@@ -286,11 +300,20 @@ class AdaptiveChunker:
             raise RuntimeError(msg) from err
 
     def _vectors(self, doc: SourceDocument) -> Any:
-        from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors
+        """Span vectors of ``doc`` over a cache of this document's texts (or the shared ``embedding_cache``).
 
-        if self._cache is None:
-            self._cache = EmbeddingCache(self.embedder, counter=self.counter)
-        return SpanVectors(doc, self._cache, self.long_texts, self.counter)
+        A per-document cache keeps memory bounded during ingestion and is never shared between threads; the
+        model itself is loaded once per chunker.
+        """
+        from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors, resolve_embedder
+
+        cache = self._shared_cache
+        if cache is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = resolve_embedder(self.embedder)
+            cache = EmbeddingCache(self._model, counter=self.counter)
+        return SpanVectors(doc, cache, self.long_texts, self.counter)
 
     def _select(self, scores: dict[str, dict[str, float | None]], order: list[str]) -> tuple[str, Any, str]:
         from adaptive_splitters.selection import select
@@ -300,10 +323,7 @@ class AdaptiveChunker:
 
     def user_metrics(self) -> dict[str, UserMetric]:
         """The registered metrics this chunker computes (all registered ones unless ``metrics`` named a subset)."""
-        registered = registered_metrics()
-        if self._all_user_metrics:
-            return registered
-        return {name: registered[name] for name in self.metrics if name in registered}
+        return dict(self._user)
 
     def _selection_weights(self) -> dict[str, float] | None:
         user = self.user_metrics()
@@ -316,8 +336,13 @@ class AdaptiveChunker:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_cache"] = None  # the model reloads lazily after unpickling
+        state["_model"] = None  # the model reloads lazily after unpickling
+        del state["_lock"]
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
 
 class Cost:
@@ -344,6 +369,16 @@ class Cost:
         return {"seconds": seconds, "embedding": dict(self.embedding)}
 
 
+def _user_metric(metric: UserMetric, doc: SourceDocument, spans: list[Span]) -> float | None:
+    try:
+        return metric(doc, spans)
+    except ValueError:
+        raise  # an out-of-range value, already named
+    except Exception as err:
+        msg = f"document {doc.name or '(unnamed)'!r}, metric {metric.name!r}: {type(err).__name__}: {err}"
+        raise RuntimeError(msg) from err
+
+
 def _stats(cache: Any) -> dict[str, int]:
     stats = getattr(cache, "stats", None)
     return dict(vars(stats)) if stats is not None else {}
@@ -353,54 +388,19 @@ def _stats_delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int
     return {key: value - before.get(key, 0) for key, value in after.items()}
 
 
-def _with_structure(doc: SourceDocument) -> SourceDocument:
-    try:
-        from adaptive_splitters.structure import with_detected_structure
-    except ImportError:  # structure detection not available
-        return doc
-    return with_detected_structure(doc)
-
-
 def _chunks(doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any] | None) -> list[Chunk]:
     base = dict(metadata or {})
+    pages = page_numbers(doc, spans)
+    crumbs = sections(doc, spans)
     out = []
     for index, (start, end) in enumerate(spans):
-        meta = {**base, "candidate": name, "chunk_index": index}
-        pages = chunk_pages(doc, start, end)
+        meta = {**copy.deepcopy(base), "candidate": name, "chunk_index": index}
         if pages is not None:
-            meta["pages"] = pages
-        section = chunk_section(doc, start)
-        if section is not None:
-            meta["section"] = section
+            meta["pages"] = pages[index]
+        if crumbs is not None:
+            meta["section"] = crumbs[index]
         out.append(Chunk(doc.text[start:end], start, end, meta))
     return out
-
-
-def chunk_pages(doc: SourceDocument, start: int, end: int) -> list[int] | None:
-    """Numbers of the pages that ``[start, end)`` overlaps (the page holding ``start`` for an empty span)."""
-    if doc.page_starts is None or doc.page_numbers is None:
-        return None
-    first = max(0, bisect_right(doc.page_starts, start) - 1)
-    spans = doc.page_spans()
-    numbers = [doc.page_numbers[first]]
-    for i in range(first + 1, len(spans)):
-        page_start, page_end = spans[i]
-        if page_start >= end:
-            break
-        if page_end > page_start:
-            numbers.append(doc.page_numbers[i])
-    return numbers
-
-
-def chunk_section(doc: SourceDocument, offset: int) -> str | None:
-    """The breadcrumb of headings enclosing ``offset``, joined by " > " (headings starting there excluded)."""
-    if doc.titles is None:
-        return None
-    enclosing = sorted(
-        (t for t in doc.titles if t.start < offset < t.end or (t.start < offset == t.end == len(doc.text))),
-        key=lambda t: (t.level, t.start),
-    )
-    return " > ".join(t.title.lstrip("#").strip() for t in enclosing)
 
 
 def _candidate_notes(candidates: Sequence[Candidate], text: str, spans: Mapping[str, list[Span]]) -> dict[str, Any]:

@@ -29,16 +29,25 @@ def spans_from_strings(text: str, pieces: Sequence[str], name: str = "candidate"
         if not piece:
             spans.append((prev_end, prev_end))
             continue
-        if text.startswith(piece, prev_end):
-            start = prev_end
-        else:
-            start = text.find(piece, prev_start + 1 if spans else 0)
-            if start < 0:
-                msg = (
-                    f"candidate {name!r} returned chunk {index} ({piece[:40]!r}...) that does not occur in the "
-                    f"text at or after offset {prev_start}"
-                )
-                raise ValueError(msg)
+        start = _next_occurrence(text, piece, prev_start + 1 if spans else 0, prev_end)
+        if start < 0:
+            msg = (
+                f"candidate {name!r} returned chunk {index} ({piece[:40]!r}...) that does not occur in the "
+                f"text at or after offset {prev_start}"
+            )
+            raise ValueError(msg)
         spans.append((start, start + len(piece)))
         prev_start, prev_end = start, start + len(piece)
     return spans
+
+
+def _next_occurrence(text: str, piece: str, search_from: int, prev_end: int) -> int:
+    """Where ``piece`` continues the chunks: exactly at ``prev_end`` when it is there (contiguous chunks),
+    otherwise the first occurrence at or after ``search_from`` that reaches past ``prev_end`` (an overlap or a
+    gap); an occurrence lying wholly inside the previous chunk would duplicate text and is skipped."""
+    if text.startswith(piece, prev_end):
+        return prev_end
+    start = text.find(piece, search_from)
+    while start >= 0 and start + len(piece) <= prev_end:
+        start = text.find(piece, start + 1)
+    return start

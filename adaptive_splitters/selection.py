@@ -63,7 +63,7 @@ def select(
         if name not in scores:
             msg = f"candidate {name!r} has no scores"
             raise ValueError(msg)
-    active = _check_weights(weights, scores)
+    active = check_weights(weights, scores)
     values = {name: {k: _value(scores[name].get(k)) for k in active} for name in candidates}
     if rule == "paper":
         return _paper(values, active, candidates)
@@ -155,9 +155,10 @@ def _value(value: float | None) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _check_weights(
+def check_weights(
     weights: Mapping[str, float] | None, scores: Mapping[str, Mapping[str, float | None]]
 ) -> dict[str, float]:
+    """The positive weights, validated against the metrics in ``scores``; raises ``ValueError`` naming a bad one."""
     if weights is None:
         return dict.fromkeys(METRIC_NAMES, DEFAULT_WEIGHT)
     known = set(METRIC_NAMES) | {k for row in scores.values() for k in row}

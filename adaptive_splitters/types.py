@@ -18,7 +18,7 @@ Span = tuple[int, int]
 class Chunk:
     """One chunk of a source text: ``text == source[start:end]`` always holds.
 
-    Build chunks with :func:`chunks_from_spans` (or :meth:`from_span`), never from free text.
+    Build chunks from spans (:meth:`from_span`, :func:`chunks_from_spans`), never from free text.
     """
 
     text: str

@@ -164,12 +164,13 @@ def main() -> None:
     if args.docs is not None:
         paths = paths[: args.docs]
     counter = TokenCounter()
-    chunkers = {mode: AdaptiveChunker(metrics=METRICS, long_texts=mode, pairs="none") for mode in modes}  # type: ignore[arg-type]
     store: dict[Any, Any] = load_cache(args.cache / "minilm.pkl") if modes else {}
     cache = EmbeddingCache(None, counter=counter)  # one model and one cache for both modes and every document
     cache._store = store  # the on-disk store (keys are model identity + text)
-    for chunker in chunkers.values():
-        chunker._cache = cache
+    chunkers = {
+        mode: AdaptiveChunker(metrics=METRICS, long_texts=mode, pairs="none", embedding_cache=cache)  # type: ignore[arg-type]
+        for mode in modes
+    }
     cheap = AdaptiveChunker(metrics=("SC", "BI", "RC"), pairs="none")
     scores: dict[str, dict[str, dict[str, dict[str, float | None]]]] = {}  # doc -> row -> mode|"-" -> metrics
     started = time.perf_counter()

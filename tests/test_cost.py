@@ -38,10 +38,21 @@ def test_pool_mode_embeds_about_one_pass(model) -> None:  # type: ignore[no-unty
     embedded = result.cost["embedding"]["tokens_embedded"]
     # three candidates, their chunks, pieces and DCC windows: about one pass over the document
     assert embedded <= 1.5 * document_tokens, (embedded, document_tokens)
-    # each distinct text is embedded once: a second run of the same chunker embeds nothing new
-    chunker = AdaptiveChunker(embedder=model, long_texts="pool", metrics=METRICS)
-    chunker.chunk(SAMPLE)
-    assert chunker.chunk(SAMPLE).cost["embedding"]["texts_embedded"] == 0
+
+
+def test_each_distinct_text_is_embedded_once_per_document(model) -> None:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+
+    def recording(texts: list[str]) -> np.ndarray:
+        seen.extend(texts)
+        return model.embed(texts)
+
+    for mode in ("pool", "truncate"):
+        seen.clear()
+        result = AdaptiveChunker(embedder=recording, long_texts=mode, metrics=METRICS).chunk(SAMPLE)
+        assert seen, mode
+        assert len(seen) == len(set(seen)), mode  # shared by every candidate, chunk and window
+        assert result.cost["embedding"]["texts_embedded"] == len(seen)
 
 
 def test_an_embedder_failing_midway_names_the_document_and_stage() -> None:

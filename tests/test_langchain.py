@@ -136,9 +136,10 @@ def test_documents_tile_with_exact_flat_metadata(splitter: AdaptiveTextSplitter)
         assert meta["adaptive_candidate"] == result.chosen
         assert meta["adaptive_objective"] == pytest.approx(result.objective[result.chosen])
         scores = json.loads(meta["adaptive_scores"])
-        assert set(scores) == {"chosen", "objective"}
+        assert set(scores) == {"chosen", "objective", "scores"}
         assert set(scores["objective"]) == set(result.objective)
         assert scores["chosen"]["SC"] == pytest.approx(result.scores[result.chosen]["SC"])
+        assert set(scores["scores"]) == set(result.scores)  # every candidate's scores, to explain the choice
         assert COUNT(d.page_content) <= 60
 
 

@@ -141,7 +141,7 @@ def test_metadata_is_flat_and_adaptive_keys_are_neither_embedded_nor_sent_to_the
         assert isinstance(meta["adaptive_candidate"], str)
         assert isinstance(meta["adaptive_objective"], float)
         scores = json.loads(meta["adaptive_scores"])
-        assert set(scores) == {"chosen", "objective"}
+        assert set(scores) == {"chosen", "objective", "scores"}
         assert meta["adaptive_candidate"] in scores["objective"]
         assert "start_index" not in meta  # start_char_idx says it
         assert all(isinstance(v, (str, int, float, bool)) for v in meta.values())

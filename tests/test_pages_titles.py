@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from adaptive_splitters.document import Title
+from adaptive_splitters.annotate import sections
+from adaptive_splitters.document import SourceDocument, Title
 from adaptive_splitters.text.pages import detect_pages
-from adaptive_splitters.text.titles import breadcrumb, detect_titles
+from adaptive_splitters.text.titles import detect_titles
 
 CLAIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "clair" / "parsed"
 
@@ -51,13 +52,12 @@ def test_twelve_levels_and_not_headings() -> None:
     assert titles[1].start == len(text) - len("# real\r\n")
 
 
-def test_breadcrumb_lists_enclosing_headings_outermost_first() -> None:
+def test_section_lists_enclosing_headings_outermost_first() -> None:
     text = "intro\n# A\ntext\n## B\nx\n### C\ny\n## D\nz\n# E\n"
-    titles = detect_titles(text)
-    assert breadcrumb(titles, 0) == []
-    assert breadcrumb(titles, 23) == ["# A", "## B", "### C"]
-    assert breadcrumb(titles, 30) == ["# A", "## D"]
-    assert breadcrumb(titles, 40) == ["# E"]
+    doc = SourceDocument.build(text, titles=detect_titles(text))
+    spans = [(0, 6), (23, 26), (32, 35), (40, 41), (15, 20), (30, 33)]
+    # a heading starting exactly at the span's start (B at 15, D at 30) belongs to the chunk, not to its breadcrumb
+    assert sections(doc, spans) == ["", "A > B > C", "A > D", "E", "A", "A"]
 
 
 @pytest.mark.skipif(not CLAIR.is_dir(), reason="CLAIR corpus not found at ../shared/data/clair/")

@@ -102,12 +102,15 @@ def validate_spans(spans: list[Span], length: int, name: str) -> list[Span]:
     """Check that a candidate's spans are in order and inside the text; raise ``ValueError`` naming it."""
     previous = 0
     for i, span in enumerate(spans):
+        if not isinstance(span, (tuple, list)) or len(span) != 2:
+            msg = f"candidate {name!r} returned span {i} {span!r}, not a (start, end) pair"
+            raise ValueError(msg)
         start, end = span
-        if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start <= end <= length:
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in span) or not 0 <= start <= end <= length:
             msg = f"candidate {name!r} returned span {i} {span!r} outside the text [0, {length}]"
             raise ValueError(msg)
-        if start < previous and i and end < spans[i - 1][1]:
-            msg = f"candidate {name!r} returned span {i} {span!r} out of order"
+        if start < previous:
+            msg = f"candidate {name!r} returned span {i} {span!r} starting before span {i - 1} {spans[i - 1]!r}"
             raise ValueError(msg)
         previous = start
-    return spans
+    return [(start, end) for start, end in spans]

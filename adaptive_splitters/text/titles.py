@@ -1,4 +1,4 @@
-"""Titles from markdown headings (levels 1-12, as CLAIR uses) and the breadcrumb of enclosing headings.
+"""Titles from markdown headings (levels 1-12, as CLAIR uses); `annotate` turns them into breadcrumbs.
 
 A title's section runs from its heading to the next heading of the same or a higher level (a level number
 ``<=`` its own), or to the end of the text: CLAIR's ``titles[*].end`` rule. Headings inside fenced code are
@@ -8,7 +8,6 @@ ignored.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from adaptive_splitters.document import Title
 from adaptive_splitters.text.blocks import HEADING_RE, iter_lines
@@ -45,13 +44,3 @@ def detect_titles(text: str, max_level: int = 12) -> list[Title]:
             ends[open_titles.pop()] = found[index][1]
         open_titles.append(index)
     return [Title(title, start, end, level) for (title, start, level), end in zip(found, ends, strict=True)]
-
-
-def breadcrumb(titles: Sequence[Title], offset: int) -> list[str]:
-    """The headings whose section contains ``offset``, outermost first (PAPER_SPEC §4.2's titles context).
-
-    Titles are taken as given (CLAIR's or :func:`detect_titles`'); sorted by ``(level, start)`` like the paper.
-    """
-    enclosing = [t for t in titles if t.start <= offset < t.end]
-    enclosing.sort(key=lambda t: (t.level, t.start))
-    return [t.title for t in enclosing]
