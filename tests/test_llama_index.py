@@ -122,8 +122,8 @@ def test_fields_are_the_engine_options() -> None:
 
     from adaptive_splitters.engine import AdaptiveChunker
 
-    # raw is not a parser option; llm (an LLM object for the LLM-regex candidate) is not wired into the parser yet
-    engine = set(inspect.signature(AdaptiveChunker).parameters) - {"raw", "llm"}
+    # raw is not a parser option; embedding_cache is a runtime object that changes no output
+    engine = set(inspect.signature(AdaptiveChunker).parameters) - {"raw", "embedding_cache"}
     assert engine <= set(AdaptiveNodeParser.model_fields)
     assert AdaptiveNodeParser.class_name() == "AdaptiveNodeParser"
 
