@@ -21,7 +21,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypedDict
 from uuid import NAMESPACE_URL, uuid5
 
 from adaptive_splitters.annotate import page_numbers, sections
@@ -291,3 +291,21 @@ def _stripped(text: str, spans: Sequence[Span]) -> list[Span]:
         if right > left:
             out.append((start + left, start + right))
     return out
+
+
+class SizeSettings(TypedDict):
+    """The engine's three size settings."""
+
+    max_tokens: int
+    min_tokens: int
+    merge_limit: int
+
+
+def hard_limit_sizes(max_tokens: int, min_tokens: int | None, merge_limit: int | None) -> SizeSettings:
+    """The engine's size settings for an adapter whose ``max_tokens`` is a hard limit: the merge limit is capped
+    at the maximum, and the minimum defaults to ``min(100, round(max_tokens / 11))`` so small limits still work."""
+    return {
+        "max_tokens": max_tokens,
+        "min_tokens": min(100, round(max_tokens / 11)) if min_tokens is None else min_tokens,
+        "merge_limit": min(max_tokens + 50 if merge_limit is None else merge_limit, max_tokens),
+    }

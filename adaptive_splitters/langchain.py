@@ -17,7 +17,7 @@ from typing import Any, Literal, Self
 from langchain_core.documents import Document
 from langchain_text_splitters import TextSplitter
 
-from adaptive_splitters.emit import PAGE_SEPARATOR, emit_unit, plan_units
+from adaptive_splitters.emit import PAGE_SEPARATOR, emit_unit, hard_limit_sizes, plan_units
 from adaptive_splitters.engine import AdaptiveChunker, LongTexts, SelectionRule
 from adaptive_splitters.text.tokens import get_encoding
 
@@ -92,9 +92,7 @@ class AdaptiveTextSplitter(TextSplitter):
             tokenizer=tokenizer if tokenizer is not None else (length_function or "o200k_base"),
             long_texts=long_texts,
             selection=selection,
-            min_tokens=min(100, round(chunk_size / 11)) if min_tokens is None else min_tokens,
-            max_tokens=chunk_size,
-            merge_limit=min(merge_limit or chunk_size + 50, chunk_size),
+            **hard_limit_sizes(chunk_size, min_tokens, merge_limit),
             metrics=metrics,
             llm=llm,
         )

@@ -53,7 +53,7 @@ from llama_index.core.schema import (
 )
 from llama_index.core.utils import get_tqdm_iterable
 
-from adaptive_splitters.emit import Unit, chunk_id, emit_unit, text_key
+from adaptive_splitters.emit import Unit, chunk_id, emit_unit, hard_limit_sizes, text_key
 from adaptive_splitters.engine import AdaptiveChunker
 
 __all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser"]
@@ -201,9 +201,7 @@ class AdaptiveNodeParser(NodeParser):
                 tokenizer=self.tokenizer,
                 long_texts=self.long_texts,
                 selection=self.selection,
-                min_tokens=min(100, round(max_tokens / 11)) if self.min_tokens is None else self.min_tokens,
-                max_tokens=max_tokens,
-                merge_limit=min(self.merge_limit or max_tokens + 50, max_tokens),
+                **hard_limit_sizes(max_tokens, self.min_tokens, self.merge_limit),
                 metrics=self.metrics,
                 pairs=self.pairs,
                 llm=self.llm,
