@@ -19,6 +19,7 @@ import hashlib
 import json
 import math
 import os
+import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
@@ -309,3 +310,15 @@ def hard_limit_sizes(max_tokens: int, min_tokens: int | None, merge_limit: int |
         "min_tokens": min(100, round(max_tokens / 11)) if min_tokens is None else min_tokens,
         "merge_limit": min(max_tokens + 50 if merge_limit is None else merge_limit, max_tokens),
     }
+
+
+def require_picklable(value: Any, owner: str, name: str, hint: str) -> None:
+    """Raise ``TypeError`` when ``value`` (a setting named ``name`` of ``owner``) cannot be pickled, rather than
+    letting a framework drop it silently (a worker would then run with another model, or none)."""
+    if value is None:
+        return
+    try:
+        pickle.dumps(value)
+    except Exception as err:
+        msg = f"{owner} cannot be pickled: its {name} ({type(value).__name__}) cannot be pickled; {hint}"
+        raise TypeError(msg) from err

@@ -10,14 +10,13 @@ See :mod:`adaptive_splitters.emit` for the metadata and id rules.
 from __future__ import annotations
 
 import asyncio
-import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal, Self
 
 from langchain_core.documents import Document
 from langchain_text_splitters import TextSplitter
 
-from adaptive_splitters.emit import PAGE_SEPARATOR, emit_unit, hard_limit_sizes, plan_units
+from adaptive_splitters.emit import PAGE_SEPARATOR, emit_unit, hard_limit_sizes, plan_units, require_picklable
 from adaptive_splitters.engine import AdaptiveChunker, LongTexts, SelectionRule
 from adaptive_splitters.text.tokens import get_encoding
 
@@ -162,13 +161,7 @@ class AdaptiveTextSplitter(TextSplitter):
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle everything; an ``llm`` that cannot be pickled raises ``TypeError`` naming it (never dropped)."""
-        if self.llm is not None:
-            try:
-                pickle.dumps(self.llm)
-            except Exception as err:
-                msg = (
-                    f"AdaptiveTextSplitter cannot be pickled: its llm ({type(self.llm).__name__}) cannot be pickled; "
-                    "build the splitter where it runs, or give a picklable model (e.g. a module-level function)"
-                )
-                raise TypeError(msg) from err
+        require_picklable(
+            self.llm, "AdaptiveTextSplitter", "llm", "build the splitter where it runs, or give a picklable model"
+        )
         return dict(self.__dict__)

@@ -36,7 +36,14 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, field_serializer, field_validator
+from llama_index.core.bridge.pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_serializer,
+    field_validator,
+)
 from llama_index.core.node_parser import NodeParser
 from llama_index.core.node_parser.node_utils import default_id_func
 from llama_index.core.schema import (
@@ -52,8 +59,9 @@ from llama_index.core.schema import (
     TextNode,
 )
 from llama_index.core.utils import get_tqdm_iterable
+from pydantic import FieldSerializationInfo
 
-from adaptive_splitters.emit import Unit, chunk_id, emit_unit, hard_limit_sizes, text_key
+from adaptive_splitters.emit import Unit, chunk_id, emit_unit, hard_limit_sizes, require_picklable, text_key
 from adaptive_splitters.engine import AdaptiveChunker
 
 __all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser"]
@@ -71,8 +79,7 @@ EXCLUDED_KEYS = (
 """Metadata keys added per chunk that are neither embedded nor sent to an LLM (``section`` and pages are)."""
 
 _UNIT_ONLY_KEYS = ("start_index", "end_index")  # the node's start_char_idx/end_char_idx say it (shifted)
-_OBJECT_PREFIX = "<embedder object "
-_LLM_PREFIX = "<llm object "
+_OBJECT_PREFIXES = {"embedder": "<embedder object ", "llm": "<llm object "}
 
 
 class AdaptiveNodeParser(NodeParser):
@@ -149,41 +156,24 @@ class AdaptiveNodeParser(NodeParser):
         )
         raise ValueError(msg)
 
-    @field_validator("embedder", mode="before")
+    @field_validator("embedder", "llm", mode="before")
     @classmethod
-    def _restorable_embedder(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.startswith(_OBJECT_PREFIX):
+    def _restorable_object(cls, value: Any, info: ValidationInfo) -> Any:
+        name = str(info.field_name)
+        if isinstance(value, str) and value.startswith(_OBJECT_PREFIXES[name]):
             msg = (
-                f"this parser was serialised with an embedder object ({value}), which cannot be restored; "
-                "pass it again: AdaptiveNodeParser.from_dict(data, embedder=model)"
+                f"this parser was serialised with an {name} object ({value}), which cannot be restored; "
+                f"pass it again: AdaptiveNodeParser.from_dict(data, {name}=model)"
             )
             raise ValueError(msg)
         return value
 
-    @field_serializer("embedder")
-    def _serialise_embedder(self, value: Any) -> Any:
-        if value is None or isinstance(value, str):
+    @field_serializer("embedder", "llm")
+    def _serialise_object(self, value: Any, info: FieldSerializationInfo) -> Any:
+        if value is None or (info.field_name == "embedder" and isinstance(value, str)):
             return value
         kind = type(value)
-        return f"{_OBJECT_PREFIX}{kind.__module__}.{kind.__qualname__}>"
-
-    @field_validator("llm", mode="before")
-    @classmethod
-    def _restorable_llm(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.startswith(_LLM_PREFIX):
-            msg = (
-                f"this parser was serialised with an llm ({value}), which cannot be restored; "
-                "pass it again: AdaptiveNodeParser.from_dict(data, llm=model)"
-            )
-            raise ValueError(msg)
-        return value
-
-    @field_serializer("llm")
-    def _serialise_llm(self, value: Any) -> Any:
-        if value is None:
-            return None
-        kind = type(value)
-        return f"{_LLM_PREFIX}{kind.__module__}.{kind.__qualname__}>"
+        return f"{_OBJECT_PREFIXES[str(info.field_name)]}{kind.__module__}.{kind.__qualname__}>"
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
@@ -241,24 +231,11 @@ class AdaptiveNodeParser(NodeParser):
         Raises ``TypeError`` for an embedder or llm object that cannot be pickled, rather than dropping it silently
         as LlamaIndex's ``BaseComponent`` would (the worker would then use another model, or none).
         """
-        if self.embedder is not None and not isinstance(self.embedder, str):
-            try:
-                pickle.dumps(self.embedder)
-            except Exception as err:
-                msg = (
-                    f"AdaptiveNodeParser cannot be pickled: its embedder ({type(self.embedder).__name__}) cannot be "
-                    "pickled; give the embedder by name or path (needed by IngestionPipeline(num_workers > 1))"
-                )
-                raise TypeError(msg) from err
-        if self.llm is not None:
-            try:
-                pickle.dumps(self.llm)
-            except Exception as err:
-                msg = (
-                    f"AdaptiveNodeParser cannot be pickled: its llm ({type(self.llm).__name__}) cannot be pickled; "
-                    "give a picklable model or run with num_workers=1 (needed by IngestionPipeline(num_workers > 1))"
-                )
-                raise TypeError(msg) from err
+        if not isinstance(self.embedder, str):
+            require_picklable(
+                self.embedder, "AdaptiveNodeParser", "embedder", "give the embedder by name or path instead"
+            )
+        require_picklable(self.llm, "AdaptiveNodeParser", "llm", "give a picklable model or run with num_workers=1")
         state = BaseModel.__getstate__(self)
         fields = dict(state["__dict__"])  # a copy: BaseComponent's version deletes from the live __dict__
         for key, value in list(fields.items()):
