@@ -97,7 +97,7 @@ def _fair(values: dict[str, dict[str, float | None]], weights: dict[str, float],
     else:
         objective = {name: _mean(values[name], weights, common) for name in candidates}
         scored = candidates
-        dropped = [k for k in weights if k not in common]
+        dropped = [k for k in weights if k not in common and any(values[n].get(k) is not None for n in candidates)]
         basis = f"compared on {', '.join(common)}"
         if dropped:
             basis += f" (not on {', '.join(dropped)}, undefined for some candidates)"
