@@ -59,6 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=len(DOCS), help="how many documents (smallest first)")
     parser.add_argument("--skip", type=int, default=0, help="skip the N smallest documents")
+    parser.add_argument("--modes", default="pool,truncate", help="long-text modes, comma-separated")
     args = parser.parse_args()
     counter = TokenCounter()
     warm = EmbeddingCache(counter=counter)
@@ -73,7 +74,7 @@ def main() -> None:
         tokens = counter(doc.text)
         floor = one_pass(doc, EmbeddingCache(model, counter=counter), whole=False)
         floor_cut = one_pass(doc, EmbeddingCache(model, counter=counter), whole=True)
-        for mode in ("pool", "truncate"):
+        for mode in args.modes.split(","):
             chunker = AdaptiveChunker(long_texts=mode, embedder=model)
             tracemalloc.start()
             start = time.perf_counter()
