@@ -19,6 +19,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from clair_table3 import fmt, mean  # the scripts sit side by side in benchmarks/
+
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.io import read_document, read_pairs
 from adaptive_splitters.selection import select
@@ -48,17 +50,6 @@ class PaperAnswer:
         self.calls += 1
         self.prompt_chars += len(prompt)
         return f"<regex>{PAPER_REGEX}</regex>"
-
-
-def mean(values: list[float | None]) -> float | None:
-    """Mean of the defined values, or ``None``."""
-    kept = [v for v in values if v is not None]
-    return sum(kept) / len(kept) if kept else None
-
-
-def fmt(value: float | None) -> str:
-    """A percentage with one decimal, or a dash."""
-    return "   — " if value is None else f"{100 * value:5.1f}"
 
 
 def main() -> None:
