@@ -1,4 +1,5 @@
-"""The ``adaptive-splitters`` command: ``split`` (candidate spans) and ``evaluate`` (scores and selection).
+"""The ``adaptive-splitters`` command: ``chunk`` (files and folders to JSON lines, the main job), ``split``
+(every candidate's spans) and ``evaluate`` (scores and selection).
 
 Exit codes: 0 all done; 2 bad usage; 1 some file failed (the others are still written; each failure is named
 with its reason on standard error). ``split`` imports neither torch nor llama_index.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "chunk":
+        return _chunk(parser, args)
     try:
         handler = _evaluate_handler(args) if args.command == "evaluate" else _split_handler(args)
     except (ValueError, TypeError) as err:
@@ -38,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="adaptive-splitters", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    _chunk_parser(commands)
     split = commands.add_parser("split", help="write every candidate's spans for each file")
     evaluate = commands.add_parser("evaluate", help="score every candidate and select the best per file")
     for command in (split, evaluate):
@@ -72,6 +78,91 @@ def _parser() -> argparse.ArgumentParser:
         help="a chat model, LLM or callable prompt -> text to add the llm_regex candidate",
     )
     return parser
+
+
+def _chunk_parser(commands: Any) -> None:
+    chunk = commands.add_parser(
+        "chunk",
+        help="chunk files and folders with the best candidate per document; one JSON line per chunk",
+        description="Chunk .txt, .md, CLAIR .json and .pdf files (folders recursively): one JSON line per chunk "
+        "with id, document, path, chunk_index, start_index, end_index, text, candidate, page_start, page_end, "
+        "section (and tokens). Offsets index the file's UTF-8 text (BOM removed, newlines as stored); for a PDF, "
+        "its page texts joined by a blank line.",
+    )
+    chunk.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
+    chunk.add_argument("--out", metavar="FILE.jsonl", help="where to write the chunks (default: standard output)")
+    chunk.add_argument("--candidate", action="append", metavar="NAME", help="a candidate (repeatable)")
+    chunk.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    chunk.add_argument("--chunk-size", type=_positive, default=1100, help="the hard token limit (default 1100)")
+    chunk.add_argument("--metrics", help="comma-separated subset of SC,BI,RC,ICC,DCC (default: all)")
+    chunk.add_argument("--long-texts", choices=("pool", "truncate"), default="pool")
+    chunk.add_argument("--selection", choices=("fair", "paper"), default="fair")
+    chunk.add_argument("--llm", metavar="MODULE:ATTR", help="a chat model, LLM or callable to add llm_regex")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        msg = f"must be a positive number of tokens (received {value})"
+        raise argparse.ArgumentTypeError(msg)
+    return number
+
+
+def _chunk(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """The ``chunk`` command: JSON lines to ``--out`` or standard output, summary and progress to standard error."""
+    from adaptive_splitters.batch import Chunked, Failed, chunk_files, json_line, summary_table
+    from adaptive_splitters.emit import hard_limit_sizes
+    from adaptive_splitters.engine import AdaptiveChunker
+    from adaptive_splitters.io import find_documents
+
+    try:
+        chunker = AdaptiveChunker(
+            candidates=args.candidate,
+            metrics=_metric_list(args.metrics),
+            long_texts=args.long_texts,
+            selection=args.selection,
+            llm=_load_object(args.llm, "--llm") if args.llm else None,
+            **hard_limit_sizes(args.chunk_size, None, None),
+        )
+    except (ValueError, TypeError) as err:
+        parser.error(str(err))
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings are noise beside our reasons
+    found = find_documents(args.paths)
+    try:
+        if args.out:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        sink = open(args.out, "wb") if args.out else None  # noqa: SIM115 (closed below; stdout is not ours)
+    except OSError as err:
+        parser.error(f"--out {args.out}: {err.strerror}")
+    stream = sink or sys.stdout.buffer
+    outcomes: list[Chunked | Failed] = []
+    try:
+        with _progress(len(found), quiet=args.quiet) as progress:
+            for outcome in chunk_files(found, chunker, args.chunk_size, lambda r: stream.write(json_line(r))):
+                outcomes.append(outcome)
+                if isinstance(outcome, Failed):
+                    progress.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
+                progress.update(1)
+        stream.flush()
+    except BrokenPipeError:  # the reader stopped (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    finally:
+        if sink is not None:
+            sink.close()
+    if not args.quiet:
+        print(summary_table(outcomes), file=sys.stderr)
+    return 1 if any(isinstance(o, Failed) for o in outcomes) else 0
+
+
+def _progress(total: int, *, quiet: bool) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", file=sys.stderr, disable=quiet or total < 2, dynamic_ncols=True)
+
+
+def _metric_list(metrics: str | None) -> list[str] | None:
+    return [m.strip() for m in metrics.split(",") if m.strip()] if metrics is not None else None
 
 
 Handler = Callable[[SourceDocument], dict[str, Any]]
@@ -117,10 +208,9 @@ def _evaluate_handler(args: argparse.Namespace) -> Handler:
 
     for spec in args.user_metric:
         _register_user_metric(spec)
-    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics is not None else None
     chunker = AdaptiveChunker(
         candidates=args.candidate,
-        metrics=metrics,
+        metrics=_metric_list(args.metrics),
         long_texts=args.long_texts,
         selection=args.selection,
         raw=args.raw,

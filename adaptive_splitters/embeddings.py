@@ -114,7 +114,7 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
         except ImportError as err:  # pragma: no cover - a dependency of the package
             msg = "embedding needs sentence-transformers: pip install sentence-transformers"
             raise ImportError(msg) from err
-        with _offline_env(self._offline):
+        with _offline_env(self._offline), _quiet_loading():
             try:
                 return SentenceTransformer(str(self._path), device=self._device)
             except Exception as err:
@@ -485,6 +485,24 @@ def _offline_env(offline: bool) -> Iterator[None]:
                 os.environ.pop(n, None)
             else:
                 os.environ[n] = value
+
+
+@contextlib.contextmanager
+def _quiet_loading() -> Iterator[None]:
+    """No "Loading weights" progress bar on standard error while the model loads (a chunking library's output
+    should be its chunks; the command line draws its own progress)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # pragma: no cover - a dependency of sentence-transformers
+        yield
+        return
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
 
 
 def _model_name(model: Any) -> str:

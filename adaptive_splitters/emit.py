@@ -20,7 +20,7 @@ import json
 import math
 import os
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 from uuid import NAMESPACE_URL, uuid5
@@ -130,27 +130,51 @@ def emit_unit(chunker: AdaptiveChunker, unit: Unit, max_tokens: int, *, strip: b
         page_numbers=range(len(unit.page_starts)) if unit.page_starts is not None else None,
         name=unit.source_key,
     )
+    labels = unit.page_labels
+    label = labels.__getitem__ if grouped and labels is not None else None
+    _, emitted = emit_document(chunker, doc, unit.source_key, max_tokens, unit.metadata, page_label=label, strip=strip)
+    for e in emitted:
+        if label is not None:
+            e.metadata["page"] = e.metadata["page_start"]
+        elif labels is not None:
+            e.metadata["page_start"] = e.metadata["page_end"] = labels[0]
+    return emitted
+
+
+def emit_document(
+    chunker: AdaptiveChunker,
+    doc: SourceDocument,
+    source_key: str,
+    max_tokens: int,
+    metadata: Mapping[str, Any] | None = None,
+    *,
+    page_label: Callable[[int], int | str] | None = None,
+    strip: bool = False,
+) -> tuple[AdaptiveResult, list[Emitted]]:
+    """Chunk ``doc`` and emit its chunks (none above ``max_tokens`` tokens), with ids keyed by ``source_key``.
+
+    Each chunk's metadata is a deep copy of ``metadata`` plus the adaptive fields, ``section`` when the document
+    has titles, and ``page_start``/``page_end`` (``page_label`` of the first and last page number it covers)
+    when ``page_label`` is given and the document has pages. Returns the engine's result too.
+    """
     result = chunker.chunk_document(doc)
-    spans = enforce_max_tokens(unit.text, [c.span for c in result.chunks], chunker.counter, max_tokens)
+    spans = enforce_max_tokens(doc.text, [c.span for c in result.chunks], chunker.counter, max_tokens)
     if strip:
-        spans = _stripped(unit.text, spans)
+        spans = _stripped(doc.text, spans)
     added = _result_metadata(result)
-    pages_of = page_numbers(result.document, spans) if grouped and unit.page_labels is not None else None
+    pages_of = page_numbers(result.document, spans) if page_label is not None else None
     crumbs = sections(result.document, spans)
     out: list[Emitted] = []
     for index, (start, end) in enumerate(spans):
-        meta = _copy(unit.metadata)
+        meta = _copy(metadata or {})
         meta.update(added, chunk_index=index, start_index=start, end_index=end)
-        if grouped and unit.page_labels is not None:
-            pages = pages_of[index] if pages_of is not None else [0]
-            meta["page_start"] = meta["page"] = unit.page_labels[pages[0]]
-            meta["page_end"] = unit.page_labels[pages[-1]]
-        elif unit.page_labels is not None:
-            meta["page_start"] = meta["page_end"] = unit.page_labels[0]
+        if pages_of is not None and page_label is not None:
+            meta["page_start"] = page_label(pages_of[index][0])
+            meta["page_end"] = page_label(pages_of[index][-1])
         if crumbs is not None:
             meta["section"] = crumbs[index]
-        out.append(Emitted(unit.text[start:end], start, end, meta, chunk_id(unit.source_key, start, end)))
-    return out
+        out.append(Emitted(doc.text[start:end], start, end, meta, chunk_id(source_key, start, end)))
+    return result, out
 
 
 def enforce_max_tokens(text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int) -> list[Span]:

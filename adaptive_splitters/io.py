@@ -1,43 +1,147 @@
-"""Reading documents from files: ``.txt`` and ``.md`` (UTF-8, BOM removed, newlines untouched) and CLAIR
-parsed ``.json`` (``full_text``, ``pages``, ``split_points``, ``titles``)."""
+"""Reading documents from files and folders.
+
+Formats: ``.txt`` and ``.md`` (UTF-8, a BOM removed, newlines untouched), CLAIR parsed ``.json`` (``full_text``,
+``pages``, ``split_points``, ``titles``) and ``.pdf`` through the ``pdf`` extra (see :mod:`adaptive_splitters.pdf`).
+Every failure is a :class:`DocumentError` whose ``reason`` says what kind it is, so a batch can name it and go on.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from adaptive_splitters.document import SourceDocument
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+SUFFIXES = (*TEXT_SUFFIXES, ".json", ".pdf")
+"""What folders are searched for (files named on the command line must have one of these too)."""
+
+
+class DocumentError(ValueError):
+    """A file that cannot be chunked, with ``reason``: ``unreadable``, ``binary``, ``empty``, ``not UTF-8``,
+    ``PDF without text``, ``unsupported``, ``not a CLAIR document`` or ``no PDF support``."""
+
+    def __init__(self, path: str | Path, reason: str, detail: str = "") -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{path}: {reason}" + (f" ({detail})" if detail else ""))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file to read: ``path`` as the command line gave it (or as a folder given there leads to it)."""
+
+    path: str
+    error: DocumentError | None = None
+
+
+def find_documents(paths: Sequence[str | Path]) -> list[Found]:
+    """The files ``paths`` name, folders searched recursively (sorted; hidden names skipped) for
+    :data:`SUFFIXES`. A path that does not exist, or a folder without such files, is a :class:`Found` with an
+    error; a file reached twice is kept once, at its first path."""
+    found: list[Found] = []
+    seen: set[str] = set()
+    for given in paths:
+        given = os.fspath(given)
+        if os.path.isdir(given):
+            files = list(_walk(given))
+            if not files:
+                reason = f"no {', '.join(SUFFIXES)} files in this folder"
+                found.append(Found(given, DocumentError(given, "empty", reason)))
+        elif os.path.exists(given):
+            files = [given]
+        else:
+            found.append(Found(given, DocumentError(given, "unreadable", "no such file or folder")))
+            continue
+        for path in files:
+            key = os.path.realpath(path)
+            if key not in seen:
+                seen.add(key)
+                found.append(Found(path))
+    return found
+
+
+def _walk(folder: str) -> Iterator[str]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
+                yield os.path.join(root, name)
 
 
 def read_document(path: str | Path) -> SourceDocument:
     """The document stored at ``path``; its name is CLAIR's ``document_name`` or the file stem.
 
     Raises:
-        ValueError: an unsupported extension, or a JSON file without ``full_text``.
-        OSError, UnicodeDecodeError: the file cannot be read as UTF-8.
+        DocumentError: the file cannot be read, is binary, empty, not UTF-8, of an unsupported type, a JSON file
+            that is not CLAIR's parsed format, or a PDF without text (or PDF support is not installed).
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return SourceDocument.build(handle.read(), name=path.stem)
+    if suffix == ".pdf":
+        from adaptive_splitters.pdf import read_pdf
+
+        return read_pdf(path)
+    if suffix not in (*TEXT_SUFFIXES, ".json"):
+        detail = f"{suffix or 'no extension'}; expected one of {', '.join(SUFFIXES)}"
+        raise DocumentError(path, "unsupported", detail)
+    text = read_text(path)
     if suffix == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("full_text"), str):
-            msg = f"{path}: a .json document needs a 'full_text' string (CLAIR parsed format)"
-            raise ValueError(msg)
-        pages = data.get("pages")
+        return _clair_document(path, text)
+    return SourceDocument.build(_nonempty(path, text), name=path.stem)
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8, a BOM removed, newlines as stored."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DocumentError(path, "unreadable", err.strerror or type(err).__name__) from err
+    if b"\x00" in data[:8192]:
+        raise DocumentError(path, "binary", "it contains NUL bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        detail = f"byte 0x{data[err.start]:02x} at offset {err.start} is invalid; re-encode the file as UTF-8"
+        raise DocumentError(path, "not UTF-8", detail) from err
+
+
+def _clair_document(path: Path, text: str) -> SourceDocument:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DocumentError(path, "not a CLAIR document", f"invalid JSON: {err}") from err
+    if not isinstance(data, dict) or not isinstance(data.get("full_text"), str):
+        raise DocumentError(path, "not a CLAIR document", "a .json document needs a 'full_text' string")
+    pages = data.get("pages")
+    numbers = None
+    if isinstance(pages, dict):
+        keys = list(pages)
+        pages = list(pages.values())
+        numbers = [int(k) for k in keys] if all(str(k).isdigit() for k in keys) else None
+    try:
         return SourceDocument.build(
-            data["full_text"],
-            pages=list(pages.values()) if isinstance(pages, dict) else pages,
+            _nonempty(path, data["full_text"]),
+            pages=pages,
+            page_numbers=numbers,
             blocks=data.get("split_points"),
             titles=data.get("titles"),
             name=str(data.get("document_name") or path.stem),
         )
-    msg = f"{path}: unsupported file type {suffix or '(none)'!r}; expected .txt, .md or a CLAIR .json"
-    raise ValueError(msg)
+    except (TypeError, ValueError) as err:
+        if isinstance(err, DocumentError):
+            raise
+        raise DocumentError(path, "not a CLAIR document", str(err)) from err
+
+
+def _nonempty(path: Path, text: str) -> str:
+    if not text.strip():
+        raise DocumentError(path, "empty", "no text" if not text else "only whitespace")
+    return text
 
 
 def read_pairs(mentions_dir: str | Path, name: str) -> list[list[list[int]]] | None:

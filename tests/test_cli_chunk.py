@@ -1,0 +1,282 @@
+"""``adaptive-splitters chunk``: files and folders to JSON lines, exact offsets, pages, ids, failures named."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.documents import Document
+from pypdf import PdfReader
+
+from adaptive_splitters.batch import RECORD_FIELDS
+from adaptive_splitters.cli import main
+from adaptive_splitters.emit import chunk_id
+from adaptive_splitters.langchain import AdaptiveTextSplitter
+from adaptive_splitters.pdf import PAGE_JOIN
+from adaptive_splitters.text.pages import detect_pages
+from tests.pdf_maker import make_pdf
+
+SAMPLE = Path(__file__).resolve().parents[1] / "adaptive_splitters" / "data" / "sample.md"
+CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair" / "parsed"
+EDPS = CLAIR / "Norma (légal)_EDPS Generative AI guidelines.json"
+FAST = ["--metrics", "SC,BI,RC"]  # no embedding model: for tests about files, not about selection
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _assert_tiles(records: list[dict[str, Any]], text: str) -> None:
+    assert records[0]["start_index"] == 0
+    assert records[-1]["end_index"] == len(text)
+    for a, b in zip(records, records[1:], strict=False):
+        assert a["end_index"] == b["start_index"]
+    for i, r in enumerate(records):
+        assert r["chunk_index"] == i
+        assert r["text"] == text[r["start_index"] : r["end_index"]]
+        assert r["id"] == chunk_id(r["path"], r["start_index"], r["end_index"])
+
+
+def _page_of(starts: list[int], offset: int) -> int:
+    return max(i for i, s in enumerate(starts) if s <= offset) + 1
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, list[dict[str, Any]], str]:
+    """The README's main job: the bundled sample with every default (the real model, offline)."""
+    out = tmp_path_factory.mktemp("chunk") / "nested" / "sample.jsonl"
+    proc = subprocess.run(
+        [sys.executable, "-m", "adaptive_splitters.cli", "chunk", str(SAMPLE), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.returncode, _records(out) if out.exists() else [], proc.stderr
+
+
+def test_sample_records_have_the_promised_fields_and_exact_offsets(sample_run: Any) -> None:
+    code, records, _ = sample_run
+    assert code == 0
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert records
+    for record in records:
+        assert tuple(record)[: len(RECORD_FIELDS)] == RECORD_FIELDS
+        assert record["document"] == "sample"
+        assert record["path"] == str(SAMPLE)
+        assert record["tokens"] <= 1100
+    _assert_tiles(records, text)
+    assert len({r["candidate"] for r in records}) == 1
+
+
+def test_sample_pages_count_from_one_and_sections_are_breadcrumbs(sample_run: Any) -> None:
+    _, records, _ = sample_run
+    text = SAMPLE.read_text(encoding="utf-8")
+    starts = detect_pages(text)
+    assert starts is not None
+    for r in records:
+        assert r["page_start"] == _page_of(starts, r["start_index"])
+        assert r["page_end"] == _page_of(starts, r["end_index"] - 1)
+    assert records[-1]["page_end"] == len(starts) == 9
+    sectioned = [r for r in records if r["section"] is not None]
+    assert sectioned  # chunks that start inside a section name its headings, outermost first
+    for r in sectioned:
+        before = text[: r["start_index"]]
+        positions = [before.rindex(f" {heading}\n") for heading in r["section"].split(" > ")]
+        assert positions == sorted(positions)
+
+
+def test_sample_summary_table_names_the_choice(sample_run: Any) -> None:
+    _, records, stderr = sample_run
+    row = next(line for line in stderr.splitlines() if line.startswith(str(SAMPLE)))
+    assert row.split()[1:3] == [records[0]["candidate"], str(len(records))]
+    assert "1 document(s)" in stderr
+    assert "Loading weights" not in stderr
+    assert "%|" not in stderr  # no progress bar for one document
+
+
+def test_ids_and_spans_equal_the_langchain_adapters(sample_run: Any) -> None:
+    _, records, _ = sample_run
+    text = SAMPLE.read_text(encoding="utf-8")
+    docs = AdaptiveTextSplitter().split_documents([Document(text, metadata={"source": str(SAMPLE)})])
+    assert [d.id for d in docs] == [r["id"] for r in records]
+    assert [d.metadata["adaptive_candidate"] for d in docs] == [r["candidate"] for r in records]
+    assert [d.metadata["start_index"] for d in docs] == [r["start_index"] for r in records]
+
+
+def test_folders_are_searched_recursively_and_same_names_kept_apart(tmp_path: Path) -> None:
+    for folder in ("a", "b", ".hidden"):
+        (tmp_path / "docs" / folder).mkdir(parents=True)
+        (tmp_path / "docs" / folder / "x.md").write_text(f"# {folder}\n\nText of {folder}.\n", encoding="utf-8")
+    (tmp_path / "docs" / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    (tmp_path / "docs" / "a" / "y.txt").write_text("Plain text.", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    folder = str(tmp_path / "docs")
+    assert main(["chunk", folder, str(tmp_path / "docs" / "a" / "x.md"), "--out", str(out), "--quiet", *FAST]) == 0
+    records = _records(out)
+    paths = [r["path"] for r in records]
+    assert paths == [f"{folder}/a/x.md", f"{folder}/a/y.txt", f"{folder}/b/x.md"]  # sorted, the repeat kept once
+    assert [r["document"] for r in records] == ["x", "y", "x"]
+    assert len({r["id"] for r in records}) == 3
+    assert records[0]["text"] == "# a\n\nText of a.\n"
+    assert records[0]["section"] is None  # the heading starts the chunk, so no heading encloses it
+
+
+def test_failures_are_named_with_reasons_and_the_others_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("# Good\n\nKept.\n", encoding="utf-8")
+    files = {
+        "binary.txt": b"PK\x03\x04\x00\x00binary",
+        "empty.md": b"",
+        "blank.txt": b" \n\t\n",
+        "latin1.txt": "café".encode("latin-1"),
+        "scan.pdf": make_pdf(["", ""]),
+        "broken.pdf": b"%PDF-1.4 not really",
+        "table.csv": b"a,b\n",
+        "other.json": b'{"name": "not CLAIR"}',
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    paths = [str(tmp_path / n) for n in files] + [str(tmp_path / "missing.md"), str(good)]
+    out = tmp_path / "out.jsonl"
+    assert main(["chunk", *paths, "--out", str(out), *FAST]) == 1
+    assert [r["path"] for r in _records(out)] == [str(good)]
+    err = capsys.readouterr().err
+    expected = {
+        "binary.txt": "binary",
+        "empty.md": "empty (no text)",
+        "blank.txt": "empty (only whitespace)",
+        "latin1.txt": "not UTF-8 (byte 0xe9 at offset 3",
+        "scan.pdf": "PDF without text",
+        "broken.pdf": "unreadable",
+        "table.csv": "unsupported",
+        "other.json": "not a CLAIR document",
+        "missing.md": "unreadable (no such file or folder)",
+    }
+    for name, reason in expected.items():
+        assert f"adaptive-splitters: {tmp_path / name}: {reason}" in err
+    assert "1 document(s), 9 failed" in err
+    assert "EOF marker" not in err  # pypdf's own warnings stay out of the report
+
+
+def test_quiet_keeps_failures_but_drops_table_and_progress(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("One.", encoding="utf-8")
+    (tmp_path / "b.md").write_text("", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "adaptive_splitters.cli", "chunk", str(tmp_path), "--quiet", *FAST],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"adaptive-splitters: {tmp_path / 'b.md'}: empty (no text)"
+    (record,) = [json.loads(line) for line in proc.stdout.splitlines()]  # standard output holds only records
+    assert record["text"] == "One."
+
+
+def test_progress_bar_on_multi_document_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"Text {name}.", encoding="utf-8")
+    assert main(["chunk", str(tmp_path), "--out", str(tmp_path / "o.jsonl"), *FAST]) == 0
+    err = capsys.readouterr().err
+    assert "2/2" in err
+    assert "2 document(s)" in err
+
+
+def test_bom_removed_crlf_kept_and_offsets_index_that_text(tmp_path: Path) -> None:
+    body = "First paragraph.\r\n\r\nSecond, with CRLF and é.\r\n"
+    source = tmp_path / "crlf.txt"
+    source.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(source), "--out", str(out), "--quiet", *FAST]) == 0
+    records = _records(out)
+    _assert_tiles(records, body)
+    assert records[0]["page_start"] is None
+    assert records[0]["section"] is None
+
+
+def test_pdf_offsets_index_the_joined_page_texts(tmp_path: Path) -> None:
+    pages = ["Page one says hello.\nIt has two lines.", "", "Page three (the last)."]
+    source = tmp_path / "report.pdf"
+    source.write_bytes(make_pdf(pages))
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(source), "--out", str(out), "--candidate", "page", "--quiet", *FAST]) == 0
+    records = _records(out)
+    extracted = [page.extract_text() for page in PdfReader(source).pages]
+    assert [t.strip() for t in extracted] == [p.strip() for p in pages]
+    joined = PAGE_JOIN.join(extracted)  # the documented text of a PDF
+    _assert_tiles(records, joined)
+    starts = [0]
+    for page in extracted[:-1]:
+        starts.append(starts[-1] + len(page) + len(PAGE_JOIN))
+    assert records[0]["document"] == "report"
+    for r in records:
+        assert r["page_start"] == _page_of(starts, r["start_index"])
+    assert records[-1]["page_end"] == 3
+    holder = next(r for r in records if r["start_index"] <= joined.index("Page three") < r["end_index"])
+    assert holder["page_end"] == 3
+
+
+def test_pdf_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "a.pdf"
+    source.write_bytes(make_pdf(["Text."]))
+    monkeypatch.setitem(sys.modules, "pypdf", None)  # as if the pdf extra were not installed
+    from adaptive_splitters.io import DocumentError, read_document
+
+    with pytest.raises(DocumentError, match=r"no PDF support \(pip install 'adaptive-splitters\[pdf\]'\)"):
+        read_document(source)
+
+
+@pytest.mark.skipif(not EDPS.is_file(), reason="CLAIR corpus not found at ../shared/data/clair")
+def test_clair_json_keeps_its_name_pages_and_titles(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(EDPS), "--out", str(out), "--candidate", "page", "--quiet", *FAST]) == 0
+    records = _records(out)
+    data = json.loads(EDPS.read_text(encoding="utf-8"))
+    _assert_tiles(records, data["full_text"])
+    assert {r["document"] for r in records} == {data["document_name"]}
+    second = len(data["pages"]["1"])
+    assert [(r["page_start"], r["page_end"]) for r in records] == [
+        (1 if r["start_index"] < second else 2, 1 if r["end_index"] <= second else 2) for r in records
+    ]
+    assert any(r["section"] for r in records)
+
+
+def test_lone_surrogates_are_written_escaped_and_read_back(tmp_path: Path) -> None:
+    text = "Broken \ud800 surrogate, kept as given."
+    source = tmp_path / "odd.json"
+    source.write_text(json.dumps({"full_text": text}), encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(source), "--out", str(out), "--quiet", *FAST]) == 0
+    (record,) = _records(out)
+    assert record["text"] == text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["chunk"], "the following arguments are required: PATH"),
+        (["chunk", "x.md", "--candidate", "recursve"], "unknown candidate 'recursve'"),
+        (["chunk", "x.md", "--chunk-size", "0"], "must be a positive number of tokens"),
+        (["chunk", "x.md", "--metrics", "SC,XYZ"], "XYZ"),
+    ],
+)
+def test_bad_usage_exits_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_reader_closing_the_pipe_stops_quietly(tmp_path: Path) -> None:
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text("\n\n".join(f"Paragraph {j} of {i}." for j in range(400)), "utf-8")
+    command = f"{sys.executable} -m adaptive_splitters.cli chunk {tmp_path} --quiet --chunk-size 50 --metrics SC"
+    proc = subprocess.run(f"{command} | head -n 1", shell=True, capture_output=True, text=True, check=False)
+    assert json.loads(proc.stdout)["chunk_index"] == 0
+    assert "Traceback" not in proc.stderr
