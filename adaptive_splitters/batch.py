@@ -36,7 +36,6 @@ class Chunked:
     """One document done: what the summary table shows."""
 
     path: str
-    document: str
     candidate: str
     chunks: int
     tokens: int
@@ -49,10 +48,9 @@ class Chunked:
 
 @dataclass(frozen=True)
 class Failed:
-    """One document that failed, and why (``reason`` is a short kind, ``message`` the whole story)."""
+    """One document that failed, and why (``message`` names the path and the reason)."""
 
     path: str
-    reason: str
     message: str
 
 
@@ -86,7 +84,7 @@ def chunk_records(chunker: AdaptiveChunker, path: str, max_tokens: int) -> tuple
                 "tokens": tokens,
             }
         )
-    return Chunked(path, doc.name, result.chosen, len(records), total), records
+    return Chunked(path, result.chosen, len(records), total), records
 
 
 def chunk_files(
@@ -109,7 +107,7 @@ def chunk_files(
             yield _failed(item.path, err)
             continue
         except Exception as err:
-            yield Failed(item.path, "failed", f"{item.path}: failed ({type(err).__name__}: {err})")
+            yield Failed(item.path, f"{item.path}: failed ({type(err).__name__}: {err})")
             continue
         for record in records:
             write(record)
@@ -117,7 +115,7 @@ def chunk_files(
 
 
 def _failed(path: str, err: DocumentError) -> Failed:
-    return Failed(path, err.reason, str(err))
+    return Failed(path, str(err))
 
 
 def json_line(record: dict[str, Any]) -> bytes:

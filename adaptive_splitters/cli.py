@@ -2,12 +2,14 @@
 (every candidate's spans) and ``evaluate`` (scores and selection).
 
 Exit codes: 0 all done; 2 bad usage; 1 some file failed (the others are still written; each failure is named
-with its reason on standard error). ``split`` imports neither torch nor llama_index.
+with its reason on standard error); 141 when the reader of ``chunk``'s standard output stopped reading.
+``split`` imports neither torch nor llama_index.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import logging
@@ -18,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.io import read_document, read_pairs
+from adaptive_splitters.io import DocumentError, read_document, read_pairs
 
 METRICS = ("SC", "BI", "RC", "ICC", "DCC")
+SIGPIPE_EXIT = 141
+"""The exit code when the reader of standard output goes away (``| head``): what a shell reports for SIGPIPE."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,6 +132,8 @@ def _chunk(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         parser.error(str(err))
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings are noise beside our reasons
     found = find_documents(args.paths)
+    if args.out and any(os.path.realpath(f.path) == os.path.realpath(args.out) for f in found):
+        parser.error(f"--out {args.out} is also an input; writing it would erase it")
     try:
         if args.out:
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -144,12 +150,18 @@ def _chunk(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                     progress.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
                 progress.update(1)
         stream.flush()
-    except BrokenPipeError:  # the reader stopped (e.g. `| head`): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    finally:
         if sink is not None:
             sink.close()
+    except BrokenPipeError:  # the reader stopped (e.g. `| head`): stop quietly, as a writer killed by SIGPIPE
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_EXIT
+    except OSError as err:  # e.g. a full disk: the output is incomplete
+        print(f"adaptive-splitters: cannot write {args.out or 'standard output'}: {err.strerror}", file=sys.stderr)
+        return 1
+    finally:
+        if sink is not None and not sink.closed:
+            with contextlib.suppress(OSError):
+                sink.close()
     if not args.quiet:
         print(summary_table(outcomes), file=sys.stderr)
     return 1 if any(isinstance(o, Failed) for o in outcomes) else 0
@@ -175,6 +187,9 @@ def _run_files(files: Sequence[str], handler: Handler) -> tuple[list[dict[str, A
         try:
             doc = read_document(path)
             documents.append({"name": doc.name, "path": str(path), "chars": len(doc.text), **handler(doc)})
+        except DocumentError as err:  # its message names the path and the reason
+            failed += 1
+            print(f"adaptive-splitters: {err}", file=sys.stderr)
         except Exception as err:
             failed += 1
             print(f"adaptive-splitters: {path}: {type(err).__name__}: {err}", file=sys.stderr)

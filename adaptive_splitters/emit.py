@@ -1,8 +1,9 @@
 """From engine results to framework records: page grouping, deterministic ids, flat metadata, a hard size limit.
 
-Framework-free, shared by the LangChain and LlamaIndex adapters. An adapter turns its input into
-``(text, metadata)`` pairs, calls :func:`plan_units` (one unit per engine run: a document, or the pages of one
-source joined) and :func:`emit_unit` per unit, then wraps each :class:`Emitted` in its own record type.
+Framework-free, shared by the LangChain and LlamaIndex adapters and the ``chunk`` command. An adapter turns its
+input into ``(text, metadata)`` pairs, calls :func:`plan_units` (one unit per engine run: a document, or the pages
+of one source joined) and :func:`emit_unit` per unit, then wraps each :class:`Emitted` in its own record type; the
+command calls :func:`emit_document` on each file's document.
 
 Metadata values added here are flat (str, int, float, bool), as Chroma and flat-metadata stores require:
 ``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``adaptive_candidate``,
@@ -76,8 +77,15 @@ class Emitted:
 
 
 def chunk_id(source_key: str, start: int, end: int) -> str:
-    """The deterministic id of the chunk ``[start, end)`` of the source keyed ``source_key``."""
-    return str(uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}"))
+    """The deterministic id of the chunk ``[start, end)`` of the source keyed ``source_key``.
+
+    A key with lone surrogates (a file name that is not UTF-8) is hashed through its UTF-8 bytes written with
+    backslash escapes, rather than failing."""
+    name = f"{source_key}|{start}|{end}"
+    try:
+        return str(uuid5(ID_NAMESPACE, name))
+    except UnicodeEncodeError:
+        return str(uuid5(ID_NAMESPACE, name.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")))
 
 
 def text_key(text: str) -> str:
@@ -136,8 +144,11 @@ def emit_unit(chunker: AdaptiveChunker, unit: Unit, max_tokens: int, *, strip: b
     for e in emitted:
         if label is not None:
             e.metadata["page"] = e.metadata["page_start"]
-        elif labels is not None:
+        elif labels is not None:  # one page: its label, before ``section`` as in a group
+            section = e.metadata.pop("section", None)
             e.metadata["page_start"] = e.metadata["page_end"] = labels[0]
+            if section is not None:
+                e.metadata["section"] = section
     return emitted
 
 

@@ -18,6 +18,12 @@ from adaptive_splitters.document import SourceDocument
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 SUFFIXES = (*TEXT_SUFFIXES, ".json", ".pdf")
 """What folders are searched for (files named on the command line must have one of these too)."""
+UNICODE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 class DocumentError(ValueError):
@@ -40,37 +46,49 @@ class Found:
 
 
 def find_documents(paths: Sequence[str | Path]) -> list[Found]:
-    """The files ``paths`` name, folders searched recursively (sorted; hidden names skipped) for
-    :data:`SUFFIXES`. A path that does not exist, or a folder without such files, is a :class:`Found` with an
-    error; a file reached twice is kept once, at its first path."""
+    """The files ``paths`` name, folders searched recursively for :data:`SUFFIXES` (sorted; hidden names skipped;
+    links to folders inside a folder are not followed, links to files are). A path that does not exist or is not a
+    regular file, a folder that cannot be listed or holds no such files, is a :class:`Found` with an error; a file
+    reached twice is kept once, at its first path."""
     found: list[Found] = []
     seen: set[str] = set()
     for given in paths:
         given = os.fspath(given)
         if os.path.isdir(given):
-            files = list(_walk(given))
-            if not files:
+            before = len(found)
+            for path, error in _walk(given):
+                if error is not None:
+                    found.append(Found(path, error))
+                elif os.path.realpath(path) not in seen:
+                    seen.add(os.path.realpath(path))
+                    found.append(Found(path))
+            if len(found) == before:
                 reason = f"no {', '.join(SUFFIXES)} files in this folder"
                 found.append(Found(given, DocumentError(given, "empty", reason)))
-        elif os.path.exists(given):
-            files = [given]
+        elif os.path.isfile(given):
+            if os.path.realpath(given) not in seen:
+                seen.add(os.path.realpath(given))
+                found.append(Found(given))
         else:
-            found.append(Found(given, DocumentError(given, "unreadable", "no such file or folder")))
-            continue
-        for path in files:
-            key = os.path.realpath(path)
-            if key not in seen:
-                seen.add(key)
-                found.append(Found(path))
+            detail = "not a regular file" if os.path.exists(given) else "no such file or folder"
+            found.append(Found(given, DocumentError(given, "unreadable", detail)))
     return found
 
 
-def _walk(folder: str) -> Iterator[str]:
-    for root, dirs, files in os.walk(folder):
+def _walk(folder: str) -> Iterator[tuple[str, DocumentError | None]]:
+    failures: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=failures.append):
+        while failures:
+            err = failures.pop()
+            where = err.filename or root
+            yield where, DocumentError(where, "unreadable", err.strerror or type(err).__name__)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
-                yield os.path.join(root, name)
+            path = os.path.join(root, name)
+            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES and os.path.isfile(path):
+                yield path, None
+    for err in failures:  # the folder itself could not be listed
+        yield folder, DocumentError(folder, "unreadable", err.strerror or type(err).__name__)
 
 
 def read_document(path: str | Path) -> SourceDocument:
@@ -101,6 +119,9 @@ def read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as err:
         raise DocumentError(path, "unreadable", err.strerror or type(err).__name__) from err
+    for bom, encoding in UNICODE_BOMS:
+        if data.startswith(bom):
+            raise DocumentError(path, "not UTF-8", f"it starts with a {encoding} byte-order mark; re-encode as UTF-8")
     if b"\x00" in data[:8192]:
         raise DocumentError(path, "binary", "it contains NUL bytes")
     try:
@@ -118,16 +139,10 @@ def _clair_document(path: Path, text: str) -> SourceDocument:
     if not isinstance(data, dict) or not isinstance(data.get("full_text"), str):
         raise DocumentError(path, "not a CLAIR document", "a .json document needs a 'full_text' string")
     pages = data.get("pages")
-    numbers = None
-    if isinstance(pages, dict):
-        keys = list(pages)
-        pages = list(pages.values())
-        numbers = [int(k) for k in keys] if all(str(k).isdigit() for k in keys) else None
     try:
         return SourceDocument.build(
             _nonempty(path, data["full_text"]),
-            pages=pages,
-            page_numbers=numbers,
+            pages=list(pages.values()) if isinstance(pages, dict) else pages,  # numbered 1, 2, ... in order
             blocks=data.get("split_points"),
             titles=data.get("titles"),
             name=str(data.get("document_name") or path.stem),

@@ -1,8 +1,9 @@
 """PDF documents through the optional ``pdf`` extra (``pip install adaptive-splitters[pdf]``): pypdf (BSD-3-Clause,
 pure Python) extracts each page's text.
 
-The document's text is the page texts joined with :data:`PAGE_JOIN`; offsets index that text, and the separator
-belongs to the page before it, so page ``n`` (numbered from 1) is ``text[page_starts[n-1]:page_starts[n]]``.
+The document's text is the page texts (as pypdf extracts them) joined with :data:`PAGE_JOIN`; offsets index that
+text, and the separator belongs to the page before it, so page ``n`` (numbered from 1) is
+``text[page_starts[n-1]:page_starts[n]]``.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def read_pdf(path: str | Path) -> SourceDocument:
         raise DocumentError(path, "no PDF support", "pip install 'adaptive-splitters[pdf]'") from err
     try:
         reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise DocumentError(path, "unreadable", "the PDF is encrypted")
+        if reader.is_encrypted and not reader.decrypt(""):  # an empty user password only restricts permissions
+            raise DocumentError(path, "unreadable", "the PDF is encrypted with a password")
         texts = [page.extract_text() or "" for page in reader.pages]
     except OSError as err:
         raise DocumentError(path, "unreadable", err.strerror or str(err)) from err

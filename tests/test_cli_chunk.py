@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -275,8 +277,66 @@ def test_bad_usage_exits_2(argv: list[str], message: str, capsys: pytest.Capture
 
 def test_reader_closing_the_pipe_stops_quietly(tmp_path: Path) -> None:
     for i in range(3):
-        (tmp_path / f"{i}.txt").write_text("\n\n".join(f"Paragraph {j} of {i}." for j in range(400)), "utf-8")
+        (tmp_path / f"{i}.txt").write_text("\n\n".join(f"Paragraph {j} of {i}." for j in range(3000)), "utf-8")
     command = f"{sys.executable} -m adaptive_splitters.cli chunk {tmp_path} --quiet --chunk-size 50 --metrics SC"
-    proc = subprocess.run(f"{command} | head -n 1", shell=True, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {command} | head -n 1"], capture_output=True, text=True, check=False
+    )
     assert json.loads(proc.stdout)["chunk_index"] == 0
-    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 141  # as a writer killed by SIGPIPE, not "some document failed"
+    assert proc.stderr == ""
+
+
+def test_out_naming_an_input_is_bad_usage_and_erases_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "a.md"
+    source.write_text("Keep me.", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["chunk", str(tmp_path), "--out", str(source), *FAST])
+    assert exit_info.value.code == 2
+    assert "is also an input" in capsys.readouterr().err
+    assert source.read_text(encoding="utf-8") == "Keep me."
+
+
+def test_links_uppercase_suffixes_and_odd_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs, elsewhere = tmp_path / "docs", tmp_path / "elsewhere"
+    docs.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "far.md").write_text("Far away.", encoding="utf-8")
+    (docs / "LOUD.MD").write_text("Upper-case suffix.", encoding="utf-8")
+    (docs / "linked.md").symlink_to(elsewhere / "far.md")  # a link to a file is read
+    (docs / "sub").symlink_to(elsewhere, target_is_directory=True)  # a link to a folder is not followed
+    (docs / "utf16.txt").write_bytes("Hi".encode("utf-16"))
+    os.mkfifo(docs / "pipe.txt")  # would block a reader forever: skipped in folders
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(docs), str(docs / "pipe.txt"), "--out", str(out), "--quiet", *FAST]) == 1
+    assert [r["path"] for r in _records(out)] == [str(docs / "LOUD.MD"), str(docs / "linked.md")]
+    err = capsys.readouterr().err
+    assert f"{docs / 'utf16.txt'}: not UTF-8 (it starts with a UTF-16 byte-order mark" in err
+    assert f"{docs / 'pipe.txt'}: unreadable (not a regular file)" in err
+
+
+def test_encrypted_pdfs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfWriter
+
+    for name, password in (("open.pdf", ""), ("locked.pdf", "secret")):
+        writer = PdfWriter(clone_from=BytesIO(make_pdf(["Encrypted page text."])))
+        writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+        with (tmp_path / name).open("wb") as handle:
+            writer.write(handle)
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(tmp_path / "open.pdf"), str(tmp_path / "locked.pdf"), "--out", str(out), *FAST]) == 1
+    (record,) = _records(out)  # an empty user password only restricts permissions: it reads
+    assert record["text"].startswith("Encrypted page text.")
+    assert f"{tmp_path / 'locked.pdf'}: unreadable (the PDF is encrypted with a password)" in capsys.readouterr().err
+
+
+def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")  # a Latin-1 file name: a lone surrogate in Python
+    (tmp_path / name).write_text("Text under an odd name.", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(tmp_path / name), "--out", str(out), "--quiet", *FAST]) == 0
+    (record,) = _records(out)
+    assert record["path"] == str(tmp_path / name)
+    assert record["id"] == chunk_id(record["path"], 0, len(record["text"]))

@@ -274,6 +274,12 @@ def test_group_pages_false_splits_each_page() -> None:
         assert d.metadata["page_start"] == d.metadata["page_end"] == page
         assert d.id == str(uuid5(namespace, f"r.pdf#page={page}|{start}|{end}"))
     assert len({d.id for d in docs}) == len(docs)
+    # the keys a LlamaIndex metadata template would print keep their order: pages, then the section
+    assert [k for k in docs[0].metadata if k in ("page_start", "page_end", "section")] == [
+        "page_start",
+        "page_end",
+        "section",
+    ]
 
 
 def test_interleaved_sources_lose_and_duplicate_nothing() -> None:
