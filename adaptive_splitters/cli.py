@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     split = commands.add_parser("split", help="write every candidate's spans for each file")
     evaluate = commands.add_parser("evaluate", help="score every candidate and select the best per file")
     for command in (split, evaluate):
-        command.add_argument("files", nargs="+", metavar="FILE", help=".txt, .md or CLAIR parsed .json")
+        command.add_argument(
+            "files", nargs="+", metavar="FILE", help=".txt, .md, CLAIR parsed .json or .pdf (with the pdf extra)"
+        )
         command.add_argument("--candidate", action="append", metavar="NAME", help="a candidate (repeatable)")
         command.add_argument("--raw", action="store_true", help="skip post-processing")
         command.add_argument("--json", required=True, metavar="OUT", help="where to write the JSON report")
