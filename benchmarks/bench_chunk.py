@@ -9,7 +9,7 @@
 
 Each pair is timed alternately, best of ``--repeats``; interpreter start and imports are included on both sides.
 
-Usage: ``python benchmarks/bench_chunk.py [--docs 12] [--repeats 2] [--clair PATH]``
+Usage: ``python benchmarks/bench_chunk.py [--docs 12] [--repeats 2] [--clair PATH] [--no-model-only]``
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=12, help="the N smallest CLAIR documents (0: all 33)")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--clair", type=Path, default=DEFAULT_CLAIR)
+    parser.add_argument("--no-model-only", action="store_true", help="only the SC/BI/RC comparison")
     args = parser.parse_args()
     files = sorted((args.clair / "parsed").glob("*.json"), key=lambda p: p.stat().st_size)
     files = files[: args.docs] if args.docs else files
@@ -88,6 +89,8 @@ def main() -> None:
                 [sys.executable, "-c", LANGCHAIN, str(Path(tmp) / "lc.jsonl"), *paths],
             ),
         ):
+            if metrics is None and args.no_model_only:
+                continue
             ours_argv = [*command, "--metrics", metrics] if metrics else command
             ours, base = best_pair(ours_argv, baseline, args.repeats)
             name = "engine only, same settings" if metrics is None else "LangChain recursive 1100/0 to JSONL"
