@@ -21,7 +21,7 @@ def page_numbers(doc: SourceDocument, spans: Sequence[Span]) -> list[list[int]] 
     if doc.page_starts is None or doc.page_numbers is None:
         return None
     starts = doc.page_starts
-    ends = [*starts[1:], len(doc.text)]
+    ends = [end for _, end in doc.page_spans()]
     out: list[list[int]] = []
     for start, end in spans:
         first = max(0, bisect_right(starts, start) - 1)

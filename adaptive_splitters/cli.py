@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import json
 import logging
 import os
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.io import DocumentError, read_document, read_pairs
+from adaptive_splitters.io import DocumentError, read_document, with_mentions
 
 METRICS = ("SC", "BI", "RC", "ICC", "DCC")
 SIGPIPE_EXIT = 141
@@ -237,9 +236,7 @@ def _evaluate_handler(args: argparse.Namespace) -> Handler:
 
     def handle(doc: SourceDocument) -> dict[str, Any]:
         if args.mentions:
-            pairs = read_pairs(args.mentions, doc.name)
-            if pairs is not None:
-                doc = dataclasses.replace(doc, pairs=SourceDocument.build("", pairs=pairs).pairs)
+            doc = with_mentions(doc, args.mentions)
         result = chunker.chunk_document(doc)
         candidates = {
             name: {

@@ -14,14 +14,12 @@ Two ways to embed a span longer than the model's input limit (``long_texts``):
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextlib
 import itertools
 import os
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -211,16 +209,10 @@ class FrameworkEmbedder(EmbedderAdapter):
             except NotImplementedError:
                 if self._async is None:
                     raise
-        return np.asarray(_run_coroutine(self._async, list(texts)), dtype=np.float64)
+        from adaptive_splitters.llm import run_sync
 
-
-def _run_coroutine(function: Any, texts: list[str]) -> Any:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(function(texts))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, function(texts)).result()
+        assert self._async is not None  # no sync method means an async one (checked in __init__)
+        return np.asarray(run_sync(self._async(list(texts))), dtype=np.float64)
 
 
 def resolve_embedder(spec: Any = None, *, device: str | None = None) -> EmbedderAdapter:
@@ -289,10 +281,17 @@ class EmbeddingCache:
         embedder: anything :func:`resolve_embedder` accepts.
         batch_size: texts per call to the embedder (32).
         counter: the token counter behind ``stats.tokens_embedded`` (default o200k_base).
+        store: where vectors live, keyed by ``(identity, text)`` (default a new dict); pass a loaded mapping to
+            reuse vectors across runs, e.g. one kept on disk.
     """
 
     def __init__(
-        self, embedder: Any = None, *, batch_size: int = DEFAULT_BATCH_SIZE, counter: Callable[[str], int] | None = None
+        self,
+        embedder: Any = None,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        counter: Callable[[str], int] | None = None,
+        store: MutableMapping[tuple[str, str], np.ndarray] | None = None,
     ) -> None:
         if not isinstance(batch_size, int) or batch_size < 1:
             msg = f"batch_size must be a positive integer (received {batch_size!r})"
@@ -300,7 +299,7 @@ class EmbeddingCache:
         self.embedder = resolve_embedder(embedder)
         self.batch_size = batch_size
         self._counter = counter
-        self._store: dict[tuple[str, str], np.ndarray] = {}
+        self.store: MutableMapping[tuple[str, str], np.ndarray] = {} if store is None else store
         self._dim: int | None = None
         self.stats = EmbeddingStats()
 
@@ -318,13 +317,13 @@ class EmbeddingCache:
         return self._counter
 
     def __len__(self) -> int:
-        return len(self._store)
+        return len(self.store)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised row per text (float32), embedding only texts not seen before."""
         key = self.identity
         self.stats.requests += len(texts)
-        missing = list(dict.fromkeys(t for t in texts if (key, t) not in self._store))
+        missing = list(dict.fromkeys(t for t in texts if (key, t) not in self.store))
         self.stats.cache_hits += len(texts) - len(missing)
         missing.sort(key=len, reverse=True)  # similar lengths per batch: less padding
         for i in range(0, len(missing), self.batch_size):
@@ -332,13 +331,13 @@ class EmbeddingCache:
             vectors = self._checked(batch, self.embedder.embed(batch))
             self.stats.batches += 1
             for text, vector in zip(batch, vectors, strict=True):
-                self._store[(key, text)] = vector
+                self.store[(key, text)] = vector
                 self.stats.texts_embedded += 1
                 self.stats.chars_embedded += len(text)
                 self.stats.tokens_embedded += self.counter(text)
         if not texts:
             return np.zeros((0, self._dim or 0), dtype=np.float32)
-        return np.stack([self._store[(key, t)] for t in texts])
+        return np.stack([self.store[(key, t)] for t in texts])
 
     def _checked(self, batch: list[str], out: Any) -> np.ndarray:
         name = self.identity

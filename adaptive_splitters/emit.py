@@ -27,6 +27,7 @@ from typing import Any, TypedDict
 from uuid import NAMESPACE_URL, uuid5
 
 from adaptive_splitters.annotate import page_numbers, sections
+from adaptive_splitters.candidates.llm_regex import NAME as LLM_REGEX
 from adaptive_splitters.candidates.recursive import RecursiveSplitter
 from adaptive_splitters.document import SourceDocument
 from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult
@@ -36,7 +37,6 @@ from adaptive_splitters.types import Span
 ID_NAMESPACE = uuid5(NAMESPACE_URL, "adaptive-splitters")
 """The namespace of chunk ids: ``uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}")``."""
 
-LLM_REGEX = "llm_regex"
 LLM_REGEX_KEYS = ("llm_regex_pattern", "llm_regex_fallback")
 """Metadata of chunks the ``llm_regex`` candidate cut: the model's pattern, or why it fell back."""
 
@@ -235,16 +235,12 @@ def _result_metadata(result: AdaptiveResult) -> dict[str, Any]:
 
 
 def _llm_regex_metadata(result: AdaptiveResult) -> dict[str, str]:
-    """``llm_regex_pattern``/``llm_regex_fallback`` of a result the ``llm_regex`` candidate won (``None`` omitted)."""
-    if result.chosen != LLM_REGEX:
+    """``llm_regex_pattern``/``llm_regex_fallback`` of a result the ``llm_regex`` candidate won, as the engine put
+    them on its chunks (``None`` omitted)."""
+    if result.chosen != LLM_REGEX or not result.chunks:
         return {}
-    note = result.notes.get(LLM_REGEX)
-    if note is not None:
-        values = {"llm_regex_pattern": note.get("regex"), "llm_regex_fallback": note.get("fallback")}
-    else:  # a result without notes: the engine's chunk metadata says the same
-        first = result.chunks[0].metadata if result.chunks else {}
-        values = {key: first.get(key) for key in LLM_REGEX_KEYS}
-    return {key: value for key, value in values.items() if isinstance(value, str)}
+    first = result.chunks[0].metadata
+    return {key: first[key] for key in LLM_REGEX_KEYS if isinstance(first.get(key), str)}
 
 
 def _single(index: int, text: str, metadata: Mapping[str, Any]) -> Unit:

@@ -27,8 +27,8 @@ from adaptive_splitters.document import SourceDocument
 from adaptive_splitters.limits import SizeLimits
 from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
 from adaptive_splitters.references import PairsFunction, resolve_pairs
-from adaptive_splitters.registry import DEFAULT_USER_WEIGHT, UserMetric, registered_metrics
-from adaptive_splitters.selection import check_weights
+from adaptive_splitters.registry import UserMetric, registered_metrics
+from adaptive_splitters.selection import DEFAULT_WEIGHT, check_weights
 from adaptive_splitters.structure import with_detected_structure
 from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Chunk, Span
@@ -329,7 +329,7 @@ class AdaptiveChunker:
         user = self.user_metrics()
         if not user:
             return self.weights
-        weights = dict(self.weights) if self.weights is not None else dict.fromkeys(METRIC_NAMES, DEFAULT_USER_WEIGHT)
+        weights = dict(self.weights) if self.weights is not None else dict.fromkeys(METRIC_NAMES, DEFAULT_WEIGHT)
         for name, metric in user.items():
             weights.setdefault(name, metric.weight)
         return weights

@@ -7,6 +7,7 @@ Every failure is a :class:`DocumentError` whose ``reason`` says what kind it is,
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -52,23 +53,27 @@ def find_documents(paths: Sequence[str | Path]) -> list[Found]:
     reached twice is kept once, at its first path."""
     found: list[Found] = []
     seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.append(Found(path))
+
     for given in paths:
         given = os.fspath(given)
         if os.path.isdir(given):
             before = len(found)
             for path, error in _walk(given):
-                if error is not None:
+                if error is None:
+                    add(path)
+                else:
                     found.append(Found(path, error))
-                elif os.path.realpath(path) not in seen:
-                    seen.add(os.path.realpath(path))
-                    found.append(Found(path))
             if len(found) == before:
                 reason = f"no {', '.join(SUFFIXES)} files in this folder"
                 found.append(Found(given, DocumentError(given, "empty", reason)))
         elif os.path.isfile(given):
-            if os.path.realpath(given) not in seen:
-                seen.add(os.path.realpath(given))
-                found.append(Found(given))
+            add(given)
         else:
             detail = "not a regular file" if os.path.exists(given) else "no such file or folder"
             found.append(Found(given, DocumentError(given, "unreadable", detail)))
@@ -157,6 +162,13 @@ def _nonempty(path: Path, text: str) -> str:
     if not text.strip():
         raise DocumentError(path, "empty", "no text" if not text else "only whitespace")
     return text
+
+
+def with_mentions(doc: SourceDocument, mentions_dir: str | Path) -> SourceDocument:
+    """``doc`` with the entity-pronoun pairs of ``mentions_dir/<doc.name>.json`` (CLAIR's mentions format), or
+    unchanged when that file does not exist."""
+    pairs = read_pairs(mentions_dir, doc.name)
+    return doc if pairs is None else dataclasses.replace(doc, pairs=SourceDocument.build("", pairs=pairs).pairs)
 
 
 def read_pairs(mentions_dir: str | Path, name: str) -> list[list[list[int]]] | None:

@@ -36,7 +36,6 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import (
     BaseModel,
@@ -431,9 +430,7 @@ class MiniLMEmbedding(BaseEmbedding):
 
             self._model = resolve_embedder()
         self._embedded += len(texts)
-        vectors = self._model.embed(list(texts))
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return [[float(x) for x in row] for row in vectors / np.where(norms == 0, 1, norms)]
+        return [[float(x) for x in row] for row in self._model.embed(list(texts))]  # already unit length
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self._encode(texts)

@@ -17,9 +17,14 @@ from collections.abc import Coroutine
 from typing import Any
 
 
-def is_model(llm: object) -> bool:
-    """Whether ``llm`` looks like a model this module can call."""
-    return any(hasattr(llm, name) for name in ("invoke", "complete", "ainvoke", "acomplete")) or callable(llm)
+def check_model(llm: object) -> None:
+    """Raise ``TypeError`` unless ``llm`` looks like a model :func:`ask` can call."""
+    if not (any(hasattr(llm, name) for name in ("invoke", "complete", "ainvoke", "acomplete")) or callable(llm)):
+        msg = (
+            "llm must be a LangChain chat model (invoke), a LlamaIndex LLM (complete) or a callable "
+            f"prompt -> text (received {type(llm).__name__})"
+        )
+        raise TypeError(msg)
 
 
 def ask(llm: Any, prompt: str) -> str:
@@ -30,19 +35,14 @@ def ask(llm: Any, prompt: str) -> str:
     elif hasattr(llm, "complete"):
         answer = llm.complete(prompt)
     elif hasattr(llm, "ainvoke"):
-        answer = _run(llm.ainvoke(prompt))
+        answer = run_sync(llm.ainvoke(prompt))
     elif hasattr(llm, "acomplete"):
-        answer = _run(llm.acomplete(prompt))
-    elif callable(llm):
-        answer = llm(prompt)
+        answer = run_sync(llm.acomplete(prompt))
     else:
-        msg = (
-            "llm must be a LangChain chat model (invoke), a LlamaIndex LLM (complete) or a callable "
-            f"prompt -> text (received {type(llm).__name__})"
-        )
-        raise TypeError(msg)
+        check_model(llm)
+        answer = llm(prompt)
     if inspect.isawaitable(answer):
-        answer = _run(answer)
+        answer = run_sync(answer)
     return answer_text(answer)
 
 
@@ -77,7 +77,7 @@ def _block_text(block: object) -> str:
     return ""
 
 
-def _run(awaitable: Any) -> Any:
+def run_sync(awaitable: Any) -> Any:
     """Await ``awaitable`` from sync code, in a private event loop (in a worker thread if one is running here)."""
 
     async def wrapped() -> Any:

@@ -127,9 +127,8 @@ def heuristic_pairs(text: str) -> list[Pair]:
         elif lead is not None and cls in lead_classes:
             entity = lead  # the sentence's subject, when it agrees
         else:
-            entity = _nearest(words, sentence_first, i, form, agreeing=True) or referent.get(cls)
-            if entity is None:
-                entity = _nearest(words, sentence_first, i, form)
+            agreeing, nearest = _nearest(words, sentence_first, i, form)
+            entity = agreeing or referent.get(cls) or nearest
         if entity is not None and start - entity[0] > MAX_CHAIN_CHARS:
             entity = None  # a referent too far back is forgotten
             referent.pop(cls, None)
@@ -158,22 +157,22 @@ def _lead(words: list[tuple[int, int, str]], i: int) -> tuple[tuple[int, int], l
 
 
 def _nearest(
-    words: list[tuple[int, int, str]], first: int, i: int, form: str, *, agreeing: bool = False
-) -> tuple[int, int] | None:
-    """The nearest content word before word ``i`` in its sentence that agrees with ``form`` (else, unless
-    ``agreeing``, the nearest content word), at most :data:`MAX_LOOKBACK_WORDS` back."""
-    fallback = -1
+    words: list[tuple[int, int, str]], first: int, i: int, form: str
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """In one scan back from word ``i`` through its sentence (at most :data:`MAX_LOOKBACK_WORDS`): the nearest
+    content word that agrees with ``form``, and the nearest content word at all (each ``None`` if there is none)."""
+    nearest: tuple[int, int] | None = None
     for j in range(i - 1, max(first - 1, i - 1 - MAX_LOOKBACK_WORDS), -1):
         word = words[j][2]
         if not _is_content(word):
             continue
-        if _agrees(word, form):
-            return (_entity_start(words, j), words[j][1] - 1)
-        if fallback < 0:
-            fallback = j
-    if agreeing or fallback < 0:
-        return None
-    return (_entity_start(words, fallback), words[fallback][1] - 1)
+        agrees = _agrees(word, form)
+        if agrees or nearest is None:
+            span = (_entity_start(words, j), words[j][1] - 1)
+            if agrees:
+                return span, nearest or span
+            nearest = span
+    return None, nearest
 
 
 def resolve_pairs(source: str | PairsFunction, text: str) -> tuple[list[Pair] | None, str]:

@@ -16,13 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from adaptive_splitters.metrics import METRIC_NAMES
+from adaptive_splitters.selection import DEFAULT_WEIGHT
 from adaptive_splitters.types import Span
 
 if TYPE_CHECKING:
     from adaptive_splitters.document import SourceDocument
 
-BUILTIN_METRICS = ("SC", "BI", "RC", "ICC", "DCC")
-DEFAULT_USER_WEIGHT = 0.2
+DEFAULT_USER_WEIGHT = DEFAULT_WEIGHT
+"""A user metric's weight unless given: the built-in metrics' own."""
 MetricFunction = Callable[["SourceDocument", Sequence[Span]], "float | None"]
 
 
@@ -57,7 +59,7 @@ def register_metric(name: str, fn: MetricFunction, weight: float = DEFAULT_USER_
     if not isinstance(name, str) or not name.strip():
         msg = f"a metric name must be a non-empty string (received {name!r})"
         raise ValueError(msg)
-    if name in BUILTIN_METRICS:
+    if name in METRIC_NAMES:
         msg = f"{name!r} is a built-in metric; register yours under another name"
         raise ValueError(msg)
     if not callable(fn):

@@ -79,7 +79,7 @@ def _paper(values: dict[str, dict[str, float | None]], weights: dict[str, float]
     tied = sorted(name for name in scored if objective[name] == best)
     chosen = tied[0]
     reason = f"paper rule: highest mean over each candidate's available metrics ({chosen} {best:.4f}"
-    reason += _runner_up(objective, chosen, scored)
+    reason += _runner_up(objective, chosen, scored) + ")"
     reason += _undefined_note(values, candidates)
     if len(tied) > 1:
         reason += f"; tie between {', '.join(tied)} broken by name"

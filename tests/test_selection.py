@@ -28,6 +28,7 @@ def test_paper_rule_on_edps_matches_the_reference_choice() -> None:
     assert result.chosen == "page"
     assert result.objective["recursive_1100"] == pytest.approx((3 + 0.39540475606918335) / 4)
     assert result.objective["page"] == pytest.approx((3 + 0.46844154596328735 + 0.7841564416885376) / 5)
+    assert "(page 0.8505 against recursive_1100 0.8489, margin 0.0017)" in result.reason
 
 
 def test_fair_rule_compares_edps_without_dcc() -> None:

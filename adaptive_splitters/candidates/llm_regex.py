@@ -25,7 +25,7 @@ from adaptive_splitters.candidates.base import SplitContext
 from adaptive_splitters.candidates.llm_prompt import build_prompt
 from adaptive_splitters.candidates.recursive import RecursiveSplitter, spans_at_cuts
 from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.llm import ask, is_model, model_key
+from adaptive_splitters.llm import ask, check_model, model_key
 from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Span
 
@@ -103,12 +103,7 @@ class LLMRegexCandidate:
         *,
         cache: bool = True,
     ) -> None:
-        if llm is None or not is_model(llm):
-            msg = (
-                "llm must be a LangChain chat model (invoke), a LlamaIndex LLM (complete) or a callable "
-                f"prompt -> text (received {type(llm).__name__})"
-            )
-            raise TypeError(msg)
+        check_model(llm)
         if not isinstance(context_tokens, int) or isinstance(context_tokens, bool) or context_tokens <= 0:
             msg = f"context_tokens must be a positive integer (received {context_tokens!r})"
             raise ValueError(msg)

@@ -34,14 +34,18 @@ def references_completeness(
                 f"({len(text)} characters); they are used as given",
                 stacklevel=2,
             )
+    return 1.0 - sum(cut_pairs(spans, pair_list)) / len(pair_list)
+
+
+def cut_pairs(spans: Sequence[Span], pairs: Sequence[PairLike]) -> list[bool]:
+    """For each pair, whether a chunk boundary separates its two mentions (RC's "missing", PAPER_SPEC §1.5)."""
     boundaries = sorted({start for start, _ in spans[1:]} | {end for _, end in spans[:-1]})
-    missing = 0
-    for entity, pronoun in pair_list:
+    out = []
+    for entity, pronoun in pairs:
         first, second = (pronoun, entity) if pronoun[0] < entity[0] else (entity, pronoun)
         i = bisect_right(boundaries, first[0])
-        if i < len(boundaries) and boundaries[i] <= second[1]:
-            missing += 1
-    return 1.0 - missing / len(pair_list)
+        out.append(i < len(boundaries) and boundaries[i] <= second[1])
+    return out
 
 
 def _misaligned(pair: tuple[tuple[int, int], tuple[int, int]], text: str) -> bool:
