@@ -10,7 +10,6 @@ Run: ``python benchmarks/bench_adaptive.py [--docs N] [--skip N] [--modes pool,t
 from __future__ import annotations
 
 import argparse
-import json
 import time
 import tracemalloc
 from pathlib import Path
@@ -18,6 +17,8 @@ from pathlib import Path
 from adaptive_splitters.document import SourceDocument
 from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors
 from adaptive_splitters.engine import AdaptiveChunker
+from adaptive_splitters.io import read_document
+from adaptive_splitters.metrics.icc import chunk_pieces
 from adaptive_splitters.text.tokens import TokenCounter
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"
@@ -32,13 +33,6 @@ DOCS = [
 ]
 
 
-def load(name: str) -> SourceDocument:
-    data = json.loads((CLAIR / "parsed" / f"{name}.json").read_text(encoding="utf-8"))
-    return SourceDocument.build(
-        data["full_text"], pages=list(data["pages"].values()), blocks=data["split_points"], name=name
-    )
-
-
 def one_pass(doc: SourceDocument, cache: EmbeddingCache, *, whole: bool) -> float:
     """Seconds to embed every block of ``doc`` once (the floor for an embedding-based score).
 
@@ -48,8 +42,7 @@ def one_pass(doc: SourceDocument, cache: EmbeddingCache, *, whole: bool) -> floa
     if whole:
         pieces = SpanVectors(doc, cache, "pool").pieces((0, len(doc.text)))
     else:
-        bounds = [0, *(doc.split_points or ()), len(doc.text)]
-        pieces = list(zip(bounds, bounds[1:], strict=False))
+        pieces = chunk_pieces((0, len(doc.text)), doc.split_points or ())
     texts = [doc.text[a:b] for a, b in pieces if b > a]
     start = time.perf_counter()
     cache.embed(texts)
@@ -68,11 +61,11 @@ def main() -> None:
     warm.embed(["warm up the model"])  # load the model outside the timings
     model = warm.embedder
     print(
-        f"{'document':<42} {'tokens':>8} {'mode':>8} {'run s':>8} {'pass s':>8} {'ratio':>6} "
-        f"{'emb tok':>9} {'µs/tok':>7} {'peak MB':>8}"
+        f"{'document':<42} {'tokens':>8} {'mode':>8} {'run s':>8} {'block s':>7} {'ratio':>6} "
+        f"{'full s':>9} {'ratio':>6} {'emb tok':>9} {'µs/tok':>7} {'peak MB':>8}"
     )
     for name in DOCS[args.skip : args.docs]:
-        doc = load(name)
+        doc = read_document(CLAIR / "parsed" / f"{name}.json")
         tokens = counter(doc.text)
         floor = one_pass(doc, EmbeddingCache(model, counter=counter), whole=False)
         floor_cut = one_pass(doc, EmbeddingCache(model, counter=counter), whole=True)

@@ -34,9 +34,10 @@ from adaptive_splitters.candidates import SplitContext, resolve_candidate
 from adaptive_splitters.candidates.llm_regex import LLMRegexCandidate
 from adaptive_splitters.embeddings import EmbeddingCache
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.io import read_document, read_pairs
+from adaptive_splitters.io import read_document, with_mentions
 from adaptive_splitters.locate import spans_from_strings
 from adaptive_splitters.metrics.dcc import context_windows
+from adaptive_splitters.metrics.icc import chunk_pieces
 from adaptive_splitters.pipeline import candidate_spans
 from adaptive_splitters.postprocess import repair_gaps
 from adaptive_splitters.selection import select
@@ -110,8 +111,7 @@ def all_spans(doc: Any, counter: TokenCounter) -> dict[str, list[Span]]:
 def reference_workload(doc: Any, spans: dict[str, list[Span]], counter: TokenCounter) -> int:
     """Tokens the reference embeds for this document: per method, its chunks, every block, every DCC window."""
     text = doc.text
-    bounds = [0, *(doc.split_points or ()), len(text)]
-    block_tokens = sum(counter(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+    block_tokens = sum(counter(text[a:b]) for a, b in chunk_pieces((0, len(text)), doc.split_points or ()))
     total = 0
     for method_spans in spans.values():
         total += sum(counter(text[a:b]) for a, b in method_spans) + block_tokens
@@ -161,10 +161,9 @@ def main() -> None:
         paths = paths[: args.docs]
     counter = TokenCounter()
     store: dict[Any, Any] = load_cache(args.cache / "minilm.pkl") if modes else {}
-    cache = EmbeddingCache(None, counter=counter)  # one model and one cache for both modes and every document
-    cache._store = store  # the on-disk store (keys are model identity + text)
+    cache = EmbeddingCache(None, counter=counter, store=store)  # one model and one cache for both modes, all documents
     chunkers = {
-        mode: AdaptiveChunker(metrics=METRICS, long_texts=mode, pairs="none", embedding_cache=cache)  # type: ignore[arg-type]
+        mode: AdaptiveChunker(metrics=("ICC", "DCC"), long_texts=mode, pairs="none", embedding_cache=cache)  # type: ignore[arg-type]
         for mode in modes
     }
     cheap = AdaptiveChunker(metrics=("SC", "BI", "RC"), pairs="none")
@@ -173,11 +172,9 @@ def main() -> None:
     ours = 0.0
     workload = 0
     corpus_tokens = 0
+    saved = 0
     for number, path in enumerate(paths, 1):
-        doc = read_document(path)
-        pairs = read_pairs(CLAIR / "mentions", doc.name)
-        if pairs is not None:
-            doc = type(doc)(**{**doc.__dict__, "pairs": tuple(((a, b), (c, d)) for (a, b), (c, d) in pairs)})
+        doc = with_mentions(read_document(path), CLAIR / "mentions")
         tick = time.perf_counter()
         spans = all_spans(doc, counter)
         row_scores: dict[str, dict[str, dict[str, float | None]]] = {name: {} for name in spans}
@@ -192,8 +189,9 @@ def main() -> None:
         corpus_tokens += doc_tokens
         workload += reference_workload(doc, spans, counter)
         print(f"[{number}/{len(paths)}] {doc.name[:70]} {doc_tokens:,} tokens, {time.perf_counter() - tick:.1f} s")
-        if modes:
+        if cache.stats.texts_embedded > saved:  # only when this document added vectors
             save_cache(args.cache / "minilm.pkl", store)
+            saved = cache.stats.texts_embedded
     wall = time.perf_counter() - started
     report(scores, modes, len(paths))
     print()
@@ -245,16 +243,12 @@ def adaptive_row(scores: dict[str, Any], mode: str, rule: str) -> None:
     chosen_values: dict[str, list[float | None]] = {m: [] for m in METRICS}
     for doc_scores in scores.values():
         table = {
-            name: {
-                **doc_scores[name]["-"],
-                **{k: v for k, v in doc_scores[name].get(mode, {}).items() if k in ("ICC", "DCC")},
-            }
+            name: {**doc_scores[name]["-"], **{k: doc_scores[name][mode][k] for k in ("ICC", "DCC")}}
+            if mode != "-"
+            else doc_scores[name]["-"]
             for name in PAPER_CANDIDATES
         }
-        if mode == "-":
-            table = {name: {k: table[name][k] for k in ("SC", "BI", "RC")} for name in table}
-        weights = dict.fromkeys(next(iter(table.values())), 0.2)
-        chosen = select(table, list(PAPER_CANDIDATES), weights, rule=rule).chosen
+        chosen = select(table, list(PAPER_CANDIDATES), rule=rule).chosen
         wins[chosen] += 1
         for metric in METRICS:
             chosen_values[metric].append(table[chosen].get(metric))

@@ -16,26 +16,24 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
-from dataclasses import replace
-from pathlib import Path
 
-from clair_table3 import fmt, mean  # the scripts sit side by side in benchmarks/
+from clair_table3 import (  # the scripts sit side by side in benchmarks/
+    CLAIR,
+    PAPER,
+    PAPER_CANDIDATES,
+    PAPER_REGEX_ANSWER,
+    POSTER_WINS,
+    fmt,
+    mean,
+)
+from clair_table3 import METRICS as TABLE3_METRICS
 
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.io import read_document, read_pairs
+from adaptive_splitters.io import read_document, with_mentions
 from adaptive_splitters.selection import select
 
-CLAIR = Path(__file__).resolve().parents[1].parent / "shared/data/clair"
-PAPER_REGEX = r"(?<=\n)(?=#[^\n]*\n)|(?=^# )"
-CANDIDATES = ("recursive_1100", "recursive_600", "page", "llm_regex")
+CANDIDATES = PAPER_CANDIDATES
 METRICS = ("SC", "BI", "RC")
-PAPER = {  # Table 3, mean %: SC, BI, RC
-    "recursive_1100": (100.0, 98.1, 99.0),
-    "recursive_600": (100.0, 94.8, 97.2),
-    "page": (99.9, 99.9, 97.2),
-    "llm_regex": (99.6, 98.1, 98.0),
-}
-POSTER_WINS = {"page": 48, "recursive_1100": 42, "llm_regex": 6, "recursive_600": 4}
 SHORT = {"recursive_1100": "r1100", "recursive_600": "r600", "page": "page", "llm_regex": "llm"}
 
 
@@ -49,7 +47,7 @@ class PaperAnswer:
     def __call__(self, prompt: str) -> str:
         self.calls += 1
         self.prompt_chars += len(prompt)
-        return f"<regex>{PAPER_REGEX}</regex>"
+        return PAPER_REGEX_ANSWER
 
 
 def main() -> None:
@@ -66,16 +64,13 @@ def main() -> None:
     started = time.perf_counter()
     print(f"{'document':44} {'chunks':>6}  " + "  ".join(f"{m:>5}" for m in METRICS) + "  paper   fair")
     for path in paths:
-        doc = read_document(path)
-        pairs = read_pairs(CLAIR / "mentions", doc.name)
-        if pairs is not None:
-            doc = replace(doc, pairs=tuple(((a, b), (c, d)) for (a, b), (c, d) in pairs))
+        doc = with_mentions(read_document(path), CLAIR / "mentions")
         result = chunker.chunk_document(doc)
         scores[doc.name] = result.scores
         note = result.notes.get("llm_regex", {})
         if note.get("fallback"):
             fallbacks[doc.name] = note["fallback"]
-        chosen = {rule: select(result.scores, list(CANDIDATES), rule=rule).chosen for rule in wins}
+        chosen = {"paper": result.chosen, "fair": select(result.scores, list(CANDIDATES), rule="fair").chosen}
         for rule, name in chosen.items():
             wins[rule][name] += 1
         objective = result.objective
@@ -94,7 +89,9 @@ def main() -> None:
     print(f"{'candidate':16} " + " ".join(f"{m:>13}" for m in METRICS) + "     mean")
     for name in CANDIDATES:
         values = [mean([scores[d][name][m] for d in scores]) for m in METRICS]
-        cells = [f"{fmt(v)} | {PAPER[name][i]:5.1f}" for i, v in enumerate(values)]
+        cells = [
+            f"{fmt(v)} | {PAPER[name][TABLE3_METRICS.index(m)]:5.1f}" for v, m in zip(values, METRICS, strict=True)
+        ]
         print(f"{name:16} " + " ".join(cells) + f"   {fmt(mean(values))}")
     print()
     for rule, counts in wins.items():

@@ -28,7 +28,9 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
-from adaptive_splitters.metrics.rc import references_completeness
+from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.io import read_document, with_mentions
+from adaptive_splitters.metrics.rc import cut_pairs
 from adaptive_splitters.references import heuristic_pairs
 from adaptive_splitters.selection import select
 
@@ -91,17 +93,6 @@ def bucket_labels() -> list[str]:
     return [*labels, f">={edges[-1]}"]
 
 
-def boundaries(spans: list[tuple[int, int]]) -> list[int]:
-    """RC's boundary set: the starts of chunks 2..n and the ends of chunks 1..n-1."""
-    return sorted({s for s, _ in spans[1:]} | {e for _, e in spans[:-1]})
-
-
-def is_cut(cuts: list[int], entity: tuple[int, int], pronoun: tuple[int, int]) -> bool:
-    first, second = (pronoun, entity) if pronoun[0] < entity[0] else (entity, pronoun)
-    k = bisect_right(cuts, first[0])
-    return k < len(cuts) and cuts[k] <= second[1]
-
-
 def domain(name: str) -> str:
     return name.split(" ", 1)[0].split("_", 1)[0]
 
@@ -145,10 +136,9 @@ def main() -> None:
     hist = {"maverick": [0] * len(labels), "heuristic": [0] * len(labels)}
     cut = {"maverick": [0] * len(labels), "heuristic": [0] * len(labels)}
     for name, ref in sorted(reference.items()):
-        parsed = json.loads((CLAIR / "parsed" / f"{name}.json").read_text(encoding="utf-8"))
-        text = parsed["full_text"]
-        mentions = json.loads((CLAIR / "mentions" / f"{name}.json").read_text(encoding="utf-8"))
-        given = [((a, b), (c, d)) for (a, b), (c, d) in mentions["entity_pronoun_pairs"]]
+        doc = with_mentions(read_document(CLAIR / "parsed" / f"{name}.json"), CLAIR / "mentions")
+        text = doc.text
+        given = list(doc.pairs or ())
         start = time.perf_counter()
         heur = heuristic_pairs(text)
         seconds += time.perf_counter() - start
@@ -165,19 +155,20 @@ def main() -> None:
                 hist[source][bucket(pronoun[0] - entity[0])] += 1
         scores_given: dict[str, dict[str, float | None]] = {}
         scores_heur: dict[str, dict[str, float | None]] = {}
-        filled = ours.scores(name, ref) if ours is not None and ref["chunkings"]["page/post"].get("ICC") is None else {}
+        filled = ours.scores(doc, ref) if ours is not None and ref["chunkings"]["page/post"].get("ICC") is None else {}
         for cand, key in CANDIDATES.items():
             chunking = ref["chunkings"][key]
             spans = [(int(s), int(e)) for s, e in chunking["spans"]]
-            cuts = boundaries(spans)
+            rc: dict[str, float | None] = {}
             for source, pairs in (("maverick", given), ("heuristic", heur)):
-                for entity, pronoun in pairs:
-                    if is_cut(cuts, entity, pronoun):
+                flags = cut_pairs(spans, pairs)
+                for (entity, pronoun), is_cut in zip(pairs, flags, strict=True):
+                    if is_cut:
                         cut[source][bucket(pronoun[0] - entity[0])] += 1
-            rc_given = references_completeness(spans, given) if given else None
+                rc[source] = 1.0 - sum(flags) / len(pairs) if pairs else None  # references_completeness's formula
+            rc_given, rc_heur = rc["maverick"], rc["heuristic"]
             if rc_given is not None and chunking["RC"] is not None:
                 assert abs(rc_given - chunking["RC"]) < 1e-9, (name, cand, rc_given, chunking["RC"])
-            rc_heur = references_completeness(spans, heur) if heur else None
             base = {"SC": chunking["SC"], "BI": chunking["BI"], "ICC": chunking.get("ICC"), "DCC": chunking.get("DCC")}
             base.update(filled.get(cand, {}))
             scores_given[cand] = {**base, "RC": rc_given}
@@ -266,18 +257,14 @@ class OurEmbeddingMetrics:
         from adaptive_splitters.engine import AdaptiveChunker
         from adaptive_splitters.text.tokens import TokenCounter
 
-        self.cache = EmbeddingCache(None, counter=TokenCounter())
-        self.cache._store = load_cache(cache_dir / "minilm.pkl")
+        self.cache = EmbeddingCache(None, counter=TokenCounter(), store=load_cache(cache_dir / "minilm.pkl"))
         self.chunker = AdaptiveChunker(
             metrics=("ICC", "DCC"), long_texts="truncate", pairs="none", embedding_cache=self.cache
         )
         self.documents = 0
 
-    def scores(self, name: str, ref: dict[str, Any]) -> dict[str, dict[str, float | None]]:
-        """ICC and DCC of each paper candidate of document ``name``."""
-        from adaptive_splitters.io import read_document
-
-        doc = read_document(CLAIR / "parsed" / f"{name}.json")
+    def scores(self, doc: SourceDocument, ref: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+        """ICC and DCC of each paper candidate of ``doc``."""
         spans = {c: [(int(s), int(e)) for s, e in ref["chunkings"][k]["spans"]] for c, k in CANDIDATES.items()}
         self.documents += 1
         return {c: {m: v[m] for m in ("ICC", "DCC")} for c, v in self.chunker.score(doc, spans).items()}
