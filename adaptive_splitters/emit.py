@@ -1,16 +1,21 @@
-"""From engine results to framework records: page grouping, deterministic ids, flat metadata, a hard size limit.
+"""From engine results to framework records: page grouping, deterministic ids, flat metadata.
 
 Framework-free, shared by the LangChain and LlamaIndex adapters and the ``chunk`` command. An adapter turns its
 input into ``(text, metadata)`` pairs, calls :func:`plan_units` (one unit per engine run: a document, or the pages
 of one source joined) and :func:`emit_unit` per unit, then wraps each :class:`Emitted` in its own record type; the
-command calls :func:`emit_document` on each file's document.
+command calls :func:`emit_document` on each file's document. What is emitted is exactly what was scored: the
+chosen candidate's post-processed spans (the hard size limit is part of post-processing).
 
 Metadata values added here are flat (str, int, float, bool), as Chroma and flat-metadata stores require:
 ``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``adaptive_candidate``,
 ``adaptive_objective``, ``adaptive_scores`` (a JSON string ``{"chosen": {metric: value}, "objective":
-{candidate: value}}``), and ``page_start``/``page_end``/``section`` when known. When the ``llm_regex`` candidate
-wins, ``llm_regex_pattern`` (the model's regex that cut the text) or ``llm_regex_fallback`` (why it fell back to the
+{candidate: value}}``), ``page_start``/``page_end`` when the document has pages, and ``section`` when a heading
+encloses the chunk (the key is absent otherwise, never empty). When the ``llm_regex`` candidate wins,
+``llm_regex_pattern`` (the model's regex that cut the text) or ``llm_regex_fallback`` (why it fell back to the
 recursive splitter) is added too, each a string and only when it has a value.
+
+Ids are ``uuid5(ID_NAMESPACE, f"{key}|{start}|{end}")`` with the keys of :func:`unique_keys`: deterministic, and
+unique within a call.
 """
 
 from __future__ import annotations
@@ -23,15 +28,12 @@ import os
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, TypedDict
+from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from adaptive_splitters.annotate import page_numbers, sections
 from adaptive_splitters.candidates.llm_regex import NAME as LLM_REGEX
-from adaptive_splitters.candidates.recursive import RecursiveSplitter
 from adaptive_splitters.document import SourceDocument
 from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult
-from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Span
 
 ID_NAMESPACE = uuid5(NAMESPACE_URL, "adaptive-splitters")
@@ -50,11 +52,14 @@ class Unit:
 
     Attributes:
         text: the text chunked; ``start_index``/``end_index`` refer to it.
-        metadata: the parent metadata (the first page's for a group), copied per chunk on emission.
-        source_key: the key of chunk ids (``source``, ``source#page=N``, or the text's SHA-256).
+        metadata: the parent metadata, copied per chunk on emission (for a group: see ``page_metadata``).
+        source_key: the key of chunk ids (see :func:`unique_keys`).
         page_starts: offset of each page in ``text`` (a group only).
         page_labels: each page's ``page`` value as the loader numbered it (a group), or the one page's value.
         members: indexes of the input documents the unit comes from.
+        page_metadata: each page's own metadata (a group only); a chunk carries the metadata of the page it
+            starts on.
+        id_offset: added to offsets in ids, so that the ids of a chunk of a chunk index the original text.
     """
 
     text: str
@@ -63,6 +68,8 @@ class Unit:
     page_starts: tuple[int, ...] | None = None
     page_labels: tuple[int | str, ...] | None = None
     members: tuple[int, ...] = ()
+    page_metadata: tuple[Mapping[str, Any], ...] | None = None
+    id_offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,26 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def unique_keys(entries: Sequence[tuple[str, str, int]]) -> list[str]:
+    """The id keys of one call's units, given each unit's ``(key, text, id_offset)``: the one id recipe.
+
+    Two units whose offsets index different texts under one key (two files named alike, an edited document
+    under its old id) get the text's SHA-256 appended (``#sha256=``), so their ids never collide; the second
+    and later repeats of one unit (the same text passed twice, duplicate files) get ``#copy=N``, so ids are
+    unique within a call. Both depend only on the input, so identical calls give identical ids.
+    """
+    texts: dict[tuple[str, int], set[str]] = {}
+    for key, text, offset in entries:
+        texts.setdefault((key, offset), set()).add(text)
+    seen: dict[tuple[str, str, int], int] = {}
+    out = []
+    for key, text, offset in entries:
+        unique = f"{key}#sha256={text_key(text)}" if len(texts[key, offset]) > 1 else key
+        seen[key, text, offset] = count = seen.get((key, text, offset), 0) + 1
+        out.append(unique if count == 1 else f"{unique}#copy={count}")
+    return out
+
+
 def plan_units(
     items: Sequence[tuple[str, Mapping[str, Any]]], group_pages: bool | None = None, separator: str = PAGE_SEPARATOR
 ) -> list[Unit]:
@@ -100,8 +127,8 @@ def plan_units(
 
     ``group_pages=None`` groups when every item has ``source`` and ``page`` metadata. Grouping joins all pages
     of one source (in input order, even when sources are interleaved) with ``separator``; units follow the first
-    appearance of their source. A page listed twice for one source raises ``ValueError``. Two units with the
-    same source key but different texts get the text's hash appended to the key, so their ids never collide.
+    appearance of their source. A page listed twice for one source raises ``ValueError``. Keys are made unique
+    by :func:`unique_keys`.
     """
     for i, (text, metadata) in enumerate(items):
         if not isinstance(text, str):
@@ -121,11 +148,12 @@ def plan_units(
         units = _group(items, separator)
     else:
         units = [_single(i, text, metadata) for i, (text, metadata) in enumerate(items)]
-    return _disambiguate(units)
+    keys = unique_keys([(u.source_key, u.text, u.id_offset) for u in units])
+    return [replace(u, source_key=key) for u, key in zip(units, keys, strict=True)]
 
 
-def emit_unit(chunker: AdaptiveChunker, unit: Unit, max_tokens: int, *, strip: bool = False) -> list[Emitted]:
-    """Chunk ``unit`` with ``chunker`` and emit its chunks, none above ``max_tokens`` tokens.
+def emit_unit(chunker: AdaptiveChunker, unit: Unit, *, strip: bool = False) -> list[Emitted]:
+    """Chunk ``unit`` with ``chunker`` and emit the chosen candidate's scored chunks.
 
     ``strip`` trims whitespace off each chunk (offsets follow; the whitespace is then in no chunk).
     """
@@ -139,12 +167,18 @@ def emit_unit(chunker: AdaptiveChunker, unit: Unit, max_tokens: int, *, strip: b
         name=unit.source_key,
     )
     labels = unit.page_labels
-    label = labels.__getitem__ if grouped and labels is not None else None
-    _, emitted = emit_document(chunker, doc, unit.source_key, max_tokens, unit.metadata, page_label=label, strip=strip)
-    for e in emitted:
-        if label is not None:
-            e.metadata["page"] = e.metadata["page_start"]
-        elif labels is not None:  # one page: its label, before ``section`` as in a group
+    _, emitted = emit_document(
+        chunker,
+        doc,
+        unit.source_key,
+        unit.metadata,
+        page_label=labels.__getitem__ if grouped and labels is not None else None,
+        page_metadata=unit.page_metadata,
+        strip=strip,
+        id_offset=unit.id_offset,
+    )
+    if not grouped and labels is not None:  # one page: its label, before ``section`` as in a group
+        for e in emitted:
             section = e.metadata.pop("section", None)
             e.metadata["page_start"] = e.metadata["page_end"] = labels[0]
             if section is not None:
@@ -156,62 +190,40 @@ def emit_document(
     chunker: AdaptiveChunker,
     doc: SourceDocument,
     source_key: str,
-    max_tokens: int,
     metadata: Mapping[str, Any] | None = None,
     *,
     page_label: Callable[[int], int | str] | None = None,
+    page_metadata: Sequence[Mapping[str, Any]] | None = None,
     strip: bool = False,
+    id_offset: int = 0,
 ) -> tuple[AdaptiveResult, list[Emitted]]:
-    """Chunk ``doc`` and emit its chunks (none above ``max_tokens`` tokens), with ids keyed by ``source_key``.
+    """Chunk ``doc`` and emit the chosen candidate's chunks exactly as they were scored, ids keyed by
+    ``source_key``.
 
-    Each chunk's metadata is a deep copy of ``metadata`` plus the adaptive fields, ``section`` when the document
-    has titles, and ``page_start``/``page_end`` (``page_label`` of the first and last page number it covers)
-    when ``page_label`` is given and the document has pages. Returns the engine's result too.
+    Each chunk's metadata is a deep copy of ``metadata`` (or of ``page_metadata[p]``, the metadata of the page
+    ``p`` it starts on) plus the adaptive fields, ``page_start``/``page_end`` (``page_label`` of the first and
+    last page it covers) when ``page_label`` is given and the document has pages, and ``section`` when a heading
+    encloses it. Returns the engine's result too.
     """
     result = chunker.chunk_document(doc)
-    spans = enforce_max_tokens(doc.text, [c.span for c in result.chunks], chunker.counter, max_tokens)
-    if strip:
-        spans = _stripped(doc.text, spans)
     added = _result_metadata(result)
-    pages_of = page_numbers(result.document, spans) if page_label is not None else None
-    crumbs = sections(result.document, spans)
     out: list[Emitted] = []
-    for index, (start, end) in enumerate(spans):
-        meta = _copy(metadata or {})
-        meta.update(added, chunk_index=index, start_index=start, end_index=end)
-        if pages_of is not None and page_label is not None:
-            meta["page_start"] = page_label(pages_of[index][0])
-            meta["page_end"] = page_label(pages_of[index][-1])
-        if crumbs is not None:
-            meta["section"] = crumbs[index]
-        out.append(Emitted(doc.text[start:end], start, end, meta, chunk_id(source_key, start, end)))
-    return result, out
-
-
-def enforce_max_tokens(text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int) -> list[Span]:
-    """``spans`` with every span above ``max_tokens`` tokens re-split (recursively, on its own offsets).
-
-    Token counts are not additive, so packing pieces that each fit can, rarely, exceed the limit; this is the
-    check on the actual text. Raises ``ValueError`` when one character alone exceeds ``max_tokens``.
-    """
-    splitter: RecursiveSplitter | None = None
-    out: list[Span] = []
-    for start, end in spans:
-        if counter(text[start:end]) <= max_tokens:
-            out.append((start, end))
+    for chunk in result.chunks:
+        start, end = _stripped(doc.text, chunk.start, chunk.end) if strip else chunk.span
+        if start == end and strip:
             continue
-        splitter = splitter or RecursiveSplitter(chunk_size=max_tokens, counter=counter)
-        for s, e in splitter.split_spans(text, start, end):
-            if counter(text[s:e]) <= max_tokens:
-                out.append((s, e))
-                continue
-            for leaf in splitter.leaves(text, s, e, max_tokens):  # leaves are checked on their own text
-                if counter(text[leaf[0] : leaf[1]]) > max_tokens:
-                    piece = text[leaf[0] : leaf[1]]
-                    msg = f"the text at offset {leaf[0]} ({piece!r}) alone exceeds {max_tokens} tokens"
-                    raise ValueError(msg)
-                out.append(leaf)
-    return out
+        pages = chunk.metadata.get("pages")
+        parent = page_metadata[pages[0]] if page_metadata is not None and pages else metadata
+        meta = _copy(parent or {})
+        meta.update(added, chunk_index=len(out), start_index=start, end_index=end)
+        if pages and page_label is not None:
+            meta["page_start"] = page_label(pages[0])
+            meta["page_end"] = page_label(pages[-1])
+        if chunk.metadata.get("section"):
+            meta["section"] = chunk.metadata["section"]
+        key_start, key_end = start + id_offset, end + id_offset
+        out.append(Emitted(doc.text[start:end], start, end, meta, chunk_id(source_key, key_start, key_end)))
+    return result, out
 
 
 def scores_json(result: AdaptiveResult) -> str:
@@ -267,18 +279,9 @@ def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> li
             starts.append(offset)
             offset += len(items[i][0]) + (len(separator) if position < len(members) - 1 else 0)
         text = separator.join(items[i][0] for i in members)
-        units.append(Unit(text, items[members[0]][1], source, tuple(starts), labels, tuple(members)))
+        pages = tuple(items[i][1] for i in members)
+        units.append(Unit(text, pages[0], source, tuple(starts), labels, tuple(members), pages))
     return units
-
-
-def _disambiguate(units: list[Unit]) -> list[Unit]:
-    texts: dict[str, set[str]] = {}
-    for unit in units:
-        texts.setdefault(unit.source_key, set()).add(unit.text)
-    return [
-        replace(u, source_key=f"{u.source_key}#sha256={text_key(u.text)}") if len(texts[u.source_key]) > 1 else u
-        for u in units
-    ]
 
 
 def _source(metadata: Mapping[str, Any], index: int) -> str | None:
@@ -314,33 +317,12 @@ def _finite(value: float | None) -> float | None:
     return float(value)
 
 
-def _stripped(text: str, spans: Sequence[Span]) -> list[Span]:
-    out = []
-    for start, end in spans:
-        piece = text[start:end]
-        left = len(piece) - len(piece.lstrip())
-        right = len(piece.rstrip())
-        if right > left:
-            out.append((start + left, start + right))
-    return out
-
-
-class SizeSettings(TypedDict):
-    """The engine's three size settings."""
-
-    max_tokens: int
-    min_tokens: int
-    merge_limit: int
-
-
-def hard_limit_sizes(max_tokens: int, min_tokens: int | None, merge_limit: int | None) -> SizeSettings:
-    """The engine's size settings for an adapter whose ``max_tokens`` is a hard limit: the merge limit is capped
-    at the maximum, and the minimum defaults to ``min(100, round(max_tokens / 11))`` so small limits still work."""
-    return {
-        "max_tokens": max_tokens,
-        "min_tokens": min(100, round(max_tokens / 11)) if min_tokens is None else min_tokens,
-        "merge_limit": min(max_tokens + 50 if merge_limit is None else merge_limit, max_tokens),
-    }
+def _stripped(text: str, start: int, end: int) -> Span:
+    """``[start, end)`` without its leading and trailing whitespace (empty, at ``start``, when all blank)."""
+    piece = text[start:end]
+    left = len(piece) - len(piece.lstrip())
+    right = len(piece.rstrip())
+    return (start + left, start + right) if right > left else (start, start)
 
 
 def require_picklable(value: Any, owner: str, name: str, hint: str) -> None:

@@ -24,7 +24,7 @@ from adaptive_splitters.candidates import (
     resolve_candidate,
 )
 from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.limits import PAPER_MAX_TOKENS, SizeLimits
 from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
 from adaptive_splitters.references import PairsFunction, resolve_pairs
 from adaptive_splitters.registry import UserMetric, registered_metrics
@@ -34,6 +34,8 @@ from adaptive_splitters.text.tokens import TokenCounter
 from adaptive_splitters.types import Chunk, Span
 
 METRIC_NAMES = ("SC", "BI", "RC", "ICC", "DCC")
+DEFAULT_LLM_TIMEOUT = 60.0
+"""Seconds the ``llm_regex`` candidate waits for the model's answer."""
 LongTexts = Literal["pool", "truncate"]
 SelectionRule = Literal["fair", "paper"]
 
@@ -55,6 +57,8 @@ class AdaptiveResult:
         notes: candidate → what it recorded, for candidates that keep notes (``llm_regex``: ``regex``, the
             pattern used or ``None``; ``fallback``, why it fell back or ``None``; also in its chunks' metadata as
             ``llm_regex_pattern`` and ``llm_regex_fallback``, and in ``reason``).
+        fallback: why ``recursive_{chunk_size}`` was run instead of the requested candidates (none applied), or
+            ``None``.
     """
 
     chosen: str
@@ -68,6 +72,7 @@ class AdaptiveResult:
     document: SourceDocument
     cost: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fallback: str | None = None
 
     def spans(self, candidate: str | None = None) -> list[Span]:
         """The spans of ``candidate`` (the winner by default)."""
@@ -85,7 +90,13 @@ class AdaptiveChunker:
         tokenizer: a tiktoken encoding name or a counting callable (default ``o200k_base``).
         long_texts: ``pool`` (block-wise embeddings, pooled; default) or ``truncate`` (the paper's).
         selection: ``fair`` (compare on metrics defined for every candidate; default) or ``paper``.
-        min_tokens, max_tokens, merge_limit: post-processing and SC sizes (paper: 100 / 1100 / 1150).
+        chunk_size: the maximum chunk size in tokens (the paper's 1100); ``max_tokens`` is an alias. It sizes the
+            default candidates and SC.
+        min_tokens: chunks under this are merged (default ``min(100, round(chunk_size / 11))``, the paper's 100).
+        merge_limit: merging stops at this many tokens (default ``chunk_size + 50``, the paper's 1150).
+        hard_limit: make ``chunk_size`` a hard limit: the merge limit is capped at it and post-processing
+            re-splits any span above it, so no scored (and so no emitted) chunk exceeds it. The adapters and the
+            ``chunk`` command set it; the default (off) is the paper's post-processing.
         metrics: the metrics to compute: built-in names and names registered with
             :func:`adaptive_splitters.registry.register_metric` (default all five and every registered metric).
         raw: skip post-processing.
@@ -94,6 +105,10 @@ class AdaptiveChunker:
             callable ``text -> [[e_start, e_end], [p_start, p_end]], ...`` (inclusive ends; a coreference model).
         llm: a LangChain chat model, a LlamaIndex LLM or a callable prompt -> text: adds the ``llm_regex``
             candidate (or binds the name ``llm_regex`` in ``candidates``) to it.
+        llm_timeout: seconds to wait for the model's answer before ``llm_regex`` falls back (default 60).
+
+    When no candidate applies to a document (``page`` without pages, say), the engine falls back to
+    ``recursive_{chunk_size}`` and says so in :attr:`AdaptiveResult.fallback` and in the reason.
     """
 
     def __init__(
@@ -104,14 +119,17 @@ class AdaptiveChunker:
         tokenizer: Any = "o200k_base",
         long_texts: LongTexts = "pool",
         selection: SelectionRule = "fair",
-        min_tokens: int = 100,
-        max_tokens: int = 1100,
+        min_tokens: int | None = None,
+        chunk_size: int | None = None,
         merge_limit: int | None = None,
         metrics: Sequence[str] | None = None,
         *,
+        max_tokens: int | None = None,
+        hard_limit: bool = False,
         raw: bool = False,
         pairs: str | PairsFunction = "heuristic",
         llm: Any = None,
+        llm_timeout: float = DEFAULT_LLM_TIMEOUT,
         embedding_cache: Any = None,
     ) -> None:
         if long_texts not in ("pool", "truncate"):
@@ -123,13 +141,15 @@ class AdaptiveChunker:
         if not callable(pairs) and pairs not in ("heuristic", "none"):
             msg = f"pairs must be 'heuristic', 'none' or a callable text -> pairs (received {pairs!r})"
             raise ValueError(msg)
-        self.limits = SizeLimits(max_tokens, min_tokens, merge_limit)  # type: ignore[arg-type]
+        size = _chunk_size(chunk_size, max_tokens)
+        self.limits = SizeLimits(size, min_tokens, merge_limit, hard=hard_limit)  # type: ignore[arg-type]
+        self.chunk_size = size
         self.counter = TokenCounter(tokenizer)
-        names = list(candidates) if candidates is not None else default_candidate_names(max_tokens)
+        names = list(candidates) if candidates is not None else default_candidate_names(size)
         if llm is not None:
             from adaptive_splitters.candidates.llm_regex import with_llm_candidate
 
-            names = with_llm_candidate(names, llm)
+            names = with_llm_candidate(names, llm, llm_timeout=llm_timeout)
         if not names:
             msg = "candidates must name at least one candidate"
             raise ValueError(msg)
@@ -178,16 +198,18 @@ class AdaptiveChunker:
                 found, pairs_source = resolve_pairs(self.pairs, doc.text)
             if found is not None:
                 doc = replace(doc, pairs=tuple(found))
-        spans, skipped = self._candidate_spans(doc, cost)
+        spans, skipped = self._candidate_spans(doc, self.candidates, cost)
+        fallback = None
         if not spans:
-            msg = f"no candidate applies to document {doc.name or '(unnamed)'!r}: {skipped}"
-            raise ValueError(msg)
+            fallback_candidate = resolve_candidate(f"recursive_{self.limits.max_tokens}", self.limits)
+            spans, _ = self._candidate_spans(doc, [fallback_candidate], cost)
+            why = ", ".join(f"{name}: {reason}" for name, reason in skipped.items())
+            fallback = f"no requested candidate applies ({why}); fell back to {fallback_candidate.name}"
         scores = self.score(doc, spans, cost)
         with cost.stage("selection"):
             chosen, objective, reason = self._select(scores, list(spans))
         notes = _candidate_notes(self.candidates, doc.text, spans)
-        if notes:
-            reason = "; ".join([reason, *(note.describe() for note in notes.values())])
+        reason = "; ".join([*([fallback] if fallback else []), reason, *(note.describe() for note in notes.values())])
         chunks = {
             name: _chunks(doc, name, s, {**(metadata or {}), **(notes[name].metadata if name in notes else {})})
             for name, s in spans.items()
@@ -204,13 +226,16 @@ class AdaptiveChunker:
             document=doc,
             cost=cost.report(),
             notes={name: note.report for name, note in notes.items()},
+            fallback=fallback,
         )
 
-    def _candidate_spans(self, doc: SourceDocument, cost: Cost) -> tuple[dict[str, list[Span]], dict[str, str]]:
+    def _candidate_spans(
+        self, doc: SourceDocument, candidates: Sequence[Candidate], cost: Cost
+    ) -> tuple[dict[str, list[Span]], dict[str, str]]:
         context = SplitContext(self.counter, self.limits)
         spans: dict[str, list[Span]] = {}
         skipped: dict[str, str] = {}
-        for candidate in self.candidates:
+        for candidate in candidates:
             try:
                 with cost.stage("candidates"):
                     spans[candidate.name] = raw_spans(candidate, doc, context)
@@ -413,6 +438,21 @@ def _candidate_notes(candidates: Sequence[Candidate], text: str, spans: Mapping[
         if note is not None:
             notes[candidate.name] = note
     return notes
+
+
+def _chunk_size(chunk_size: int | None, max_tokens: int | None) -> int:
+    """``chunk_size``, or its alias ``max_tokens`` (the paper's 1100 when neither is given)."""
+    if chunk_size is not None and max_tokens is not None and chunk_size != max_tokens:
+        msg = f"give chunk_size or its alias max_tokens, not both (received {chunk_size!r} and {max_tokens!r})"
+        raise ValueError(msg)
+    size = chunk_size if chunk_size is not None else max_tokens
+    if size is None:
+        return PAPER_MAX_TOKENS
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        name = "chunk_size" if chunk_size is not None else "max_tokens"
+        msg = f"{name} must be a positive integer number of tokens (received {size!r})"
+        raise ValueError(msg)
+    return size
 
 
 def _check_unique(names: list[str]) -> None:

@@ -16,8 +16,9 @@ from typing import Any, Literal, Self
 from langchain_core.documents import Document
 from langchain_text_splitters import TextSplitter
 
-from adaptive_splitters.emit import PAGE_SEPARATOR, emit_unit, hard_limit_sizes, plan_units, require_picklable
-from adaptive_splitters.engine import AdaptiveChunker, LongTexts, SelectionRule
+from adaptive_splitters.emit import PAGE_SEPARATOR, emit_unit, plan_units, require_picklable
+from adaptive_splitters.engine import DEFAULT_LLM_TIMEOUT, AdaptiveChunker, LongTexts, SelectionRule
+from adaptive_splitters.references import PairsFunction
 from adaptive_splitters.text.tokens import get_encoding
 
 __all__ = ["AdaptiveTextSplitter"]
@@ -36,7 +37,7 @@ class AdaptiveTextSplitter(TextSplitter):
         keep_separator, add_start_index: accepted for compatibility and ignored: chunks are exact slices and
             ``start_index``/``end_index`` are always set.
         strip_whitespace: trim whitespace off each chunk (default False, so chunks tile the text).
-        candidates, weights, embedder, tokenizer, long_texts, selection, metrics: as in
+        candidates, weights, embedder, tokenizer, long_texts, selection, metrics, pairs, llm_timeout: as in
             :class:`~adaptive_splitters.engine.AdaptiveChunker` (offline defaults; tokenizer ``o200k_base``).
         min_tokens: chunks under this are merged (default ``min(100, round(chunk_size / 11))``).
         merge_limit: the merge limit, capped at ``chunk_size``.
@@ -70,7 +71,9 @@ class AdaptiveTextSplitter(TextSplitter):
         metrics: Sequence[str] | None = None,
         group_pages: bool | None = None,
         page_separator: str = PAGE_SEPARATOR,
+        pairs: str | PairsFunction = "heuristic",
         llm: Any = None,
+        llm_timeout: float = DEFAULT_LLM_TIMEOUT,
     ) -> None:
         if chunk_overlap != 0:
             msg = (
@@ -81,9 +84,6 @@ class AdaptiveTextSplitter(TextSplitter):
         if length_function is not None and tokenizer is not None:
             msg = "give either tokenizer or length_function, not both"
             raise ValueError(msg)
-        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size <= 0:
-            msg = f"chunk_size must be a positive integer number of tokens (received {chunk_size!r})"
-            raise ValueError(msg)
         self.chunker = AdaptiveChunker(
             candidates=candidates,
             weights=weights,
@@ -91,9 +91,14 @@ class AdaptiveTextSplitter(TextSplitter):
             tokenizer=tokenizer if tokenizer is not None else (length_function or "o200k_base"),
             long_texts=long_texts,
             selection=selection,
-            **hard_limit_sizes(chunk_size, min_tokens, merge_limit),
+            chunk_size=chunk_size,
+            min_tokens=min_tokens,
+            merge_limit=merge_limit,
+            hard_limit=True,
             metrics=metrics,
+            pairs=pairs,
             llm=llm,
+            llm_timeout=llm_timeout,
         )
         super().__init__(chunk_size, 0, self.chunker.counter, keep_separator, add_start_index, strip_whitespace)
         self.group_pages = group_pages
@@ -141,7 +146,7 @@ class AdaptiveTextSplitter(TextSplitter):
         return [
             Document(page_content=e.text, metadata=e.metadata, id=e.id)
             for unit in units
-            for e in emit_unit(self.chunker, unit, self._chunk_size, strip=self._strip_whitespace)
+            for e in emit_unit(self.chunker, unit, strip=self._strip_whitespace)
         ]
 
     def split_documents(self, documents: Iterable[Document]) -> list[Document]:

@@ -9,41 +9,52 @@ PAPER_MIN_TOKENS = 100
 PAPER_MERGE_LIMIT = 1150
 
 
+def default_min_tokens(max_tokens: int) -> int:
+    """The minimum chunk size for a maximum: ``min(100, round(max_tokens / 11))`` (the paper's 100 at 1100)."""
+    return min(PAPER_MIN_TOKENS, round(max_tokens / 11))
+
+
 @dataclass(frozen=True)
 class SizeLimits:
-    """The three sizes of post-processing, in tokens (the paper's 1100 / 100 / 1150 by default).
+    """The sizes of post-processing, in tokens (the paper's 1100 / 100 / 1150 by default).
 
-    ``merge_limit`` defaults to ``max_tokens + 50`` (the paper's 1150). It may exceed ``max_tokens``, as in the
-    paper, so merging can create chunks above the maximum; pass ``merge_limit=max_tokens`` (or use
-    :meth:`strict`) to make merging respect the maximum size.
+    ``min_tokens`` defaults to :func:`default_min_tokens` and ``merge_limit`` to ``max_tokens + 50`` (the
+    paper's 1150). The paper lets merging create chunks above ``max_tokens``; with ``hard=True`` (what both
+    adapters and the ``chunk`` command use) ``max_tokens`` is a hard limit instead: the merge limit is capped
+    at it and post-processing re-splits any span whose actual text exceeds it (token counts do not add up
+    exactly), so every scored span, and so every emitted chunk, fits.
     """
 
     max_tokens: int = PAPER_MAX_TOKENS
-    min_tokens: int = PAPER_MIN_TOKENS
+    min_tokens: int = None  # type: ignore[assignment]  # resolved in __post_init__
     merge_limit: int = None  # type: ignore[assignment]  # resolved in __post_init__
+    hard: bool = False
 
     def __post_init__(self) -> None:
+        _check_count("max_tokens", self.max_tokens, minimum=1)
+        if self.min_tokens is None:
+            object.__setattr__(self, "min_tokens", default_min_tokens(self.max_tokens))
         if self.merge_limit is None:
-            object.__setattr__(self, "merge_limit", _merge_default(self.max_tokens))
-        for name in ("max_tokens", "merge_limit"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                msg = f"{name} must be a positive integer (received {value!r})"
-                raise ValueError(msg)
-        if not isinstance(self.min_tokens, int) or self.min_tokens < 0:
-            msg = f"min_tokens must be a non-negative integer (received {self.min_tokens!r})"
-            raise ValueError(msg)
+            object.__setattr__(self, "merge_limit", self.max_tokens + (PAPER_MERGE_LIMIT - PAPER_MAX_TOKENS))
+        _check_count("merge_limit", self.merge_limit, minimum=1)
+        _check_count("min_tokens", self.min_tokens, minimum=0)
+        if not isinstance(self.hard, bool):
+            msg = f"hard must be True or False (received {self.hard!r})"
+            raise TypeError(msg)
         if self.min_tokens > self.max_tokens:
-            msg = f"min_tokens ({self.min_tokens}) must not exceed max_tokens ({self.max_tokens})"
+            msg = f"min_tokens ({self.min_tokens}) must not exceed the chunk size, max_tokens ({self.max_tokens})"
             raise ValueError(msg)
+        if self.hard and self.merge_limit > self.max_tokens:
+            object.__setattr__(self, "merge_limit", self.max_tokens)
 
     @classmethod
-    def strict(cls, max_tokens: int = PAPER_MAX_TOKENS, min_tokens: int = PAPER_MIN_TOKENS) -> SizeLimits:
-        """Limits whose merge never creates a span above ``max_tokens``."""
-        return cls(max_tokens, min_tokens, max_tokens)
+    def strict(cls, max_tokens: int = PAPER_MAX_TOKENS, min_tokens: int | None = None) -> SizeLimits:
+        """Limits where ``max_tokens`` is hard: no post-processed span exceeds it."""
+        return cls(max_tokens, min_tokens, max_tokens, hard=True)  # type: ignore[arg-type]  # None: the default
 
 
-def _merge_default(max_tokens: object) -> object:
-    if isinstance(max_tokens, int) and not isinstance(max_tokens, bool):
-        return max_tokens + (PAPER_MERGE_LIMIT - PAPER_MAX_TOKENS)
-    return max_tokens
+def _check_count(name: str, value: object, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        kind = "a positive" if minimum else "a non-negative"
+        msg = f"{name} must be {kind} integer (received {value!r})"
+        raise ValueError(msg)

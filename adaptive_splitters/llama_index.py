@@ -13,11 +13,13 @@ Each text node is chunked by the candidate that scores best on the intrinsic met
   ``page_end`` and ``section``, merged over the parent's metadata (and ``llm_regex_pattern`` or
   ``llm_regex_fallback`` when the ``llm_regex`` candidate won). The keys in :data:`EXCLUDED_KEYS` are neither
   embedded nor sent to an LLM;
-- have deterministic ids, ``uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}")``, where ``source_key`` is the
-  ``source`` or else ``file_path`` metadata (with ``#page=N`` appended from ``page`` or ``page_label``), or else the
-  SHA-256 of the input's text. LlamaIndex's ``id_func`` cannot carry this recipe (it receives no offsets), so a
-  custom ``id_func`` is rejected. Give documents stable ids too (``SimpleDirectoryReader(filename_as_id=True)``
-  or ``Document(id_=...)``): LlamaIndex gives them random ids by default, and a docstore keys on them.
+- have deterministic ids, ``uuid5(ID_NAMESPACE, f"{key}|{start}|{end}")``, where ``key`` is the input node's id
+  (its SOURCE's id when the input is itself a chunk, with offsets into the original), made unique within a call
+  (see :func:`adaptive_splitters.emit.unique_keys`): distinct documents never share node ids, and the same
+  documents (same id and text) get the same node ids on every run. LlamaIndex's ``id_func`` cannot carry this
+  recipe (it receives no offsets), so a custom ``id_func`` is rejected. Give documents stable ids
+  (``SimpleDirectoryReader(filename_as_id=True)`` or ``Document(id_=...)``): LlamaIndex gives them random ids by
+  default, and then node ids change with every load.
 
 Non-text nodes (images, index nodes, multimodal documents) pass through untouched.
 
@@ -39,6 +41,7 @@ from typing import Any, Literal
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import (
     BaseModel,
+    ConfigDict,
     Field,
     PrivateAttr,
     ValidationInfo,
@@ -60,10 +63,10 @@ from llama_index.core.schema import (
     TextNode,
 )
 from llama_index.core.utils import get_tqdm_iterable
-from pydantic import FieldSerializationInfo
+from pydantic import AliasChoices, FieldSerializationInfo
 
-from adaptive_splitters.emit import Unit, chunk_id, emit_unit, hard_limit_sizes, require_picklable, text_key
-from adaptive_splitters.engine import AdaptiveChunker
+from adaptive_splitters.emit import Unit, emit_unit, require_picklable, text_key, unique_keys
+from adaptive_splitters.engine import DEFAULT_LLM_TIMEOUT, AdaptiveChunker
 
 __all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser", "MiniLMEmbedding"]
 
@@ -83,12 +86,28 @@ _UNIT_ONLY_KEYS = ("start_index", "end_index")  # the node's start_char_idx/end_
 _OBJECT_PREFIXES = {"embedder": "<embedder object ", "llm": "<llm object "}
 
 
+class _Lock:
+    """A lock that copies as a new lock, so ``copy.deepcopy`` and ``model_copy(deep=True)`` work."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> bool:
+        return self._lock.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._lock.__exit__(*exc)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Lock:
+        return _Lock()
+
+
 class AdaptiveNodeParser(NodeParser):
     """Split each node with the candidate chunker that scores best on the intrinsic metrics.
 
     Args:
-        candidates: candidate names (default ``None``: ``recursive_{max_tokens}``,
-            ``recursive_{round(max_tokens*6/11)}`` and ``page``); see :mod:`adaptive_splitters.candidates`.
+        candidates: candidate names (default ``None``: ``recursive_{chunk_size}``,
+            ``recursive_{round(chunk_size*6/11)}`` and ``page``); see :mod:`adaptive_splitters.candidates`.
         weights: metric weights keyed ``SC``, ``BI``, ``RC``, ``ICC``, ``DCC`` (default equal).
         embedder: the embedding model for ICC/DCC, by name or path (serialisable; default the bundled
             all-MiniLM-L6-v2). An object (a sentence-transformers model, a callable) is accepted but is **not
@@ -98,9 +117,10 @@ class AdaptiveNodeParser(NodeParser):
         tokenizer: a tiktoken encoding name available offline (``o200k_base`` or ``cl100k_base``).
         long_texts: ``pool`` (block-wise embeddings, pooled) or ``truncate`` (the paper's).
         selection: ``fair`` or ``paper``.
-        min_tokens: chunks under this are merged (default ``min(100, round(max_tokens / 11))``).
-        max_tokens: the maximum chunk size in tokens, a hard limit: no emitted node exceeds it.
-        merge_limit: the merge limit, capped at ``max_tokens``.
+        min_tokens: chunks under this are merged (default ``min(100, round(chunk_size / 11))``).
+        chunk_size: the maximum chunk size in tokens, a hard limit: no emitted node exceeds it (``max_tokens``
+            is accepted as an alias). Unknown settings raise.
+        merge_limit: the merge limit, capped at ``chunk_size``.
         metrics: the metrics to compute (default all five: ``SC``, ``BI``, ``RC``, ``ICC``, ``DCC``).
         pairs: where RC's entity-pronoun pairs come from: ``heuristic`` (offline) or ``none`` (RC undefined).
         llm: a LangChain chat model, a LlamaIndex LLM or a callable (sync or async) prompt -> text: adds the
@@ -108,6 +128,7 @@ class AdaptiveNodeParser(NodeParser):
             ``llm_regex_pattern`` or ``llm_regex_fallback``. Like an embedder object it is **not serialisable**:
             ``to_dict`` records only its type, ``from_dict`` refuses to restore it unless it is passed again
             (``AdaptiveNodeParser.from_dict(data, llm=model)``), and pickling fails loudly when it cannot be pickled.
+        llm_timeout: seconds to wait for the llm's answer before ``llm_regex`` falls back (default 60).
         include_metadata, include_prev_next_rel: as in every LlamaIndex ``NodeParser``.
     """
 
@@ -122,9 +143,14 @@ class AdaptiveNodeParser(NodeParser):
     tokenizer: str = Field(default="o200k_base", description="Offline tiktoken encoding name.")
     long_texts: Literal["pool", "truncate"] = Field(default="pool", description="Long-text embedding mode.")
     selection: Literal["fair", "paper"] = Field(default="fair", description="Selection rule.")
-    min_tokens: int | None = Field(default=None, description="Minimum chunk size (default min(100, max/11)).")
-    max_tokens: int = Field(default=1100, gt=0, description="Maximum chunk size in tokens (a hard limit).")
-    merge_limit: int | None = Field(default=None, description="Merge limit, capped at max_tokens.")
+    min_tokens: int | None = Field(default=None, description="Minimum chunk size (default min(100, size/11)).")
+    chunk_size: int = Field(
+        default=1100,
+        gt=0,
+        validation_alias=AliasChoices("chunk_size", "max_tokens"),
+        description="Maximum chunk size in tokens (a hard limit); max_tokens is an alias.",
+    )
+    merge_limit: int | None = Field(default=None, description="Merge limit, capped at chunk_size.")
     metrics: list[str] | None = Field(default=None, description="Metrics to compute (default all five).")
     pairs: Literal["heuristic", "none"] = Field(
         default="heuristic", description="Where RC's entity-pronoun pairs come from (offline heuristic, or none)."
@@ -133,10 +159,15 @@ class AdaptiveNodeParser(NodeParser):
         default=None,
         description="A chat model, LLM or callable prompt -> text adding the llm_regex candidate. Not serialisable.",
     )
+    llm_timeout: float = Field(
+        default=DEFAULT_LLM_TIMEOUT, gt=0, description="Seconds to wait for the llm's answer before falling back."
+    )
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     _engine: AdaptiveChunker | None = PrivateAttr(default=None)
     _engine_key: tuple[Any, ...] | None = PrivateAttr(default=None)
-    _lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _lock: Any = PrivateAttr(default_factory=_Lock)
 
     @classmethod
     def class_name(cls) -> str:
@@ -153,7 +184,7 @@ class AdaptiveNodeParser(NodeParser):
             return default_id_func  # what to_dict() writes for the default
         msg = (
             "AdaptiveNodeParser does not take id_func: node ids are deterministic, "
-            'uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}"), and id_func receives no offsets'
+            'uuid5(ID_NAMESPACE, f"{key}|{start}|{end}"), and id_func receives no offsets'
         )
         raise ValueError(msg)
 
@@ -184,7 +215,6 @@ class AdaptiveNodeParser(NodeParser):
         """The engine for the current settings (rebuilt when a field was assigned since the last build)."""
         key = self._settings_key()
         if self._engine is None or self._engine_key != key:
-            max_tokens = self.max_tokens
             self._engine = AdaptiveChunker(
                 candidates=list(self.candidates) if self.candidates is not None else None,
                 weights=self.weights,
@@ -192,10 +222,14 @@ class AdaptiveNodeParser(NodeParser):
                 tokenizer=self.tokenizer,
                 long_texts=self.long_texts,
                 selection=self.selection,
-                **hard_limit_sizes(max_tokens, self.min_tokens, self.merge_limit),
+                chunk_size=self.chunk_size,
+                min_tokens=self.min_tokens,
+                merge_limit=self.merge_limit,
+                hard_limit=True,
                 metrics=self.metrics,
                 pairs=self.pairs,
                 llm=self.llm,
+                llm_timeout=self.llm_timeout,
             )
             self._engine_key = key
         return self._engine
@@ -210,12 +244,22 @@ class AdaptiveNodeParser(NodeParser):
             self.long_texts,
             self.selection,
             self.min_tokens,
-            self.max_tokens,
+            self.chunk_size,
             self.merge_limit,
             repr(self.metrics),
             self.pairs,
             None if self.llm is None else id(self.llm),
+            self.llm_timeout,
         )
+
+    @property
+    def max_tokens(self) -> int:
+        """The alias of :attr:`chunk_size`."""
+        return self.chunk_size
+
+    @max_tokens.setter
+    def max_tokens(self, value: int) -> None:
+        self.chunk_size = value
 
     def __eq__(self, other: object) -> bool:
         """Equal settings (pydantic's default also compares the private engine, so two equal parsers differed)."""
@@ -283,7 +327,9 @@ class AdaptiveNodeParser(NodeParser):
 
     def _chunk_node(self, engine: AdaptiveChunker, node: BaseNode, plan: _Plan) -> list[TextNode]:
         text = node.get_content(metadata_mode=MetadataMode.NONE)
-        emitted = emit_unit(engine, Unit(text, {}, plan.source_key, None, plan.page_labels), self.max_tokens)
+        _check_encodable(node, text)
+        unit = Unit(text, {}, plan.key, None, plan.page_labels, id_offset=plan.shift or 0)
+        emitted = emit_unit(engine, unit)
         parent_info = node.as_related_node_info() if node.source_node is None else None
         source = node.source_node or parent_info
         assert source is not None
@@ -293,18 +339,15 @@ class AdaptiveNodeParser(NodeParser):
         excluded_embed = _with_keys(node.excluded_embed_metadata_keys)
         excluded_llm = _with_keys(node.excluded_llm_metadata_keys)
         out = []
+        shift = plan.shift
         for e in emitted:
-            start = end = None
-            if plan.shift is not None:
-                start, end = e.start + plan.shift, e.end + plan.shift
-            id_start, id_end = (start, end) if start is not None else (e.start, e.end)
             added = {k: v for k, v in e.metadata.items() if k not in _UNIT_ONLY_KEYS}
             out.append(
                 TextNode(
-                    id_=chunk_id(plan.id_key, id_start, id_end),  # type: ignore[arg-type]
+                    id_=e.id,
                     text=e.text,
-                    start_char_idx=start,
-                    end_char_idx=end,
+                    start_char_idx=e.start + shift if shift is not None else None,
+                    end_char_idx=e.end + shift if shift is not None else None,
                     metadata={**copy.deepcopy(inherited), **added},
                     excluded_embed_metadata_keys=list(excluded_embed),
                     excluded_llm_metadata_keys=list(excluded_llm),
@@ -318,17 +361,27 @@ class AdaptiveNodeParser(NodeParser):
 
 
 class _Plan:
-    """How one text node is chunked: the id key, the page label, and the shift into the original source."""
+    """How one text node is chunked: its id key, its page label, and the shift into the original source."""
 
-    __slots__ = ("id_key", "page_labels", "shift", "source_key")
+    __slots__ = ("key", "page_labels", "shift")
 
-    def __init__(
-        self, source_key: str, shift: int | None, page_labels: tuple[int | str, ...] | None, id_key: str
-    ) -> None:
-        self.source_key = source_key
+    def __init__(self, key: str, shift: int | None, page_labels: tuple[int | str, ...] | None) -> None:
+        self.key = key
         self.shift = shift
         self.page_labels = page_labels
-        self.id_key = id_key
+
+
+def _check_encodable(node: BaseNode, text: str) -> None:
+    """Raise ``ValueError`` for text LlamaIndex cannot hash (lone surrogates), naming the node and the offset."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        msg = (
+            f"node {node.node_id!r} has a lone surrogate ({text[err.start]!r}) at offset {err.start}: LlamaIndex "
+            "hashes node text as UTF-8 (node.hash, docstores, ingestion caches) and cannot take it; replace it "
+            "first, e.g. text.encode('utf-8', 'replace').decode()"
+        )
+        raise ValueError(msg) from err
 
 
 def _is_text(node: BaseNode) -> bool:
@@ -342,37 +395,33 @@ def _is_text(node: BaseNode) -> bool:
 
 
 def _plan(nodes: Sequence[BaseNode]) -> list[_Plan | None]:
-    """A plan per text node (``None`` for a non-text node), with colliding source keys disambiguated."""
-    plans: list[_Plan | None] = []
-    identities: dict[str, set[str]] = {}
+    """A plan per text node (``None`` for a non-text node).
+
+    The id key is the node's own id, or its SOURCE's when the node is a chunk of a document (with the offsets
+    then shifted into the original), made unique within the call by :func:`~adaptive_splitters.emit.unique_keys`:
+    distinct documents never share node ids, and the same documents give the same ids on every run.
+    """
+    entries: list[tuple[int, str, str, int | None, tuple[int | str, ...] | None]] = []
     for i, node in enumerate(nodes):
         if not isinstance(node, BaseNode):
             msg = f"nodes[{i}] is {type(node).__name__}, not a LlamaIndex node"
             raise TypeError(msg)
         if not _is_text(node):
-            plans.append(None)
             continue
         text = node.get_content(metadata_mode=MetadataMode.NONE)
         metadata = node.metadata
-        source = metadata.get("source", metadata.get("file_path"))
         page = metadata.get("page", metadata.get("page_label"))
-        labels = (page,) if isinstance(page, (int, str)) and not isinstance(page, bool) else None
-        key = text_key(text) if source is None else str(source) + (f"#page={labels[0]}" if labels else "")
+        labels: tuple[int | str, ...] | None = None
+        if isinstance(page, (int, str)) and not isinstance(page, bool):
+            labels = (page,)
         shift = _shift(node, text)
-        chained = node.source_node is not None
-        # what makes two inputs with one key different: the text of a document, the original of a chunk
-        identity = node.source_node.node_id if chained and node.source_node is not None else text_key(text)
-        identities.setdefault(key, set()).add(identity)
-        id_key = key if shift is not None or not chained else f"{key}#sha256={text_key(text)}"
-        plans.append(_Plan(key, shift, labels, id_key))
-    for plan, node in zip(plans, nodes, strict=True):
-        if plan is not None and len(identities[plan.source_key]) > 1:
-            identity = (
-                node.source_node.node_id
-                if node.source_node is not None
-                else node.get_content(metadata_mode=MetadataMode.NONE)
-            )
-            plan.id_key = f"{plan.id_key}#sha256={text_key(identity)}"
+        origin = node.source_node.node_id if node.source_node is not None else node.node_id
+        key = origin if shift is not None else f"{origin}#sha256={text_key(text)}"
+        entries.append((i, key, text, shift, labels))
+    keys = unique_keys([(key, text, shift or 0) for _, key, text, shift, _ in entries])
+    plans: list[_Plan | None] = [None] * len(nodes)
+    for (i, _, _, shift, labels), key in zip(entries, keys, strict=True):
+        plans[i] = _Plan(key, shift, labels)
     return plans
 
 

@@ -93,18 +93,46 @@ def postprocess(
     *,
     resplit: bool = True,
 ) -> list[Span]:
-    """The paper's post-processing: gap repair, oversize re-split (when ``resplit``), undersize merge.
+    """The paper's post-processing: gap repair, oversize re-split (when ``resplit``), undersize merge, then,
+    under a hard limit (``limits.hard``), the exact size check (:func:`enforce_max_tokens`).
 
-    Recursive candidates skip the re-split (``resplit=False``), as in the paper. Overlapping spans are only
-    repaired, never merged (merging would need the overlap removed first).
+    Recursive candidates skip the re-split (``resplit=False``), as in the paper. Overlapping spans are never
+    merged (merging would need the overlap removed first).
     """
     limits = limits or SizeLimits()
     spans = repair_gaps(spans, len(text))
     if resplit:
         spans = split_oversized(text, spans, counter, limits.max_tokens)
-    if _overlapping(spans):
-        return spans
-    return merge_undersized(text, spans, counter, limits.min_tokens, limits.merge_limit)
+    if not _overlapping(spans):
+        spans = merge_undersized(text, spans, counter, limits.min_tokens, limits.merge_limit)
+    return enforce_max_tokens(text, spans, counter, limits.max_tokens) if limits.hard else spans
+
+
+def enforce_max_tokens(text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int) -> list[Span]:
+    """``spans`` with every span above ``max_tokens`` tokens re-split (recursively, on its own offsets).
+
+    Token counts are not additive, so packing pieces that each fit can, rarely, exceed the limit; this is the
+    check on the actual text, the last step of post-processing under a hard limit. Raises ``ValueError`` when
+    one character alone exceeds ``max_tokens``.
+    """
+    splitter: RecursiveSplitter | None = None
+    out: list[Span] = []
+    for start, end in spans:
+        if counter(text[start:end]) <= max_tokens:
+            out.append((start, end))
+            continue
+        splitter = splitter or RecursiveSplitter(chunk_size=max_tokens, counter=counter)
+        for s, e in splitter.split_spans(text, start, end):
+            if counter(text[s:e]) <= max_tokens:
+                out.append((s, e))
+                continue
+            for leaf in splitter.leaves(text, s, e, max_tokens):  # leaves are checked on their own text
+                if counter(text[leaf[0] : leaf[1]]) > max_tokens:
+                    piece = text[leaf[0] : leaf[1]]
+                    msg = f"the text at offset {leaf[0]} ({piece!r}) alone exceeds the chunk size ({max_tokens} tokens)"
+                    raise ValueError(msg)
+                out.append(leaf)
+    return out
 
 
 def _overlapping(spans: Sequence[Span]) -> bool:

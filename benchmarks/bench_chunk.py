@@ -25,10 +25,9 @@ DEFAULT_CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" /
 
 ENGINE_ONLY = """
 import sys
-from adaptive_splitters.emit import hard_limit_sizes
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.io import read_document
-chunker = AdaptiveChunker(**hard_limit_sizes(1100, None, None))
+chunker = AdaptiveChunker(chunk_size=1100, hard_limit=True)
 print(sum(len(chunker.chunk_document(read_document(p)).chunks) for p in sys.argv[1:]))
 """
 

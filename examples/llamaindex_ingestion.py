@@ -44,7 +44,7 @@ def main() -> None:
     docs = documents()
     texts = {d.id_: d.text for d in docs}
     embed_model = MiniLMEmbedding()
-    parser = AdaptiveNodeParser(max_tokens=400)  # every setting is a public field: the cache key sees it
+    parser = AdaptiveNodeParser(chunk_size=400)  # every setting is a public field: the cache key sees it
     pipeline = IngestionPipeline(
         transformations=[parser, embed_model],
         docstore=SimpleDocumentStore(),

@@ -64,7 +64,7 @@ def test_pipeline_index_retriever_cache(embed_model: MiniLMEmbedding) -> None:
     docs = documents()
     texts = {d.id_: d.text for d in docs}
     cache = IngestionCache()
-    parser = AdaptiveNodeParser(max_tokens=300)
+    parser = AdaptiveNodeParser(chunk_size=300)
 
     def pipeline(p: AdaptiveNodeParser) -> IngestionPipeline:
         return IngestionPipeline(
@@ -88,13 +88,13 @@ def test_pipeline_index_retriever_cache(embed_model: MiniLMEmbedding) -> None:
     assert cache.get(get_transformation_hash(docs, parser)) is not None
     stored = len(cache.cache.get_all(collection=cache.collection))
     embedded = embed_model.embedded
-    again = pipeline(AdaptiveNodeParser(max_tokens=300)).run(documents=documents())
+    again = pipeline(AdaptiveNodeParser(chunk_size=300)).run(documents=documents())
     assert identity(again) == identity(nodes)
     assert embed_model.embedded == embedded
     assert len(cache.cache.get_all(collection=cache.collection)) == stored
 
     # one setting changed: the cache misses, so the parser and the model run again
-    other = AdaptiveNodeParser(max_tokens=250)
+    other = AdaptiveNodeParser(chunk_size=250)
     assert cache.get(get_transformation_hash(docs, other)) is None
     changed = pipeline(other).run(documents=documents())
     assert len(cache.cache.get_all(collection=cache.collection)) == stored + 2
@@ -113,7 +113,7 @@ def test_pipeline_index_retriever_cache(embed_model: MiniLMEmbedding) -> None:
 def test_two_workers_give_the_same_nodes() -> None:
     """Workers get the parser by pickling: every setting must survive (cheap metrics: settings are the point)."""
     docs = documents()
-    parser = AdaptiveNodeParser(max_tokens=120, tokenizer="cl100k_base", selection="paper", metrics=["SC", "BI", "RC"])
+    parser = AdaptiveNodeParser(chunk_size=120, tokenizer="cl100k_base", selection="paper", metrics=["SC", "BI", "RC"])
     local = IngestionPipeline(transformations=[parser]).run(documents=docs)
     workers = IngestionPipeline(transformations=[parser]).run(documents=documents(), num_workers=2)
     assert sorted(identity(workers)) == sorted(identity(local))

@@ -96,8 +96,9 @@ def test_pairs_make_rc_defined() -> None:
         ({"metrics": ["XYZ"]}, "unknown metric 'XYZ'"),
         ({"long_texts": "chop"}, "long_texts must be 'pool' or 'truncate'"),
         ({"selection": "best"}, "selection must be 'fair' or 'paper'"),
-        ({"min_tokens": 800, "max_tokens": 600}, "min_tokens (800) must not exceed max_tokens (600)"),
-        ({"max_tokens": -5}, "max_tokens must be a positive integer (received -5)"),
+        ({"min_tokens": 800, "chunk_size": 600}, "min_tokens (800) must not exceed the chunk size, max_tokens (600)"),
+        ({"max_tokens": -5}, "max_tokens must be a positive integer number of tokens (received -5)"),
+        ({"chunk_size": True}, "chunk_size must be a positive integer number of tokens (received True)"),
         ({"candidates": ["page", "page"]}, "candidate 'page' is listed twice"),
     ],
 )
@@ -111,3 +112,41 @@ def test_chunker_pickles_without_its_model(sample_result) -> None:  # type: igno
     chunker.chunk(SAMPLE)
     clone = pickle.loads(pickle.dumps(chunker))
     assert clone.chunk(SAMPLE).spans() == chunker.chunk(SAMPLE).spans()
+
+
+# regressions (issue 14) -------------------------------------------------------------------------------------
+
+
+def test_a_chunk_size_of_one_works() -> None:
+    for chunker in (AdaptiveChunker(max_tokens=1, min_tokens=0, metrics=CHEAP), AdaptiveChunker(chunk_size=1)):
+        assert [c.name for c in chunker.candidates] == ["recursive_1", "page"]
+    result = AdaptiveChunker(chunk_size=1, metrics=CHEAP, hard_limit=True).chunk("ab cd ef")
+    check_tiling(result.spans(), 8)
+    assert all(len(c.text) <= 3 for c in result.chunks)
+
+
+def test_chunk_size_and_its_alias_max_tokens_agree() -> None:
+    assert AdaptiveChunker(chunk_size=300).limits.max_tokens == AdaptiveChunker(max_tokens=300).limits.max_tokens
+    assert AdaptiveChunker(chunk_size=300).chunk_size == 300
+    with pytest.raises(ValueError, match="chunk_size or its alias max_tokens, not both"):
+        AdaptiveChunker(chunk_size=300, max_tokens=400)
+
+
+def test_no_applicable_candidate_falls_back_to_recursive_at_the_chunk_size() -> None:
+    plain = "Plain words without any page marker. " * 60
+    result = AdaptiveChunker(candidates=["page"], chunk_size=50, metrics=CHEAP).chunk(plain)
+    assert result.chosen == "recursive_50"
+    assert result.fallback is not None
+    assert "page" in result.fallback
+    assert result.fallback.endswith("fell back to recursive_50")
+    assert result.reason.startswith(result.fallback)
+    check_tiling(result.spans(), len(plain))
+    assert AdaptiveChunker(metrics=CHEAP).chunk(plain).fallback is None
+
+
+def test_a_hard_limit_holds_on_every_scored_span() -> None:
+    chunker = AdaptiveChunker(chunk_size=80, hard_limit=True, metrics=CHEAP)
+    assert chunker.limits.merge_limit == 80
+    result = chunker.chunk(SAMPLE)
+    for chunks in result.candidates.values():
+        assert max(chunker.counter(c.text) for c in chunks) <= 80

@@ -21,7 +21,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitte
 
 from adaptive_splitters import AdaptiveTextSplitter
 from adaptive_splitters.candidates import RecursiveCandidate
-from adaptive_splitters.emit import PAGE_SEPARATOR, enforce_max_tokens
+from adaptive_splitters.emit import PAGE_SEPARATOR
+from adaptive_splitters.postprocess import enforce_max_tokens
 from adaptive_splitters.text.tokens import TokenCounter, bundled_tiktoken_cache
 
 FAST = ["SC", "BI", "RC"]  # no embeddings: these tests are about the adapter, not the metrics
@@ -256,7 +257,7 @@ def test_pages_of_one_source_are_grouped() -> None:
         last = max(i for i, s0 in enumerate(starts) if s0 < end)
         assert (d.metadata["page_start"], d.metadata["page_end"]) == (first + 3, last + 3)
         assert d.metadata["page"] == d.metadata["page_start"]
-        assert d.metadata["author"] == "A"
+        assert d.metadata["author"] == ("A" if first == 0 else "B")  # the metadata of the page it starts on
         assert d.id == str(uuid5(uuid5(NAMESPACE_URL, "adaptive-splitters"), f"r.pdf|{start}|{end}"))
     assert docs[-1].metadata["page_end"] == len(pages) + 2
 
@@ -275,7 +276,8 @@ def test_group_pages_false_splits_each_page() -> None:
         assert d.id == str(uuid5(namespace, f"r.pdf#page={page}|{start}|{end}"))
     assert len({d.id for d in docs}) == len(docs)
     # the keys a LlamaIndex metadata template would print keep their order: pages, then the section
-    assert [k for k in docs[0].metadata if k in ("page_start", "page_end", "section")] == [
+    headed = next(d for d in docs if "section" in d.metadata)
+    assert [k for k in headed.metadata if k in ("page_start", "page_end", "section")] == [
         "page_start",
         "page_end",
         "section",
@@ -385,3 +387,74 @@ def test_pickling_keeps_the_llm_or_fails_loudly() -> None:
     local = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, llm=lambda prompt: HEADING_ANSWER)
     with pytest.raises(TypeError, match="llm"):
         pickle.dumps(local)
+
+
+# regressions (issue 14) -------------------------------------------------------------------------------------
+
+
+def test_identical_texts_in_one_call_get_distinct_deterministic_ids() -> None:
+    from langchain_core.vectorstores import InMemoryVectorStore
+    from hashing_embedders import HashingEmbeddings
+
+    s = AdaptiveTextSplitter(chunk_size=5, metrics=FAST)
+    text = "Alpha beta gamma delta. " * 5
+    docs = s.create_documents([text, text])
+    assert len({d.id for d in docs}) == len(docs) > 2
+    assert [d.id for d in docs] == [d.id for d in s.create_documents([text, text])]
+    files = s.create_documents([text, text], [{"source": "a.md"}, {"source": "a.md"}])  # a duplicate file
+    assert len({d.id for d in files}) == len(files)
+    store = InMemoryVectorStore(HashingEmbeddings())
+    store.add_documents(docs)
+    assert len(store.store) == len(docs)  # nothing overwritten
+
+
+def test_grouped_pages_carry_the_metadata_of_the_page_they_start_on() -> None:
+    s = AdaptiveTextSplitter(chunk_size=20, metrics=FAST)
+    pages = ["First page text. " * 6, "Second page text. " * 6]
+    labels = ["i", "ii"]
+    inputs = [
+        Document(page_content=p, metadata={"source": "s.pdf", "page": n, "page_label": labels[n], "scan": f"s{n}"})
+        for n, p in enumerate(pages)
+    ]
+    docs = s.split_documents(inputs)
+    second_start = len(pages[0]) + len(PAGE_SEPARATOR)
+    on_second = [d for d in docs if d.metadata["start_index"] >= second_start]
+    assert on_second
+    for d in on_second:
+        assert (d.metadata["page"], d.metadata["page_label"], d.metadata["scan"]) == (1, "ii", "s1")
+    for d in docs:
+        if d.metadata["start_index"] < len(pages[0]):
+            assert (d.metadata["page"], d.metadata["page_label"], d.metadata["scan"]) == (0, "i", "s0")
+
+
+def test_emitted_chunks_are_exactly_the_scored_spans_within_the_hard_limit() -> None:
+    text = "\udc00\ud800" * 7  # o200k counts of lone surrogates do not add up
+    s = AdaptiveTextSplitter(chunk_size=4, min_tokens=0, metrics=FAST)
+    docs = s.create_documents([text])
+    result = s.chunker.chunk(text)
+    assert [(d.metadata["start_index"], d.metadata["end_index"]) for d in docs] == result.spans()
+    assert all(COUNT(d.page_content) <= 4 for d in docs)
+    assert "".join(d.page_content for d in docs) == text
+    scored = json.loads(docs[0].metadata["adaptive_scores"])["chosen"]
+    assert scored["SC"] == 1.0  # every scored chunk fits, as every emitted one does
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_any_positive_chunk_size_works(size: int) -> None:
+    text = "ab cd ef gh"
+    docs = AdaptiveTextSplitter(chunk_size=size, metrics=FAST).create_documents([text])
+    assert "".join(d.page_content for d in docs) == text
+    assert all(COUNT(d.page_content) <= size for d in docs)
+
+
+def test_unknown_settings_raise() -> None:
+    with pytest.raises(TypeError, match="max_token"):
+        AdaptiveTextSplitter(max_token=200)  # type: ignore[call-arg]
+
+
+def test_no_empty_section_key() -> None:
+    text = "Opening words before any heading. " * 20 + "\n\n# Heading\n\n" + "Body under the heading. " * 20
+    docs = AdaptiveTextSplitter(chunk_size=60, metrics=FAST).create_documents([text])
+    assert all(d.metadata.get("section", "absent") != "" for d in docs)
+    assert "section" not in docs[0].metadata
+    assert any(d.metadata.get("section") == "Heading" for d in docs)

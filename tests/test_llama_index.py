@@ -36,8 +36,9 @@ class TestAdaptiveNodeParserContract(NodeParserContract):
         "long_texts": "truncate",
         "selection": "paper",
         "min_tokens": 3,
-        "max_tokens": 60,
+        "chunk_size": 60,
         "merge_limit": 40,
+        "llm_timeout": 5.0,
         "metrics": ["SC", "BI"],
         "pairs": "none",
         "include_metadata": False,
@@ -122,8 +123,9 @@ def test_fields_are_the_engine_options() -> None:
 
     from adaptive_splitters.engine import AdaptiveChunker
 
-    # raw is not a parser option; embedding_cache is a runtime object that changes no output
-    engine = set(inspect.signature(AdaptiveChunker).parameters) - {"raw", "embedding_cache"}
+    # raw is not a parser option; embedding_cache is a runtime object that changes no output; the parser's limit
+    # is always hard; max_tokens is chunk_size's alias
+    engine = set(inspect.signature(AdaptiveChunker).parameters) - {"raw", "embedding_cache", "hard_limit", "max_tokens"}
     assert engine <= set(AdaptiveNodeParser.model_fields)
     assert AdaptiveNodeParser.class_name() == "AdaptiveNodeParser"
 
@@ -156,16 +158,12 @@ def test_metadata_is_flat_and_adaptive_keys_are_neither_embedded_nor_sent_to_the
 
 
 def test_ids_follow_the_recipe_and_are_deterministic() -> None:
-    from adaptive_splitters.emit import chunk_id, text_key
+    from adaptive_splitters.emit import chunk_id
 
-    first = parser().get_nodes_from_documents([Document(text=SAMPLE_TEXT, metadata={"source": "guide.md"})])
-    second = parser().get_nodes_from_documents([Document(text=SAMPLE_TEXT, metadata={"source": "guide.md"})])
+    first = parser().get_nodes_from_documents([Document(id_="guide", text=SAMPLE_TEXT, metadata={"source": "g.md"})])
+    second = parser().get_nodes_from_documents([Document(id_="guide", text=SAMPLE_TEXT, metadata={"source": "g.md"})])
     assert [n.node_id for n in first] == [n.node_id for n in second]
-    assert [n.node_id for n in first] == [chunk_id("guide.md", n.start_char_idx, n.end_char_idx) for n in first]
-    by_path = parser().get_nodes_from_documents([Document(text=SAMPLE_TEXT, metadata={"file_path": "/d/g.md"})])
-    assert by_path[0].node_id == chunk_id("/d/g.md", by_path[0].start_char_idx, by_path[0].end_char_idx)
-    bare = parser().get_nodes_from_documents([Document(text=SAMPLE_TEXT)])
-    assert bare[0].node_id == chunk_id(text_key(SAMPLE_TEXT), bare[0].start_char_idx, bare[0].end_char_idx)
+    assert [n.node_id for n in first] == [chunk_id("guide", n.start_char_idx, n.end_char_idx) for n in first]
 
 
 def test_ids_never_collide_across_sources_or_pages() -> None:
@@ -369,3 +367,75 @@ def test_an_llm_is_recorded_by_type_passed_back_to_from_dict_and_fails_loudly_on
     assert [(n.node_id, n.text, n.metadata) for n in clone.get_nodes_from_documents([doc])] == expected
     with pytest.raises(TypeError, match="llm"):
         pickle.dumps(parser(llm=lambda prompt: "<regex>^#</regex>"))
+
+
+# regressions (issue 14) -------------------------------------------------------------------------------------
+
+REPEATED = "Alpha beta gamma delta. " * 5
+
+
+def test_distinct_documents_with_the_same_text_never_share_node_ids() -> None:
+    from hashing_embedders import HashingEmbedding
+    from llama_index.core import StorageContext, VectorStoreIndex
+    from llama_index.core.storage.docstore import SimpleDocumentStore
+
+    p = AdaptiveNodeParser(chunk_size=5, metrics=["SC", "BI", "RC"])
+    docs = [Document(id_="a", text=REPEATED), Document(id_="b", text=REPEATED)]
+    nodes = p.get_nodes_from_documents(docs)
+    assert len({n.node_id for n in nodes}) == len(nodes) > 2
+    assert [n.node_id for n in nodes] == [n.node_id for n in p.get_nodes_from_documents(docs)]  # every run
+    docstore = SimpleDocumentStore()
+    docstore.add_documents(nodes)
+    assert len(docstore.docs) == len(nodes)
+    index = VectorStoreIndex(nodes, storage_context=StorageContext.from_defaults(), embed_model=HashingEmbedding())
+    index.delete_ref_doc("b")
+    kept = index.vector_store.to_dict()["embedding_dict"]  # type: ignore[attr-defined]
+    assert set(kept) == {n.node_id for n in nodes if n.ref_doc_id == "a"}
+
+
+def test_the_same_document_twice_gets_distinct_node_ids() -> None:
+    p = AdaptiveNodeParser(chunk_size=5, metrics=["SC", "BI", "RC"])
+    nodes = p.get_nodes_from_documents([Document(id_="a", text=REPEATED), Document(id_="a", text=REPEATED)])
+    assert len({n.node_id for n in nodes}) == len(nodes)
+
+
+def test_chunk_size_is_the_size_and_unknown_settings_raise() -> None:
+    with pytest.raises(ValueError, match="foo"):
+        AdaptiveNodeParser(chunk_size=200, foo="bar")
+    p = AdaptiveNodeParser(chunk_size=40, metrics=["SC", "BI", "RC"])
+    assert p.chunk_size == p.max_tokens == 40
+    assert AdaptiveNodeParser(max_tokens=40).chunk_size == 40  # the alias
+    nodes = p.get_nodes_from_documents([Document(text=SAMPLE_TEXT)])
+    counter = p._chunker().counter
+    assert max(counter(n.text) for n in nodes) <= 40
+    assert AdaptiveNodeParser.from_dict(p.to_dict()) == p
+
+
+def test_any_positive_chunk_size_works() -> None:
+    nodes = AdaptiveNodeParser(max_tokens=1, metrics=["SC"]).get_nodes_from_documents([Document(text="ab cd ef")])
+    assert "".join(n.text for n in nodes) == "ab cd ef"
+
+
+def test_deep_copies_of_the_parser_work() -> None:
+    import copy
+
+    p = parser()
+    for duplicate in (copy.deepcopy(p), p.model_copy(deep=True)):
+        assert duplicate == p
+        doc = Document(id_="d", text=SAMPLE_TEXT)
+        assert [n.node_id for n in duplicate.get_nodes_from_documents([doc])] == [
+            n.node_id for n in p.get_nodes_from_documents([doc])
+        ]
+
+
+def test_lone_surrogates_raise_a_value_error_that_says_so() -> None:
+    with pytest.raises(ValueError, match="lone surrogate"):
+        parser().get_nodes_from_documents([Document(text="text \ud800 more. " * 60)])
+
+
+def test_no_empty_section_is_embedded() -> None:
+    text = "Opening words before any heading. " * 20 + "\n\n# Heading\n\n" + "Body under the heading. " * 20
+    nodes = parser().get_nodes_from_documents([Document(text=text)])
+    assert "section" not in nodes[0].metadata
+    assert "section:" not in nodes[0].get_content(metadata_mode=MetadataMode.EMBED)
+    assert any(n.metadata.get("section") == "Heading" for n in nodes)

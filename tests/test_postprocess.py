@@ -161,7 +161,8 @@ class TestSizeLimits:
             ({"max_tokens": True}, r"max_tokens must be a positive integer \(received True\)"),
             ({"merge_limit": 0}, r"merge_limit must be a positive integer \(received 0\)"),
             ({"min_tokens": -1}, r"min_tokens must be a non-negative integer \(received -1\)"),
-            ({"max_tokens": 600, "min_tokens": 800}, r"min_tokens \(800\) must not exceed max_tokens \(600\)"),
+            ({"min_tokens": True}, r"min_tokens must be a non-negative integer \(received True\)"),
+            ({"max_tokens": 600, "min_tokens": 800}, r"min_tokens \(800\) must not exceed the chunk size, max_tokens"),
         ],
     )
     def test_invalid_limits(self, kwargs: dict[str, int], message: str) -> None:

@@ -50,10 +50,11 @@ register_candidate("sentence", _sentence)
 register_candidate("markdown_sections", _markdown_sections)
 
 
-def default_candidate_names(max_tokens: int = 1100) -> list[str]:
-    """The default candidates: ``recursive_{max}``, ``recursive_{round(max*600/1100)}`` and ``page``."""
-    small = max(1, round(max_tokens * 600 / 1100))
-    return [f"recursive_{max_tokens}", f"recursive_{small}", "page"]
+def default_candidate_names(chunk_size: int = 1100) -> list[str]:
+    """The default candidates: ``recursive_{size}``, ``recursive_{round(size*600/1100)}`` and ``page`` (one
+    recursive candidate when the two sizes coincide, as for a chunk size of 1)."""
+    small = max(1, round(chunk_size * 600 / 1100))
+    return list(dict.fromkeys([f"recursive_{chunk_size}", f"recursive_{small}", "page"]))
 
 
 __all__ = [
