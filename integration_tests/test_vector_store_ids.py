@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hashing_embedders import HashingEmbedding, HashingEmbeddings
+
+from tests.hashing_embedders import HashingEmbedding, HashingEmbeddings
 
 chromadb = pytest.importorskip("chromadb", reason="chromadb is not installed (pip install -e '.[integration]')")
 langchain_chroma = pytest.importorskip("langchain_chroma", reason="langchain-chroma is not installed")
@@ -25,7 +26,10 @@ def client() -> object:
 def test_chroma_from_documents_takes_identical_texts_and_duplicate_files() -> None:
     splitter = AdaptiveTextSplitter(chunk_size=5, metrics=FAST)
     docs = splitter.split_documents(
-        [LCDocument(page_content=TEXT, metadata={"source": "a.md"}), LCDocument(page_content=TEXT, metadata={"source": "a.md"})]
+        [
+            LCDocument(page_content=TEXT, metadata={"source": "a.md"}),
+            LCDocument(page_content=TEXT, metadata={"source": "a.md"}),
+        ]
     )
     docs += splitter.create_documents([TEXT, TEXT])
     store = langchain_chroma.Chroma.from_documents(
