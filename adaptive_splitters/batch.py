@@ -1,19 +1,22 @@
 """Chunking many files into one JSON-lines stream: the ``chunk`` command's engine-side half.
 
 Each chunk becomes one record with the fields of :data:`RECORD_FIELDS` (more may be added, never renamed): the
-same meanings and id recipe as the LangChain adapter, with ``path`` (as given) as the id's ``source_key``.
+same meanings and id recipe as the LangChain adapter, with the file's resolved path (``os.path.realpath``) as
+the id's ``source_key``: one file gets the same ids however its path is written (relative, absolute, through a
+link), and two files never share them. The record's ``path`` stays as given.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from adaptive_splitters.emit import emit_document
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.io import DocumentError, Found, read_document
+from adaptive_splitters.io import DocumentError, Found, Skipped, describe_skipped, read_document
 
 RECORD_FIELDS = (
     "id",
@@ -33,12 +36,14 @@ RECORD_FIELDS = (
 
 @dataclass(frozen=True)
 class Chunked:
-    """One document done: what the summary table shows."""
+    """One document done: what the summary table shows (``fallback``: why the engine fell back from the requested
+    candidates to the recursive splitter, or ``None``)."""
 
     path: str
     candidate: str
     chunks: int
     tokens: int
+    fallback: str | None = None
 
     @property
     def mean_tokens(self) -> float:
@@ -58,10 +63,11 @@ def chunk_records(chunker: AdaptiveChunker, path: str, max_tokens: int) -> tuple
     """Read ``path``, chunk it, and return its summary and one record per chunk (see :data:`RECORD_FIELDS`).
 
     Pages are reported as the document numbers them (from 1 for CLAIR files, PDFs and page markers); ``section``
-    is the heading breadcrumb; both ``None`` where unknown. Raises :class:`DocumentError` for unreadable files.
+    is the heading breadcrumb; both ``None`` where unknown. Ids are keyed by the resolved path. Raises
+    :class:`DocumentError` for unreadable files.
     """
     doc = read_document(path)
-    result, emitted = emit_document(chunker, doc, path, max_tokens, page_label=int)
+    result, emitted = emit_document(chunker, doc, os.path.realpath(path), page_label=int)
     records = []
     total = 0
     for e in emitted:
@@ -84,7 +90,7 @@ def chunk_records(chunker: AdaptiveChunker, path: str, max_tokens: int) -> tuple
                 "tokens": tokens,
             }
         )
-    return Chunked(path, result.chosen, len(records), total), records
+    return Chunked(path, result.chosen, len(records), total, result.fallback), records
 
 
 def chunk_files(
@@ -126,13 +132,22 @@ def json_line(record: dict[str, Any]) -> bytes:
         return (json.dumps(record, ensure_ascii=True) + "\n").encode("ascii")
 
 
-def summary_table(outcomes: list[Chunked | Failed]) -> str:
+FALLBACK_MARK = "*"
+"""Marks, in the summary table, a candidate the engine fell back to; a footnote below the table says why."""
+
+
+def summary_table(outcomes: list[Chunked | Failed], skipped: Sequence[Skipped] = ()) -> str:
     """A plain-text table: document, chosen candidate, chunks, mean tokens, with a total row (and the number of
-    failed documents, each of which was named when it failed)."""
+    failed documents, each of which was named when it failed). Below it, a line counting what searched folders
+    held but were not read (see :func:`describe_skipped`), and a footnote per document whose candidate is
+    marked :data:`FALLBACK_MARK`: none of the requested candidates applied, and the engine fell back."""
     done = [o for o in outcomes if isinstance(o, Chunked)]
     failed = len(outcomes) - len(done)
     rows = [("document", "candidate", "chunks", "mean tokens")]
-    rows += [(d.path, d.candidate, str(d.chunks), f"{d.mean_tokens:.0f}") for d in done]
+    rows += [
+        (d.path, d.candidate + (FALLBACK_MARK if d.fallback else ""), str(d.chunks), f"{d.mean_tokens:.0f}")
+        for d in done
+    ]
     chunks = sum(d.chunks for d in done)
     tokens = sum(d.tokens for d in done)
     total = f"{len(done)} document(s)" + (f", {failed} failed" if failed else "")
@@ -145,4 +160,7 @@ def summary_table(outcomes: list[Chunked | Failed]) -> str:
     rule = "  ".join("-" * w for w in widths)
     lines.insert(1, rule)
     lines.insert(len(lines) - 1, rule)
+    if skipped:
+        lines.append(describe_skipped(skipped))
+    lines += [f"{FALLBACK_MARK} {d.path}: {d.fallback}" for d in done if d.fallback]
     return "\n".join(line.rstrip() for line in lines)

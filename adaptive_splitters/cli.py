@@ -2,7 +2,9 @@
 (every candidate's spans) and ``evaluate`` (scores and selection).
 
 Exit codes: 0 all done; 2 bad usage; 1 some file failed (the others are still written; each failure is named
-with its reason on standard error); 141 when the reader of ``chunk``'s standard output stopped reading.
+with its reason on standard error), or ``chunk`` could not write its ``--out``; 141 when the reader of
+``chunk``'s standard output stopped reading; 130 and 143 when ``chunk`` was stopped by SIGINT and SIGTERM.
+``chunk --out`` is replaced only by a complete output: a run that fails to write or is stopped leaves it as it was.
 ``split`` imports neither torch nor llama_index.
 """
 
@@ -10,13 +12,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from adaptive_splitters.document import SourceDocument
 from adaptive_splitters.io import DocumentError, read_document, with_mentions
@@ -114,11 +120,29 @@ def _positive(value: str) -> int:
 
 
 def _chunk(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    """The ``chunk`` command: JSON lines to ``--out`` or standard output, summary and progress to standard error."""
+    """The ``chunk`` command: JSON lines to ``--out`` or standard output, summary and progress to standard error.
+
+    ``--out`` is written whole or not at all: to a temporary file beside it, renamed onto it at the end, so a
+    reader (or a concurrent run) never sees part of one run's output there. SIGINT and SIGTERM stop the run with
+    130 and 143, a write error (a full disk) with 1; each removes the temporary file and leaves ``--out`` as it
+    was (absent, or the previous complete output).
+    """
+    output = _Output(args.out)
+    with _signals_raise():
+        try:
+            return _chunk_into(parser, args, output)
+        except _Interrupted as stop:
+            output.discard()
+            print(f"adaptive-splitters: interrupted; {output.left}", file=sys.stderr)
+            return 128 + stop.signum
+        finally:
+            output.discard()  # nothing left to do after a commit; otherwise no temporary file stays behind
+
+
+def _chunk_into(parser: argparse.ArgumentParser, args: argparse.Namespace, output: _Output) -> int:
     from adaptive_splitters.batch import Chunked, Failed, chunk_files, json_line, summary_table
-    from adaptive_splitters.emit import hard_limit_sizes
     from adaptive_splitters.engine import AdaptiveChunker
-    from adaptive_splitters.io import find_documents
+    from adaptive_splitters.io import search_documents
 
     try:
         chunker = AdaptiveChunker(
@@ -127,21 +151,20 @@ def _chunk(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             long_texts=args.long_texts,
             selection=args.selection,
             llm=_load_object(args.llm, "--llm") if args.llm else None,
-            **hard_limit_sizes(args.chunk_size, None, None),
+            chunk_size=args.chunk_size,
+            hard_limit=True,
         )
     except (ValueError, TypeError) as err:
         parser.error(str(err))
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings are noise beside our reasons
-    found = find_documents(args.paths)
+    search = search_documents(args.paths)
+    found = search.found
     if args.out and any(os.path.realpath(f.path) == os.path.realpath(args.out) for f in found):
         parser.error(f"--out {args.out} is also an input; writing it would erase it")
     try:
-        if args.out:
-            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        sink = open(args.out, "wb") if args.out else None  # noqa: SIM115 (closed below; stdout is not ours)
+        stream = output.open()
     except OSError as err:
         parser.error(f"--out {args.out}: {err.strerror}")
-    stream = sink or sys.stdout.buffer
     outcomes: list[Chunked | Failed] = []
     try:
         with _progress(len(found), quiet=args.quiet) as progress:
@@ -150,22 +173,156 @@ def _chunk(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                 if isinstance(outcome, Failed):
                     progress.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
                 progress.update(1)
-        stream.flush()
-        if sink is not None:
-            sink.close()
+        output.commit()
     except BrokenPipeError:  # the reader stopped (e.g. `| head`): stop quietly, as a writer killed by SIGPIPE
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        output.discard()
+        if output.stream is None:  # standard output: nothing may be flushed to it at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return SIGPIPE_EXIT
-    except OSError as err:  # e.g. a full disk: the output is incomplete
-        print(f"adaptive-splitters: cannot write {args.out or 'standard output'}: {err.strerror}", file=sys.stderr)
+    except OSError as err:  # e.g. a full disk: the output would be incomplete
+        output.discard()
+        print(f"adaptive-splitters: cannot write {output.name}: {err.strerror}; {output.left}", file=sys.stderr)
         return 1
-    finally:
-        if sink is not None and not sink.closed:
-            with contextlib.suppress(OSError):
-                sink.close()
     if not args.quiet:
-        print(summary_table(outcomes), file=sys.stderr)
+        print(summary_table(outcomes, search.skipped), file=sys.stderr)
     return 1 if any(isinstance(o, Failed) for o in outcomes) else 0
+
+
+class _Interrupted(BaseException):  # not an Exception: nothing on the way may take it for a failed document
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """Within: the first SIGINT or SIGTERM raises :class:`_Interrupted`; later ones are ignored (cleaning up).
+
+    A signal ignored when the command started (``nohup``, a background job) stays ignored; outside the main
+    thread, where handlers cannot be set, nothing changes."""
+    fired = False
+
+    def handler(signum: int, frame: object) -> None:
+        nonlocal fired
+        if not fired:
+            fired = True
+            raise _Interrupted(signum)
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, signal.SIG_DFL if old is None else old)
+
+
+class _Output:
+    """Where ``chunk`` writes: standard output, or ``--out`` through a temporary file beside it (same folder,
+    hidden, unique, ending ``.part``) renamed onto it by :meth:`commit`.
+
+    An ``--out`` that exists and is not a regular file (``/dev/null``, a FIFO) is written directly: it cannot be
+    replaced, and there is nothing there to keep. A link to a file is followed: the file it names is replaced.
+    """
+
+    def __init__(self, out: str | None) -> None:
+        self.out = out
+        self.name = out or "standard output"
+        self.target = os.path.realpath(out) if out and os.path.islink(out) else out
+        self.temp: str | None = None
+        self.stream: BinaryIO | None = None
+        self.committed = False
+
+    @property
+    def direct(self) -> bool:
+        """Whether ``--out`` is written in place (standard output, or a device or FIFO)."""
+        return self.target is None or (os.path.exists(self.target) and not os.path.isfile(self.target))
+
+    @property
+    def left(self) -> str:
+        """What an interrupted or failed run leaves, for its message."""
+        if self.committed:  # the signal came after the output was complete
+            return f"{self.name} already written in full"
+        return f"{self.name} is incomplete" if self.direct else f"{self.name} left unchanged"
+
+    def open(self) -> BinaryIO:
+        if self.target is None:
+            return sys.stdout.buffer
+        if os.path.isdir(self.target):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), self.target)
+        folder = os.path.dirname(self.target) or "."
+        os.makedirs(folder, exist_ok=True)
+        if self.direct:
+            self.stream = open(self.target, "wb")  # noqa: SIM115 (closed by commit or discard)
+            return self.stream
+        with _signals_held():  # no temporary file is created without being known here, to be removed
+            fd, self.temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(self.target)}.", suffix=".part")
+        self.stream = os.fdopen(fd, "wb")
+        return self.stream
+
+    def commit(self) -> None:
+        """Flush and, for ``--out``, sync the output and rename it onto the target."""
+        if self.stream is None:
+            sys.stdout.buffer.flush()
+            return
+        self.stream.flush()
+        if self.temp is not None:
+            os.fsync(self.stream.fileno())
+            os.fchmod(self.stream.fileno(), _new_file_mode(self.target))
+        self.stream.close()
+        if self.temp is not None and self.target is not None:
+            with _signals_held():  # renamed and known to be: a signal now must not report it unchanged
+                os.replace(self.temp, self.target)
+                self.temp = None
+                self.committed = True
+            _sync_folder(os.path.dirname(self.target) or ".")
+
+    def discard(self) -> None:
+        """Close the output and remove the temporary file, if any: the target stays as it was."""
+        if self.stream is not None and not self.stream.closed:
+            with contextlib.suppress(OSError):
+                self.stream.close()
+        if self.temp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.temp)
+            self.temp = None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Within: SIGINT and SIGTERM wait (blocked, then delivered on leaving), where the system can block them."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _new_file_mode(target: str | None) -> int:
+    """The permissions of the file replacing ``target``: its own when it exists, else what ``open`` would give."""
+    try:
+        return os.stat(target).st_mode & 0o7777 if target else 0o644
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _sync_folder(folder: str) -> None:
+    """Make a rename in ``folder`` durable, where the system allows it."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _progress(total: int, *, quiet: bool) -> Any:

@@ -46,13 +46,58 @@ class Found:
     error: DocumentError | None = None
 
 
+SKIP_REASONS = ("unsupported", "not a regular file", "broken link", "link to a folder (not followed)")
+"""Why a folder's entry is passed over (hidden names are passed over without being counted)."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of a searched folder that is not read: ``why`` is one of :data:`SKIP_REASONS`; ``suffix`` is the
+    file's suffix (``no extension`` when it has none) for ``unsupported``."""
+
+    path: str
+    why: str
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Search:
+    """What :func:`search_documents` found: the files to read (and the failures), and what folders held besides."""
+
+    found: list[Found]
+    skipped: list[Skipped]
+
+
+def describe_skipped(skipped: Sequence[Skipped]) -> str:
+    """A one-line count of ``skipped`` by reason, e.g. ``skipped 3: 2 unsupported (.docx, .html), 1 not a regular
+    file`` (an empty string for none)."""
+    if not skipped:
+        return ""
+    parts = []
+    for why in SKIP_REASONS:
+        these = [s for s in skipped if s.why == why]
+        if these:
+            suffixes = f" ({', '.join(sorted({s.suffix for s in these}))})" if why == "unsupported" else ""
+            parts.append(f"{len(these)} {why}{suffixes}")
+    return f"skipped {len(skipped)}: {', '.join(parts)}"
+
+
 def find_documents(paths: Sequence[str | Path]) -> list[Found]:
+    """The files ``paths`` name: :func:`search_documents`'s ``found``."""
+    return search_documents(paths).found
+
+
+def search_documents(paths: Sequence[str | Path]) -> Search:
     """The files ``paths`` name, folders searched recursively for :data:`SUFFIXES` (sorted; hidden names skipped;
-    links to folders inside a folder are not followed, links to files are). A path that does not exist or is not a
-    regular file, a folder that cannot be listed or holds no such files, is a :class:`Found` with an error; a file
-    reached twice is kept once, at its first path."""
+    links to folders inside a folder are not followed, links to files are), and what those folders held besides
+    (:class:`Skipped`: other suffixes, FIFOs and other non-regular files, broken links, links to folders). A path
+    that does not exist or is not a regular file, a folder that cannot be listed or holds no such files, is a
+    :class:`Found` with an error (``unsupported`` for a folder that holds only skipped entries, ``empty`` for
+    one that holds nothing); a file reached twice is kept once, at its first path."""
     found: list[Found] = []
+    skipped: list[Skipped] = []
     seen: set[str] = set()
+    passed: set[str] = set()
 
     def add(path: str) -> None:
         key = os.path.realpath(path)
@@ -63,37 +108,66 @@ def find_documents(paths: Sequence[str | Path]) -> list[Found]:
     for given in paths:
         given = os.fspath(given)
         if os.path.isdir(given):
-            before = len(found)
-            for path, error in _walk(given):
-                if error is None:
-                    add(path)
+            reached = False
+            here: list[Skipped] = []
+            for entry in _walk(given):
+                if isinstance(entry, Skipped):
+                    here.append(entry)
+                    continue
+                reached = True
+                if entry.error is None:
+                    add(entry.path)
                 else:
-                    found.append(Found(path, error))
-            if len(found) == before:
-                reason = f"no {', '.join(SUFFIXES)} files in this folder"
-                found.append(Found(given, DocumentError(given, "empty", reason)))
+                    found.append(entry)
+            for skip in here:  # a folder given twice (or inside another given) counts its entries once
+                if os.path.abspath(skip.path) not in passed:
+                    passed.add(os.path.abspath(skip.path))
+                    skipped.append(skip)
+            if not reached:
+                wanted = f"no {', '.join(SUFFIXES)} files in this folder"
+                error = (
+                    DocumentError(given, "unsupported", f"{wanted}; {describe_skipped(here)}")
+                    if here
+                    else DocumentError(given, "empty", wanted)
+                )
+                found.append(Found(given, error))
         elif os.path.isfile(given):
             add(given)
         else:
             detail = "not a regular file" if os.path.exists(given) else "no such file or folder"
             found.append(Found(given, DocumentError(given, "unreadable", detail)))
-    return found
+    return Search(found, skipped)
 
 
-def _walk(folder: str) -> Iterator[tuple[str, DocumentError | None]]:
+def _walk(folder: str) -> Iterator[Found | Skipped]:
     failures: list[OSError] = []
     for root, dirs, files in os.walk(folder, onerror=failures.append):
         while failures:
             err = failures.pop()
             where = err.filename or root
-            yield where, DocumentError(where, "unreadable", err.strerror or type(err).__name__)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            yield Found(where, DocumentError(where, "unreadable", err.strerror or type(err).__name__))
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            if os.path.islink(os.path.join(root, name)):
+                yield Skipped(os.path.join(root, name), "link to a folder (not followed)")
+            else:
+                kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
+            if name.startswith("."):
+                continue
             path = os.path.join(root, name)
-            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES and os.path.isfile(path):
-                yield path, None
+            suffix = Path(name).suffix.lower()
+            if suffix not in SUFFIXES:
+                yield Skipped(path, "unsupported", suffix or "no extension")
+            elif os.path.isfile(path):
+                yield Found(path)
+            elif os.path.islink(path) and not os.path.exists(path):
+                yield Skipped(path, "broken link")
+            else:
+                yield Skipped(path, "not a regular file")
     for err in failures:  # the folder itself could not be listed
-        yield folder, DocumentError(folder, "unreadable", err.strerror or type(err).__name__)
+        yield Found(folder, DocumentError(folder, "unreadable", err.strerror or type(err).__name__))
 
 
 def read_document(path: str | Path) -> SourceDocument:
@@ -141,6 +215,8 @@ def _clair_document(path: Path, text: str) -> SourceDocument:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise DocumentError(path, "not a CLAIR document", f"invalid JSON: {err}") from err
+    except RecursionError as err:  # "[[[[...": deeper than Python can parse, and no CLAIR file nests so
+        raise DocumentError(path, "not a CLAIR document", "JSON nested too deeply to parse") from err
     if not isinstance(data, dict) or not isinstance(data.get("full_text"), str):
         raise DocumentError(path, "not a CLAIR document", "a .json document needs a 'full_text' string")
     pages = data.get("pages")
@@ -152,6 +228,8 @@ def _clair_document(path: Path, text: str) -> SourceDocument:
             titles=data.get("titles"),
             name=str(data.get("document_name") or path.stem),
         )
+    except RecursionError as err:
+        raise DocumentError(path, "not a CLAIR document", "its fields are nested too deeply") from err
     except (TypeError, ValueError) as err:
         if isinstance(err, DocumentError):
             raise
@@ -176,7 +254,11 @@ def read_pairs(mentions_dir: str | Path, name: str) -> list[list[list[int]]] | N
     path = Path(mentions_dir) / f"{name}.json"
     if not path.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError as err:
+        msg = f"{path}: JSON nested too deeply to parse"
+        raise ValueError(msg) from err
     pairs = data.get("entity_pronoun_pairs") if isinstance(data, dict) else None
     if pairs is None:
         msg = f"{path}: no 'entity_pronoun_pairs' list"

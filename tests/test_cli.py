@@ -120,3 +120,16 @@ def test_evaluate_rejects_unknown_metric(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["evaluate", str(SAMPLE), "--metrics", "SC,XX", "--json", str(tmp_path / "o.json")])
     assert exit_info.value.code == 2
+
+
+def test_split_names_deeply_nested_json_as_not_a_clair_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert main(["split", str(deep), str(SAMPLE), "--candidate", "recursive_1100", "--json", str(out)]) == 1
+    assert [d["name"] for d in _report(out)["documents"]] == ["sample"]
+    err = capsys.readouterr().err
+    assert f"adaptive-splitters: {deep}: not a CLAIR document (JSON nested too deeply to parse)" in err
+    assert "RecursionError" not in err

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
+import time
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -40,7 +43,7 @@ def _assert_tiles(records: list[dict[str, Any]], text: str) -> None:
     for i, r in enumerate(records):
         assert r["chunk_index"] == i
         assert r["text"] == text[r["start_index"] : r["end_index"]]
-        assert r["id"] == chunk_id(r["path"], r["start_index"], r["end_index"])
+        assert r["id"] == chunk_id(os.path.realpath(r["path"]), r["start_index"], r["end_index"])
 
 
 def _page_of(starts: list[int], offset: int) -> int:
@@ -103,7 +106,8 @@ def test_sample_summary_table_names_the_choice(sample_run: Any) -> None:
 def test_ids_and_spans_equal_the_langchain_adapters(sample_run: Any) -> None:
     _, records, _ = sample_run
     text = SAMPLE.read_text(encoding="utf-8")
-    docs = AdaptiveTextSplitter().split_documents([Document(text, metadata={"source": str(SAMPLE)})])
+    source = os.path.realpath(SAMPLE)  # the command keys ids by the file's resolved path
+    docs = AdaptiveTextSplitter().split_documents([Document(text, metadata={"source": source})])
     assert [d.id for d in docs] == [r["id"] for r in records]
     assert [d.metadata["adaptive_candidate"] for d in docs] == [r["candidate"] for r in records]
     assert [d.metadata["start_index"] for d in docs] == [r["start_index"] for r in records]
@@ -339,4 +343,229 @@ def test_file_names_that_are_not_utf8(tmp_path: Path) -> None:
     assert main(["chunk", str(tmp_path / name), "--out", str(out), "--quiet", *FAST]) == 0
     (record,) = _records(out)
     assert record["path"] == str(tmp_path / name)
-    assert record["id"] == chunk_id(record["path"], 0, len(record["text"]))
+    assert record["id"] == chunk_id(os.path.realpath(record["path"]), 0, len(record["text"]))
+
+
+def test_ids_follow_the_file_however_its_path_is_typed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    for name in ("a.md", "b.md"):  # same text, two files
+        (docs / name).write_text("# Title\n\nThe same words in two files.\n", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to(docs / "a.md")
+    runs = iter(range(100))
+
+    def ids(cwd: Path, path: str) -> list[str]:
+        monkeypatch.chdir(cwd)
+        out = tmp_path / f"o{next(runs)}.jsonl"
+        assert main(["chunk", path, "--out", str(out), "--quiet", *FAST]) == 0
+        records = _records(out)
+        assert {r["path"] for r in records} == {path}  # the record keeps the path as given
+        return [r["id"] for r in records]
+
+    a = ids(docs, "a.md")
+    assert a == [chunk_id(os.path.realpath(docs / "a.md"), 0, len((docs / "a.md").read_text(encoding="utf-8")))]
+    for cwd, path in [
+        (docs, "./a.md"),
+        (tmp_path, "docs/a.md"),
+        (tmp_path, str(docs / "a.md")),
+        (docs / "sub", "../a.md"),
+        (tmp_path, "link.md"),
+        (docs, str(tmp_path / "link.md")),
+    ]:
+        assert ids(cwd, path) == a, path
+    assert not set(ids(docs, "b.md")) & set(a)  # another file never shares them
+
+
+def _many_docs(folder: Path, count: int, paragraphs: int = 1500) -> Path:
+    folder.mkdir(parents=True)
+    for i in range(count):
+        text = "\n\n".join(f"Paragraph {j} of document {i}, with a few more words to read." for j in range(paragraphs))
+        (folder / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _parts(out: Path) -> list[Path]:
+    """The temporary files a run writes beside ``out``."""
+    return sorted(out.parent.glob(f".{out.name}.*.part"))
+
+
+def _writing(out: Path, before: bytes | None) -> bool:
+    """Whether a run has begun writing records for ``out`` (beside it, or, were it written in place, into it)."""
+    for path in [*_parts(out), out]:
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            continue
+        if size > 0 and (path != out or before is None or size != len(before)):
+            return True
+    return False
+
+
+def _chunk_command(docs: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "adaptive_splitters.cli", "chunk", str(docs), "--out", str(out), *FAST]
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("previous", [False, True], ids=["no-previous-out", "previous-out"])
+def test_signal_mid_run_leaves_out_unchanged(tmp_path: Path, signum: int, code: int, previous: bool) -> None:
+    out = tmp_path / "x.jsonl"
+    before = None
+    if previous:  # a complete output of an earlier run
+        (tmp_path / "small.md").write_text("Earlier run.", encoding="utf-8")
+        assert main(["chunk", str(tmp_path / "small.md"), "--out", str(out), "--quiet", *FAST]) == 0
+        before = out.read_bytes()
+    docs = _many_docs(tmp_path / "docs", 40)
+    proc = subprocess.Popen(_chunk_command(docs, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not _writing(out, before):  # some documents written, many to go
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == code
+    assert f"adaptive-splitters: interrupted; {out} left unchanged" in stderr.splitlines()
+    assert "Traceback" not in stderr
+    assert "document(s)" not in stderr  # no summary of a run that did not finish
+    if before is not None:
+        assert out.read_bytes() == before
+    else:
+        assert not out.exists()
+    assert _parts(out) == []
+
+
+def _limit_file_size() -> None:  # in the child: writes past 64 KiB fail with EFBIG, as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def test_write_error_exits_1_and_leaves_out_unchanged(tmp_path: Path) -> None:
+    out = tmp_path / "x.jsonl"
+    (tmp_path / "small.md").write_text("Earlier run.", encoding="utf-8")
+    assert main(["chunk", str(tmp_path / "small.md"), "--out", str(out), "--quiet", *FAST]) == 0
+    before = out.read_bytes()
+    docs = _many_docs(tmp_path / "docs", 3)  # about 100 KB of records each
+    proc = subprocess.run(
+        _chunk_command(docs, out), capture_output=True, text=True, check=False, preexec_fn=_limit_file_size
+    )
+    assert proc.returncode == 1
+    assert f"adaptive-splitters: cannot write {out}: File too large; {out} left unchanged" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert out.read_bytes() == before
+    assert _parts(out) == []
+
+
+def test_concurrent_runs_on_one_out_leave_one_complete_output(tmp_path: Path) -> None:
+    first, second = _many_docs(tmp_path / "first", 12), _many_docs(tmp_path / "second", 8, paragraphs=1000)
+    alone = []
+    for docs in (first, second):
+        out = tmp_path / f"{docs.name}.jsonl"
+        assert main(["chunk", str(docs), "--out", str(out), "--quiet", *FAST]) == 0
+        alone.append(out.read_bytes())
+    out = tmp_path / "shared.jsonl"
+    procs = [
+        subprocess.Popen(_chunk_command(docs, out), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for docs in (first, second)
+    ]
+    for proc in procs:
+        proc.communicate(timeout=300)
+        assert proc.returncode == 0
+    assert out.read_bytes() in alone  # the last rename wins: one whole output, never a mix
+    assert _parts(out) == []
+
+
+def test_requested_candidate_that_never_applies_falls_back_and_the_table_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Depends on the engine's fallback (AdaptiveResult.fallback): before it, such a document failed outright.
+    plain = tmp_path / "plain.md"
+    plain.write_text("No pages here, and no headings either.\n\nJust two paragraphs.\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    args = ["chunk", str(SAMPLE), str(plain), "--candidate", "page", "--candidate", "markdown_sections"]
+    assert main([*args, "--out", str(out), *FAST]) == 0
+    records = _records(out)
+    assert {r["candidate"] for r in records if r["path"] == str(plain)} == {"recursive_1100"}
+    lines = capsys.readouterr().err.splitlines()
+    assert next(line for line in lines if line.startswith(str(plain))).split()[1] == "recursive_1100*"
+    assert next(line for line in lines if line.startswith(str(SAMPLE))).split()[1] in ("page", "markdown_sections")
+    (note,) = [line for line in lines if line.startswith("* ")]
+    assert note.startswith(f"* {plain}: no requested candidate applies (")
+    assert note.endswith("fell back to recursive_1100")
+
+
+def test_skipped_folder_entries_are_counted_in_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("Read me.", encoding="utf-8")
+    (docs / "letter.docx").write_bytes(b"PK\x03\x04")
+    (docs / "page.html").write_text("<p>Hi</p>", encoding="utf-8")
+    (docs / "notes.HTML").write_text("<p>Hi</p>", encoding="utf-8")
+    os.mkfifo(docs / "pipe.txt")
+    (docs / "gone.md").symlink_to(tmp_path / "missing.md")
+    (docs / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    (docs / ".hidden.docx").write_bytes(b"")  # hidden names are passed over without a word, as documented
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(docs), "--out", str(out), *FAST]) == 0  # skipped entries are not failures
+    assert [r["path"] for r in _records(out)] == [str(docs / "a.md")]
+    err = capsys.readouterr().err
+    assert (
+        "skipped 6: 3 unsupported (.docx, .html), 1 not a regular file, 1 broken link, "
+        "1 link to a folder (not followed)"
+    ) in err.splitlines()
+
+
+def test_folder_of_only_unsupported_files_says_so_rather_than_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd, empty = tmp_path / "odd", tmp_path / "empty"
+    odd.mkdir()
+    empty.mkdir()
+    (odd / "letter.docx").write_bytes(b"PK\x03\x04")
+    (odd / "page.html").write_text("<p>Hi</p>", encoding="utf-8")
+    os.mkfifo(odd / "pipe.md")
+    (tmp_path / "named.docx").write_bytes(b"PK\x03\x04")
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(odd), str(empty), str(tmp_path / "named.docx"), "--out", str(out), *FAST]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"adaptive-splitters: {odd}: unsupported (no .txt, .md, .markdown, .json, .pdf files in this folder; "
+        "skipped 3: 2 unsupported (.docx, .html), 1 not a regular file)"
+    ) in err
+    assert f"{odd}: empty" not in err
+    assert f"adaptive-splitters: {empty}: empty (no .txt, .md, .markdown, .json, .pdf files in this folder)" in err
+    assert f"adaptive-splitters: {tmp_path / 'named.docx'}: unsupported (.docx; expected one of" in err
+    assert "0 document(s), 3 failed" in err
+
+
+def test_folder_given_twice_is_read_once_and_not_called_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("Once.", encoding="utf-8")
+    (tmp_path / "docs" / "b.docx").write_bytes(b"PK")
+    out = tmp_path / "o.jsonl"
+    folder = str(tmp_path / "docs")
+    assert main(["chunk", folder, folder + "/", "--out", str(out), *FAST]) == 0
+    assert len(_records(out)) == 1
+    err = capsys.readouterr().err
+    assert "empty" not in err
+    assert "skipped 1: 1 unsupported (.docx)" in err.splitlines()
+
+
+def test_deeply_nested_json_fails_as_not_a_clair_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deep = 100_000
+    (tmp_path / "deep.json").write_text("[" * deep + "]" * deep, encoding="utf-8")
+    (tmp_path / "deep_pages.json").write_text(
+        '{"full_text": "Text.", "pages": ' + "[" * deep + "]" * deep + "}", encoding="utf-8"
+    )
+    (tmp_path / "good.md").write_text("Still written.", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["chunk", str(tmp_path), "--out", str(out), "--quiet", *FAST]) == 1
+    assert [r["path"] for r in _records(out)] == [str(tmp_path / "good.md")]
+    err = capsys.readouterr().err
+    for name in ("deep.json", "deep_pages.json"):
+        assert f"adaptive-splitters: {tmp_path / name}: not a CLAIR document (JSON nested too deeply to parse)" in err
+    assert "RecursionError" not in err
