@@ -5,7 +5,8 @@ Inputs are validated once here, so candidates and metrics can trust offsets.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,8 +72,10 @@ class SourceDocument:
             name: the document's name.
 
         Raises:
-            TypeError: ``text`` is not a string.
-            ValueError: pages that do not fit the text, split points out of order or outside it.
+            TypeError: ``text`` is not a string; ``pages`` or ``blocks`` is not a sequence or holds offsets that are
+                not integers (``bool`` is not; numpy integers are); ``pairs`` is not a sequence.
+            ValueError: pages that do not fit the text, split points out of order or outside it, a pair that is not
+                two pairs of integer offsets.
         """
         if not isinstance(text, str):
             msg = f"text must be a str (received {type(text).__name__})"
@@ -90,7 +93,7 @@ class SourceDocument:
             page_numbers=numbers,
             split_points=split_points(text, blocks) if blocks is not None else None,
             titles=tuple(_title(t, len(text)) for t in titles) if titles is not None else None,
-            pairs=tuple(_pair(p) for p in pairs) if pairs is not None else None,
+            pairs=_pairs(pairs) if pairs is not None else None,
             name=name,
         )
 
@@ -107,7 +110,7 @@ def page_starts(text: str, given: Sequence[str] | Sequence[int]) -> tuple[int, .
     if isinstance(given, str):
         msg = "pages must be a list of page texts or page-start offsets, not one string"
         raise TypeError(msg)
-    pages: list[Any] = list(given)
+    pages = _as_list(given, "pages", "page texts or page-start offsets")
     if not pages:
         msg = "pages is empty; give None when pages are unknown"
         raise ValueError(msg)
@@ -123,9 +126,10 @@ def page_starts(text: str, given: Sequence[str] | Sequence[int]) -> tuple[int, .
             )
             raise ValueError(msg)
         return tuple(starts)
-    if not all(isinstance(p, int) and not isinstance(p, bool) for p in pages):
+    if not all(is_offset(p) for p in pages):
         msg = "pages must be all page texts (str) or all page-start offsets (int)"
         raise TypeError(msg)
+    pages = [int(p) for p in pages]
     if pages[0] != 0:
         msg = f"the first page must start at offset 0 (received {pages[0]})"
         raise ValueError(msg)
@@ -139,27 +143,51 @@ def page_starts(text: str, given: Sequence[str] | Sequence[int]) -> tuple[int, .
     return tuple(pages)
 
 
+def is_offset(value: object) -> bool:
+    """Whether ``value`` can be a character offset: an integer (numpy integers too), not a ``bool``."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def split_points(text: str, given: Sequence[int] | Sequence[Span]) -> tuple[int, ...]:
-    """Validated block split points from split points or ``(start, end)`` block spans."""
-    blocks: list[Any] = list(given)
+    """Validated block split points from split points or ``(start, end)`` block spans.
+
+    Raises:
+        TypeError: ``given`` is not a sequence, or an offset is not an integer.
+        ValueError: a block span that is not two offsets inside the text, split points out of order or outside
+            the text's interior.
+    """
+    blocks = _as_list(given, "blocks", "split points or (start, end) block spans")
     if blocks and all(isinstance(b, (tuple, list)) for b in blocks):
-        points = sorted({int(x) for b in blocks for x in b} - {0, len(text)})
-        for b in blocks:
-            if len(b) != 2 or not 0 <= b[0] <= b[1] <= len(text):
-                msg = f"block span {tuple(b)} (received) lies outside the text [0, {len(text)}]"
+        for i, b in enumerate(blocks):
+            if len(b) != 2:
+                msg = f"blocks: block span {i} must be two offsets (start, end) (received {b!r})"
                 raise ValueError(msg)
-        return tuple(points)
+            if not all(is_offset(x) for x in b):
+                msg = f"blocks: block span {i} must hold integer offsets (received {b!r})"
+                raise TypeError(msg)
+            if not 0 <= b[0] <= b[1] <= len(text):
+                msg = f"blocks: block span {tuple(b)} (received) lies outside the text [0, {len(text)}]"
+                raise ValueError(msg)
+        return tuple(sorted({int(x) for b in blocks for x in b} - {0, len(text)}))
     for i, p in enumerate(blocks):
-        if not isinstance(p, int) or isinstance(p, bool):
-            msg = f"split point {i} must be an int (received {p!r})"
+        if not is_offset(p):
+            msg = f"blocks: split point {i} must be an int (received {p!r})"
             raise TypeError(msg)
         if not 0 < p < len(text):
-            msg = f"split point {i} ({p}) lies outside the text's interior (0, {len(text)})"
+            msg = f"blocks: split point {i} ({p}) lies outside the text's interior (0, {len(text)})"
             raise ValueError(msg)
         if i and p <= blocks[i - 1]:
-            msg = f"split points must be strictly increasing (split point {i} is {p} after {blocks[i - 1]})"
+            msg = f"blocks: split points must be strictly increasing (split point {i} is {p} after {blocks[i - 1]})"
             raise ValueError(msg)
-    return tuple(blocks)
+    return tuple(int(p) for p in blocks)
+
+
+def _as_list(given: Any, argument: str, expected: str) -> list[Any]:
+    """``given`` as a list, or a ``TypeError`` naming ``argument`` when it is a string or not iterable."""
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        msg = f"{argument} must be a sequence of {expected} (received {type(given).__name__} {given!r})"
+        raise TypeError(msg)
+    return list(given)
 
 
 def _first_bad_page(text: str, pages: Sequence[str]) -> int:
@@ -187,12 +215,31 @@ def _title(item: Title | dict[str, Any], length: int) -> Title:
     return title
 
 
+def _pairs(given: Any) -> tuple[Pair, ...]:
+    items = _as_list(given, "pairs", "entity-pronoun pairs [[e_start, e_end], [p_start, p_end]]")
+    return tuple(_pair(item) for item in items)
+
+
 def _pair(item: Any) -> Pair:
     """A pair as given; offsets are not range-checked (CLAIR's misaligned pairs are used as given, with a warning
     from References Completeness)."""
+    pair = parse_pair(item)
+    if pair is None:
+        msg = (
+            "pairs: an entity-pronoun pair must be [[e_start, e_end], [p_start, p_end]] with integer offsets "
+            f"(received {item!r})"
+        )
+        raise ValueError(msg)
+    return pair
+
+
+def parse_pair(item: Any) -> Pair | None:
+    """``item`` as ``((e_start, e_end), (p_start, p_end))`` when it is two pairs of integer offsets (numpy integers
+    too, not ``bool``), else ``None``."""
     try:
         (es, ee), (ps, pe) = item
-        return ((int(es), int(ee)), (int(ps), int(pe)))
-    except (TypeError, ValueError) as err:
-        msg = f"an entity-pronoun pair must be [[e_start, e_end], [p_start, p_end]] (received {item!r})"
-        raise ValueError(msg) from err
+    except (TypeError, ValueError):
+        return None
+    if not all(is_offset(x) for x in (es, ee, ps, pe)):
+        return None
+    return ((int(es), int(ee)), (int(ps), int(pe)))

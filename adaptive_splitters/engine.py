@@ -159,6 +159,8 @@ class AdaptiveChunker:
         registered = registered_metrics()  # a snapshot: later registrations do not change this chunker
         self._user = registered if metrics is None else {n: registered[n] for n in self.metrics if n in registered}
         self.pairs = pairs
+        if weights is not None and not isinstance(weights, Mapping):
+            check_weights(weights, {})  # names the argument: it must be a mapping
         self.weights = dict(weights) if weights is not None else None
         self.embedder = embedder
         self.long_texts = long_texts

@@ -6,15 +6,42 @@ Accepted models (no framework is imported here):
   with ``.content`` or a string;
 - a LlamaIndex LLM: ``complete(prompt)`` (or only ``acomplete``), returning a response with ``.text``;
 - a callable ``prompt -> text``, sync or async.
+
+:func:`ask` with a ``timeout`` stops waiting for a model that does not answer in time: the call runs in a daemon
+worker thread (an async model in a private event loop there, cancelled at the deadline) and the caller gets
+:class:`ModelTimeoutError` once the deadline passes, whatever the model is doing. A sync model cannot be interrupted:
+its thread is abandoned (as a daemon it does not keep the interpreter alive) and its late answer is dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextvars
 import inspect
-from collections.abc import Coroutine
-from typing import Any
+import math
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+class ModelTimeoutError(TimeoutError):
+    """The model did not answer within the allowed seconds (raised by :func:`ask`, not by the model)."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        super().__init__(f"the model did not answer within {timeout:g} s")
+
+
+def check_seconds(name: str, value: object) -> float:
+    """``value`` as a float if it is a positive finite number of seconds (not a bool), else ``ValueError`` naming
+    ``name``."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or not value > 0:
+        msg = f"{name} must be a positive finite number of seconds (received {value!r})"
+        raise ValueError(msg)
+    return float(value)
 
 
 def check_model(llm: object) -> None:
@@ -27,23 +54,74 @@ def check_model(llm: object) -> None:
         raise TypeError(msg)
 
 
-def ask(llm: Any, prompt: str) -> str:
-    """The text ``llm`` answers to ``prompt`` (one user message). Raises what the model raises, and
-    ``TypeError`` for an object that is not a model or an answer that is not text."""
+def ask(llm: Any, prompt: str, timeout: float | None = None) -> str:
+    """The text ``llm`` answers to ``prompt`` (one user message). Raises what the model raises, ``TypeError`` for
+    an object that is not a model or an answer that is not text, and :class:`ModelTimeoutError` when ``timeout``
+    (seconds) is given and the model has not answered by then (see the module's docstring)."""
+    if timeout is None:
+        return _ask(llm, prompt, None)
+    seconds = check_seconds("timeout", timeout)
+    return call_with_timeout(lambda: _ask(llm, prompt, seconds), seconds)
+
+
+def _ask(llm: Any, prompt: str, timeout: float | None) -> str:
     if hasattr(llm, "invoke"):
         answer = llm.invoke(prompt)
     elif hasattr(llm, "complete"):
         answer = llm.complete(prompt)
     elif hasattr(llm, "ainvoke"):
-        answer = run_sync(llm.ainvoke(prompt))
+        answer = _await(llm.ainvoke(prompt), timeout)
     elif hasattr(llm, "acomplete"):
-        answer = run_sync(llm.acomplete(prompt))
+        answer = _await(llm.acomplete(prompt), timeout)
     else:
         check_model(llm)
         answer = llm(prompt)
     if inspect.isawaitable(answer):
-        answer = run_sync(answer)
+        answer = _await(answer, timeout)
     return answer_text(answer)
+
+
+def call_with_timeout(function: Callable[[], _T], timeout: float) -> _T:
+    """``function()`` run in a daemon worker thread (in a copy of the caller's context variables); its result or
+    exception, or :class:`ModelTimeoutError` once ``timeout`` seconds pass (the thread is then abandoned)."""
+    done = threading.Event()
+    outcome: list[Any] = []  # [True, result] or [False, exception]
+    context = contextvars.copy_context()
+
+    def work() -> None:
+        try:
+            outcome.extend((True, context.run(function)))
+        except BaseException as err:  # handed to the caller, who re-raises it
+            outcome.extend((False, err))
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="adaptive-splitters-llm", daemon=True).start()
+    if not done.wait(timeout):
+        raise ModelTimeoutError(timeout)
+    ok, value = outcome
+    if not ok:
+        raise value
+    result: _T = value
+    return result
+
+
+def _await(awaitable: Any, timeout: float | None) -> Any:
+    """Await ``awaitable`` from sync code; with ``timeout``, cancel it and raise :class:`ModelTimeoutError` when it
+    runs longer (``asyncio.wait`` rather than ``wait_for``, so that a ``TimeoutError`` the model raises stays the
+    model's)."""
+    if timeout is None:
+        return run_sync(awaitable)
+
+    async def bounded() -> Any:
+        task = asyncio.ensure_future(awaitable)
+        finished, _ = await asyncio.wait({task}, timeout=timeout)
+        if not finished:
+            task.cancel()
+            raise ModelTimeoutError(timeout)
+        return task.result()
+
+    return run_sync(bounded())
 
 
 def answer_text(answer: object) -> str:

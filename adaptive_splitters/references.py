@@ -34,8 +34,10 @@ Pairs are ``((entity_start, entity_end), (pronoun_start, pronoun_end))`` with **
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+
+from adaptive_splitters.document import parse_pair
 
 Pair = tuple[tuple[int, int], tuple[int, int]]
 """``((entity_start, entity_end), (pronoun_start, pronoun_end))``, inclusive ends."""
@@ -73,8 +75,10 @@ _FUNCTION_WORDS = frozenset(
     ).split()
 )
 _WORD_RE = re.compile(r"[^\W\d_](?:[\w'’\-]*\w)?")
-_MARKUP_RE = re.compile(r"<!--.*?-->|<[^<>\n]{1,200}>", re.DOTALL)
-_SENTENCE_END_RE = re.compile(r"\n(?![ \t\n]*[a-z(])|[.!?…][\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(\[])")
+_TAG_RE = re.compile(r"<[^<>\n]{1,200}>")
+_NEWLINE_RUN_RE = re.compile(r"\n[ \t\n]*+")
+_PUNCTUATION_END_RE = re.compile(r"[.!?…][\"'”’)\]]*+[ \t]++(?=[A-Z0-9\"'“‘(\[])")
+_LOWER_START = frozenset("abcdefghijklmnopqrstuvwxyz(")
 
 
 _CLASSES = {**dict.fromkeys(SINGULAR, "it"), **dict.fromkeys(PLURAL, "they"), **dict.fromkeys(PERSONAL, "he")}
@@ -90,9 +94,9 @@ def heuristic_pairs(text: str) -> list[Pair]:
     if not isinstance(text, str):
         msg = f"text must be a str (received {type(text).__name__})"
         raise TypeError(msg)
-    masked = _MARKUP_RE.sub(lambda m: " " * len(m.group()), text) if "<" in text else text
+    masked = _mask_markup(text) if "<" in text else text
     words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(masked)]
-    sentence_starts = [m.end() for m in _SENTENCE_END_RE.finditer(masked)]
+    sentence_starts = _sentence_starts(masked)
     pairs: list[Pair] = []
     referent: dict[str, tuple[int, int]] = {}  # agreement class -> its current referent (the chain's entity)
     lead: tuple[int, int] | None = None  # the subject of the current sentence
@@ -136,6 +140,52 @@ def heuristic_pairs(text: str) -> list[Pair]:
             referent[cls] = entity
             pairs.append((entity, (start, end - 1)))
     return pairs
+
+
+def _mask_markup(text: str) -> str:
+    """``text`` with ``<!-- … -->`` comments and ``<tags>`` (at most 200 characters, on one line) blanked out.
+
+    The same as substituting ``<!--.*?-->|<[^<>\\n]{1,200}>`` (DOTALL) left to right, in linear time: a regex engine
+    would look for the end of every unclosed ``<!--`` up to the end of the text.
+    """
+    parts: list[str] = []
+    done = 0  # text[:done] is in parts
+    position = 0
+    closable = True  # False once no "-->" remains after some "<!--": then none after a later one either
+    while (start := text.find("<", position)) >= 0:
+        end = -1
+        if closable and text.startswith("<!--", start):
+            close = text.find("-->", start + 4)
+            if close >= 0:
+                end = close + 3
+            else:
+                closable = False
+        if end < 0:
+            tag = _TAG_RE.match(text, start)
+            end = tag.end() if tag else -1
+        if end < 0:
+            position = start + 1
+            continue
+        parts.extend((text[done:start], " " * (end - start)))
+        done = position = end
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """The offsets where sentences start, in order: after a line break not followed (past blanks and further line
+    breaks) by a lower-case letter or ``(``, and after ``.``, ``!``, ``?`` or ``…`` (with closing quotes or
+    brackets) and spaces followed by an upper-case letter, a digit or an opening quote or bracket.
+
+    Each run of blanks and line breaks is scanned once: all its line breaks look ahead to the same character.
+    """
+    starts = [m.end() for m in _PUNCTUATION_END_RE.finditer(text)]
+    for run in _NEWLINE_RUN_RE.finditer(text):
+        if text[run.end() : run.end() + 1] not in _LOWER_START:
+            base = run.start()
+            starts.extend(base + k + 1 for k, char in enumerate(run.group()) if char == "\n")
+    starts.sort()
+    return starts
 
 
 def _lead(words: list[tuple[int, int, str]], i: int) -> tuple[tuple[int, int], list[str]]:
@@ -193,16 +243,20 @@ def resolve_pairs(source: str | PairsFunction, text: str) -> tuple[list[Pair] | 
     answer = source(text)
     if answer is None:
         return None, "callable"
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, Iterable):
+        msg = f"a pairs callable must return a sequence of pairs or None (received {type(answer).__name__} {answer!r})"
+        raise ValueError(msg)
     return [_checked_pair(item, len(text)) for item in answer], "callable"
 
 
 def _checked_pair(item: Any, length: int) -> Pair:
-    try:
-        (es, ee), (ps, pe) = item
-        pair = ((int(es), int(ee)), (int(ps), int(pe)))
-    except (TypeError, ValueError) as err:
-        msg = f"a pairs callable must return [[e_start, e_end], [p_start, p_end]] items (received {item!r})"
-        raise ValueError(msg) from err
+    pair = parse_pair(item)
+    if pair is None:
+        msg = (
+            "a pairs callable must return [[e_start, e_end], [p_start, p_end]] items with integer offsets "
+            f"(received {item!r})"
+        )
+        raise ValueError(msg)
     for start, end in pair:
         if not 0 <= start <= end < length:
             msg = (

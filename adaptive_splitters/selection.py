@@ -13,6 +13,7 @@ Two rules:
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -138,13 +139,21 @@ def _undefined_note(values: dict[str, dict[str, float | None]], candidates: list
 
 
 def _mean(row: dict[str, float | None], weights: dict[str, float], keys: list[str]) -> float | None:
+    """The weighted mean of the row's defined values among ``keys`` (``None`` when none is defined).
+
+    The weights are first scaled by the power of two that brings the largest into [0.5, 1): exact, so ordinary
+    weights give the same bits as unscaled, and huge ones (``1e308``) cannot overflow their sum.
+    """
+    present = [k for k in keys if row[k] is not None]
+    if not present:
+        return None
+    exponent = math.frexp(max(weights[k] for k in present))[1]
     total = 0.0
     weight = 0.0
-    for k in keys:
-        value = row[k]
-        if value is not None:
-            total += weights[k] * value
-            weight += weights[k]
+    for k in present:
+        scaled = math.ldexp(weights[k], -exponent)
+        total += scaled * (row[k] or 0.0)
+        weight += scaled
     return total / weight if weight > 0 else None
 
 
@@ -158,24 +167,38 @@ def _value(value: float | None) -> float | None:
 def check_weights(
     weights: Mapping[str, float] | None, scores: Mapping[str, Mapping[str, float | None]]
 ) -> dict[str, float]:
-    """The positive weights, validated against the metrics in ``scores``; raises ``ValueError`` naming a bad one."""
+    """The positive weights, validated against the metrics in ``scores``.
+
+    Any finite non-negative real counts (numpy scalars too, ``bool`` not); huge ones such as ``1e308`` work.
+
+    Raises:
+        TypeError: ``weights`` is not a mapping metric name → weight.
+        ValueError: a weight for an unknown metric, a negative, non-finite or non-numeric weight, or no positive
+            weight; the message names ``weights`` and the bad value.
+    """
     if weights is None:
         return dict.fromkeys(METRIC_NAMES, DEFAULT_WEIGHT)
+    if not isinstance(weights, Mapping):
+        msg = (
+            "weights must be a mapping metric name -> weight, such as {'SC': 0.5, 'BI': 0.5} "
+            f"(received {type(weights).__name__} {weights!r})"
+        )
+        raise TypeError(msg)
     known = set(METRIC_NAMES) | {k for row in scores.values() for k in row}
     active: dict[str, float] = {}
     for name, weight in weights.items():
         if name not in known:
-            msg = f"weight given for unknown metric {name!r}; known metrics: {', '.join(sorted(known))}"
+            msg = f"weights: weight given for unknown metric {name!r}; known metrics: {', '.join(sorted(known))}"
             raise ValueError(msg)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
-            msg = f"weight of {name!r} must be a finite number (received {weight!r})"
+        if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not math.isfinite(weight):
+            msg = f"weights: the weight of {name!r} must be a finite number (received {weight!r})"
             raise ValueError(msg)
         if weight < 0:
-            msg = f"weight of {name!r} must not be negative (received {weight!r})"
+            msg = f"weights: the weight of {name!r} must not be negative (received {weight!r})"
             raise ValueError(msg)
         if weight > 0:
             active[name] = float(weight)
     if not active:
-        msg = "at least one metric weight must be positive"
+        msg = f"weights: at least one metric weight must be positive (received {dict(weights)!r})"
         raise ValueError(msg)
     return active

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from adaptive_splitters.document import SourceDocument, Title
@@ -119,3 +121,63 @@ class TestTitlesAndPairs:
     def test_pairs(self) -> None:
         doc = SourceDocument.build(TEXT, pairs=[[[0, 3], [15, 18]]])
         assert doc.pairs == (((0, 3), (15, 18)),)
+
+
+class TestBadStructureArguments:
+    """pairs and blocks given to AdaptiveChunker.chunk: a bad value is named with its argument (issue #14, 16)."""
+
+    @staticmethod
+    def chunk(**kwargs: object) -> object:
+        from adaptive_splitters.engine import AdaptiveChunker
+
+        return AdaptiveChunker(metrics=["SC", "BI", "RC"]).chunk(TEXT, **kwargs)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan, 3.5, True, "4", None])
+    def test_pairs_with_non_integer_offsets_are_named(self, bad: object) -> None:
+        with pytest.raises(
+            ValueError, match=rf"pairs: an entity-pronoun pair .* \(received \[\[0, {bad!r}\], \[15, 18\]\]\)"
+        ):
+            self.chunk(pairs=[[[0, bad], [15, 18]]])
+
+    @pytest.mark.parametrize("bad", [5, "pairs", 2.5])
+    def test_pairs_not_a_sequence_are_named(self, bad: object) -> None:
+        with pytest.raises(
+            TypeError, match=rf"pairs must be a sequence of entity-pronoun pairs .*\(received .*{bad!r}\)"
+        ):
+            self.chunk(pairs=bad)
+
+    def test_fractional_block_spans_are_rejected_not_truncated(self) -> None:
+        with pytest.raises(
+            TypeError, match=r"blocks: block span 0 must hold integer offsets \(received \(0.5, 40.7\)\)"
+        ):
+            self.chunk(blocks=[(0.5, 40.7)])
+
+    @pytest.mark.parametrize("bad", [math.inf, math.nan, True])
+    def test_block_span_offsets_must_be_integers(self, bad: object) -> None:
+        with pytest.raises(TypeError, match=r"blocks: block span 1 must hold integer offsets"):
+            self.chunk(blocks=[(0, 15), (15, bad)])
+
+    def test_a_block_span_needs_two_offsets(self) -> None:
+        with pytest.raises(
+            ValueError, match=r"blocks: block span 0 must be two offsets \(start, end\) \(received \(0, 5, 9\)\)"
+        ):
+            self.chunk(blocks=[(0, 5, 9)])
+
+    @pytest.mark.parametrize("bad", [100, 1.5, "15 30"])
+    def test_blocks_not_a_sequence_are_named(self, bad: object) -> None:
+        with pytest.raises(TypeError, match=rf"blocks must be a sequence of split points .*\(received .*{bad!r}\)"):
+            self.chunk(blocks=bad)
+
+    @pytest.mark.parametrize("bad", [math.inf, 15.0, True])
+    def test_split_points_must_be_integers(self, bad: object) -> None:
+        with pytest.raises(TypeError, match=rf"blocks: split point 1 must be an int \(received {bad!r}\)"):
+            self.chunk(blocks=[10, bad])
+
+    def test_numpy_integer_offsets_are_accepted(self) -> None:
+        np = pytest.importorskip("numpy")
+        doc = SourceDocument.build(TEXT, blocks=np.array([15, 30]), pairs=[[[np.int64(0), np.int64(3)], [15, 18]]])
+        assert doc.split_points == (15, 30)
+        assert all(type(p) is int for p in doc.split_points)
+        assert doc.pairs == (((0, 3), (15, 18)),)
+        spans = SourceDocument.build(TEXT, blocks=[(np.int32(0), np.int32(15)), (15, len(TEXT))])
+        assert spans.split_points == (15,)

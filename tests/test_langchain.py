@@ -393,8 +393,8 @@ def test_pickling_keeps_the_llm_or_fails_loudly() -> None:
 
 
 def test_identical_texts_in_one_call_get_distinct_deterministic_ids() -> None:
-    from langchain_core.vectorstores import InMemoryVectorStore
     from hashing_embedders import HashingEmbeddings
+    from langchain_core.vectorstores import InMemoryVectorStore
 
     s = AdaptiveTextSplitter(chunk_size=5, metrics=FAST)
     text = "Alpha beta gamma delta. " * 5
@@ -458,3 +458,17 @@ def test_no_empty_section_key() -> None:
     assert all(d.metadata.get("section", "absent") != "" for d in docs)
     assert "section" not in docs[0].metadata
     assert any(d.metadata.get("section") == "Heading" for d in docs)
+
+
+def test_llm_timeout_reaches_the_candidate() -> None:
+    import time
+
+    def slow(prompt: str) -> str:
+        time.sleep(5)
+        return "<regex>^#</regex>"
+
+    s = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, llm=slow, llm_timeout=0.5, candidates=["llm_regex"])
+    began = time.monotonic()
+    docs = s.create_documents([TEXT])
+    assert time.monotonic() - began < 3
+    assert "did not answer within 0.5 s" in docs[0].metadata["llm_regex_fallback"]

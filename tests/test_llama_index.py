@@ -439,3 +439,18 @@ def test_no_empty_section_is_embedded() -> None:
     assert "section" not in nodes[0].metadata
     assert "section:" not in nodes[0].get_content(metadata_mode=MetadataMode.EMBED)
     assert any(n.metadata.get("section") == "Heading" for n in nodes)
+
+
+def test_llm_timeout_is_a_field_that_reaches_the_candidate() -> None:
+    import time
+
+    def slow(prompt: str) -> str:
+        time.sleep(5)
+        return "<regex>^#</regex>"
+
+    p = parser(llm=slow, llm_timeout=0.5, candidates=["llm_regex"])
+    assert p.to_dict()["llm_timeout"] == 0.5
+    began = time.monotonic()
+    nodes = p.get_nodes_from_documents([Document(text=SAMPLE_TEXT)])
+    assert time.monotonic() - began < 3
+    assert "did not answer within 0.5 s" in nodes[0].metadata["llm_regex_fallback"]

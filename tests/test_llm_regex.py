@@ -6,10 +6,17 @@ why the candidate fell back to recursive-1100.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
+import os
 import pickle
 import re
+import signal
+import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,11 +24,13 @@ from typing import Any
 import pytest
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
+from langchain_core.runnables import RunnableLambda
 from llama_index.core.llms import CompletionResponse, CompletionResponseGen, CustomLLM, LLMMetadata
 from llama_index.core.llms.mock import MockLLM
 
+import adaptive_splitters
 from adaptive_splitters.candidates import LLMRegexCandidate, RecursiveSplitter, SplitContext
-from adaptive_splitters.candidates.llm_prompt import build_prompt
+from adaptive_splitters.candidates.llm_prompt import INSTRUCTIONS, build_prompt
 from adaptive_splitters.candidates.llm_regex import (
     clear_answer_cache,
     escape_class_hyphens,
@@ -54,10 +63,16 @@ DOC = (
 HEADINGS = [m.start() for m in re.finditer(r"(?m)^#", DOC)]
 
 
+_RELEASE = threading.Event()
+"""Set at the end of each test: the slow sync models below wait on it, so their abandoned threads end."""
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     clear_answer_cache()
+    _RELEASE.clear()
     yield
+    _RELEASE.set()
     clear_answer_cache()
 
 
@@ -89,6 +104,14 @@ class ScriptedLLM(CustomLLM):
 
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
         yield self.complete(prompt)
+
+
+class SlowLlamaIndexLLM(ScriptedLLM):
+    """A LlamaIndex LLM that takes 5 s (or until the test ends) before it answers."""
+
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        _RELEASE.wait(5)
+        return super().complete(prompt)
 
 
 class Recorder:
@@ -369,3 +392,267 @@ def test_evaluate_command_loads_the_model_and_reports_regex_and_fallback(
 
 def test_prompt_builder_wraps_the_context() -> None:
     assert build_prompt("abc").endswith("<Input>\nabc\n</Input>")
+
+
+# bounded patterns (issue #14, item 8) ------------------------------------------------------------------
+
+_BOUNDED_CHILD = """
+import json, resource, sys, time
+limit = 2 * 1024 ** 3  # the child may not grow past 2 GB: on unbounded code the compiler hits MemoryError
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from adaptive_splitters.candidates import LLMRegexCandidate, RecursiveSplitter, SplitContext
+from adaptive_splitters.text.tokens import TokenCounter
+text = sys.stdin.read()
+counter = TokenCounter(lambda s: len(s.split()))
+fallback = RecursiveSplitter(chunk_size=1100, counter=counter).split_spans(text)
+out = []
+for pattern in json.loads(sys.argv[1]):
+    candidate = LLMRegexCandidate(lambda prompt, p=pattern: "<regex>" + p + "</regex>", cache=False)
+    started = time.monotonic()
+    found = candidate.split(text, SplitContext(counter=counter))
+    seconds = time.monotonic() - started
+    out.append({"fallback": found.fallback, "seconds": seconds, "recursive": found.spans == fallback})
+print(json.dumps(out))
+"""
+
+
+def _child_env() -> dict[str, str]:
+    """The environment for a child Python that imports this very ``adaptive_splitters``."""
+    root = str(Path(adaptive_splitters.__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
+def test_huge_repeat_counts_are_refused_before_compiling_without_allocating() -> None:
+    huge = {
+        "a{1000000000}": "the regex repeats up to 1000000000 times; at most 1000 allowed",
+        "(?:a{65535}){65535}": "the regex repeats up to 65535 times; at most 1000 allowed",
+        "a{10000000}": "the regex repeats up to 10000000 times; at most 1000 allowed",
+        "(?:(?:a{1000}){1000}){1000}": "written out has more than 20000 items",
+        "(?:a{1000}){21}": "written out has more than 20000 items",
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _BOUNDED_CHILD, json.dumps(list(huge))],
+            input=DOC,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=_child_env(),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the candidate did not fall back within 120 s on huge repeat counts")
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(done.stdout)
+    for (pattern, why), result in zip(huge.items(), results, strict=True):
+        assert result["fallback"] is not None, pattern
+        assert why in result["fallback"], (pattern, result["fallback"])
+        assert result["recursive"], pattern
+        assert result["seconds"] < 1.0, (pattern, result["seconds"])  # refused before compiling, not by MemoryError
+
+
+@pytest.mark.parametrize(
+    ("pattern", "why"),
+    [
+        ("(?=Th){1001}", "repeats up to 1001 times; at most 1000 allowed"),
+        ("(?=The){0,5000}", "repeats up to 5000 times"),
+        ("The{5000,}", "repeats up to 5000 times"),
+        ("The{" + "9" * 40 + "}", "repeats more than 10**18 times"),
+        ("(?:The(?#note)){1000000}", "repeats up to 1000000 times"),  # a comment is no item to repeat
+        ("(?:(?:(?=T){200}){200})", "written out has more than 20000 items"),
+        ("(?:x{1000})(?i){21}", "written out has more than 20000 items"),  # the repeat applies to the group
+        ("(" * 40 + "(?=#)" + ")" * 40, "nests groups more than 32 deep"),
+        ("(?x)(?=\\n\\#) {2}", "verbose (x)"),
+        ("(?V1)(?=[[#]--[a]])", "version 1 (V1)"),
+        ("(?=(#)(?1))", "calls a group"),
+        ("(?=(?R))", "calls a group"),
+        ("(?:The){e<=1}", "fuzzy matching is not supported"),
+        ("(?=[[:al pha:]]x{100})", "not a POSIX class"),
+    ],
+)
+def test_unbounded_or_unanalysable_patterns_are_refused_with_the_reason(pattern: str, why: str) -> None:
+    started = time.monotonic()
+    candidate, spans = _split(lambda prompt: f"<regex>{pattern}</regex>")
+    assert time.monotonic() - started < 2.0
+    assert candidate.regex is None
+    assert candidate.fallback is not None
+    assert why in candidate.fallback
+    assert spans == _recursive_1100(DOC)
+
+
+def test_patterns_the_prompts_produce_pass_the_bounds() -> None:
+    from adaptive_splitters.candidates.llm_regex import check_pattern, extract_pattern
+
+    worked_example = extract_pattern(INSTRUCTIONS[INSTRUCTIONS.rindex("</Input>") :])[0]
+    assert worked_example == r"(?<=\n)(?=#{1,3} [^\n]*\n)|(?=^# )"
+    usual = [
+        PAPER_REGEX,
+        worked_example,
+        r"(?=\n## )",
+        r"(?<=\n)(?=[+-*] )",
+        r"(?m)^#{1,6} ",
+        r"(?<=\n)(?=\d+\.\s)",
+        r"(?i)(?=^article \d+)",
+        r"(?=\p{Lu}{2,}\n)|(?=\p{Script=Latin})",
+        r"(?<=\n)(?=[[:upper:]][^\n]{0,80}\n)",
+        r"(?<=\n)(?=(?P<h>#+) )(?!(?P=h)#)",
+        r"(?:(?:\n[ \t]*){2})(?=\S)",
+        r"(?=\{5000\})|[{]9{3}[}]|x{ab}|\N{LATIN SMALL LETTER A}",
+        r"(?(?=#)#|(?=\n\n))",
+        r"(*SKIP)(*FAIL)|(?=</Table>)",
+        "(?:a{100}){100}",
+    ]
+    for pattern in usual:
+        assert check_pattern(pattern) is None, pattern
+    text = "An introduction of some length.\n\n# A\n\n" + SECTION + "## B\n\n" + SECTION
+    candidate, spans = _split(lambda prompt: f"<regex>{worked_example}</regex>", text)
+    assert candidate.regex == worked_example
+    assert [s for s, _ in spans] == [0, text.index("# A"), text.index("## B")]
+
+
+# time limits (issue #14, item 9) ------------------------------------------------------------------------
+
+
+def _slow_sync(prompt: str) -> str:
+    _RELEASE.wait(5)
+    return PAPER_ANSWER
+
+
+async def _slow_async(prompt: str) -> str:
+    await asyncio.sleep(5)
+    return PAPER_ANSWER
+
+
+class _SlowAInvoke:
+    async def ainvoke(self, prompt: str) -> Any:
+        await asyncio.sleep(5)
+        return AIMessage(content=PAPER_ANSWER)
+
+
+class _SlowAComplete:
+    async def acomplete(self, prompt: str) -> Any:
+        await asyncio.sleep(5)
+        return CompletionResponse(text=PAPER_ANSWER)
+
+
+@pytest.mark.parametrize(
+    "make_model",
+    [
+        lambda: _slow_sync,
+        lambda: RunnableLambda(_slow_sync),  # LangChain invoke
+        lambda: SlowLlamaIndexLLM(answer=PAPER_ANSWER),  # LlamaIndex complete
+        lambda: _slow_async,
+        _SlowAInvoke,
+        _SlowAComplete,
+    ],
+    ids=["callable", "langchain_invoke", "llama_index_complete", "async_callable", "ainvoke", "acomplete"],
+)
+def test_model_that_does_not_answer_in_time_falls_back(make_model: Any) -> None:
+    started = time.monotonic()
+    candidate, spans = _split(make_model(), llm_timeout=0.5)
+    assert time.monotonic() - started < 3.0  # a hang guard: the model takes 5 s
+    assert candidate.fallback == "the model did not answer within 0.5 s"
+    assert candidate.regex is None
+    assert spans == _recursive_1100(DOC)
+
+
+async def test_model_timeout_holds_inside_a_running_event_loop() -> None:
+    started = time.monotonic()
+    candidate, _ = _split(_slow_async, llm_timeout=0.5)
+    assert time.monotonic() - started < 3.0
+    assert candidate.fallback == "the model did not answer within 0.5 s"
+
+
+def test_timed_out_answer_is_not_cached() -> None:
+    slow = threading.Event()
+    slow.set()
+
+    def model(prompt: str) -> str:
+        if slow.is_set():
+            _RELEASE.wait(5)
+        return PAPER_ANSWER
+
+    candidate, _ = _split(model, llm_timeout=0.5)
+    assert candidate.fallback == "the model did not answer within 0.5 s"
+    slow.clear()
+    _RELEASE.set()  # the abandoned first call now answers too: its late answer must not be cached either
+    spans = candidate.spans(SourceDocument.build(DOC), SplitContext())
+    assert candidate.fallback is None
+    assert [s for s, _ in spans] == HEADINGS
+
+
+def test_chunk_with_a_slow_model_returns_in_time() -> None:
+    candidate = LLMRegexCandidate(_slow_sync, llm_timeout=0.5)
+    chunker = AdaptiveChunker(candidates=[candidate, "recursive_1100"], metrics=["SC"])
+    started = time.monotonic()
+    result = chunker.chunk(DOC)
+    assert time.monotonic() - started < 3.0
+    assert "llm_regex fell back to recursive_1100: the model did not answer within 0.5 s" in result.reason
+    assert result.candidates["llm_regex"][0].metadata["llm_regex_fallback"] == "the model did not answer within 0.5 s"
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, math.nan, math.inf, True, "5", None])
+def test_llm_timeout_must_be_a_positive_finite_number(bad: Any) -> None:
+    from adaptive_splitters.candidates.llm_regex import with_llm_candidate
+
+    with pytest.raises(ValueError, match="llm_timeout"):
+        LLMRegexCandidate(_slow_sync, llm_timeout=bad)
+    with pytest.raises(ValueError, match="llm_timeout"):
+        with_llm_candidate(["llm_regex"], _slow_sync, llm_timeout=bad)
+
+
+def test_with_llm_candidate_passes_the_llm_timeout() -> None:
+    from adaptive_splitters.candidates.llm_regex import with_llm_candidate
+
+    def model(prompt: str) -> str:
+        return PAPER_ANSWER
+
+    bound = with_llm_candidate(["recursive_1100", "llm_regex"], model, llm_timeout=2.5)
+    appended = with_llm_candidate(["page"], model, llm_timeout=7)
+    assert bound[0] == "recursive_1100"
+    assert appended[0] == "page"
+    for candidate, seconds in ((bound[1], 2.5), (appended[1], 7.0)):
+        assert isinstance(candidate, LLMRegexCandidate)
+        assert candidate.llm_timeout == seconds
+    assert with_llm_candidate(["llm_regex"], model)[0].llm_timeout == 60.0
+    assert LLMRegexCandidate(model).llm_timeout == 60.0
+
+
+_WALL_CHILD = """
+import sys, time, regex
+from adaptive_splitters.candidates.llm_regex import find_cuts
+pattern = regex.compile(r"(a|aa)+$")
+text = "a" * 80 + "!"
+print("ready", flush=True)
+started = time.monotonic()
+cuts, why = find_cuts(text, pattern, 0.5)
+print(round(time.monotonic() - started, 3), why, flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs SIGSTOP/SIGCONT")
+def test_matching_time_limit_is_wall_time_even_when_the_process_gets_little_cpu() -> None:
+    # The child matches a catastrophic pattern with a 0.5 s limit while it runs only 10% of the time (stopped
+    # 90 ms out of every 100 ms, which costs no CPU): a limit on CPU time would take about 5 s of wall time.
+    child = subprocess.Popen([sys.executable, "-c", _WALL_CHILD], stdout=subprocess.PIPE, text=True, env=_child_env())
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 20
+        while child.poll() is None and time.monotonic() < deadline:
+            os.kill(child.pid, signal.SIGSTOP)
+            time.sleep(0.09)
+            os.kill(child.pid, signal.SIGCONT)
+            time.sleep(0.01)
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGCONT)
+        output = child.stdout.read() if child.wait(timeout=20) == 0 else ""
+    finally:
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGCONT)
+            child.kill()
+            child.wait()
+    seconds, why = output.split(" ", 1)
+    assert "ran past the 0.5 s time limit" in why
+    assert float(seconds) < 2.5, seconds

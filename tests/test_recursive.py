@@ -13,6 +13,7 @@ from adaptive_splitters.candidates.recursive import (
     SEPARATORS,
     RecursiveCandidate,
     RecursiveSplitter,
+    spans_at_cuts,
     split_at_pattern,
 )
 from adaptive_splitters.document import SourceDocument
@@ -320,3 +321,15 @@ class TestCandidate:
     def test_unknown_candidate(self) -> None:
         with pytest.raises(ValueError, match=r"unknown candidate 'recursve_1100'; registered: .*page.*recursive_<N>"):
             resolve_candidate("recursve_1100")
+
+
+def test_item_and_bullet_separators_cut_where_the_paper_patterns_match() -> None:
+    """split_at_pattern runs the item and bullet separators in linear time, with the paper's cuts."""
+    pieces = ["\n", " ", "\t", "\r", "\x0c", "1", "12", "abcd", "abcde", "B", ".", ")", "(", "-", "•", "x"]
+    rng = random.Random(14)
+    for separator in (SEPARATORS[6], SEPARATORS[7]):
+        pattern = re.compile(separator)
+        for _ in range(3000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+            expected = spans_at_cuts(len(text), [m.start() for m in pattern.finditer(text)])
+            assert split_at_pattern(text, pattern) == expected, text

@@ -168,3 +168,62 @@ def test_cli_pairs_option(tmp_path: Path) -> None:
     doc = json.loads(out.read_text(encoding="utf-8"))["documents"][0]
     assert doc["pairs_source"] == "none"
     assert all(c["scores"]["RC"] is None for c in doc["candidates"].values())
+
+
+@pytest.mark.parametrize("bad", [float("inf"), float("nan"), 4.5, True])
+def test_callable_pairs_with_non_integer_offsets_are_named(bad: object) -> None:
+    text = "Alice wrote it."
+    chunker = AdaptiveChunker(metrics=CHEAP, pairs=lambda s: [[[0, bad], [12, 13]]])
+    with pytest.raises(ValueError, match=rf"pairs callable must return .* integer offsets \(received \[\[0, {bad!r}\]"):
+        chunker.chunk(text)
+
+
+def test_callable_pairs_answer_that_is_not_a_sequence_is_named() -> None:
+    with pytest.raises(ValueError, match=r"pairs callable must return a sequence of pairs or None \(received int 7\)"):
+        resolve_pairs(lambda s: 7, "Alice wrote it.")
+
+
+def test_numpy_offsets_from_a_callable_are_accepted() -> None:
+    np = pytest.importorskip("numpy")
+    text = "Alice wrote the report. She signed it."
+    pairs, source = resolve_pairs(lambda s: np.array([[[0, 4], [24, 26]]]), text)
+    assert (pairs, source) == ([((0, 4), (24, 26))], "callable")
+    assert all(type(x) is int for pair in pairs or [] for span in pair for x in span)
+
+
+def test_markup_masking_and_sentence_starts_keep_their_regex_definitions() -> None:
+    """The linear scans find what the regexes they replace found (those are quadratic on blank runs)."""
+    import random
+    import re
+
+    from adaptive_splitters.references import _mask_markup, _sentence_starts
+
+    markup = re.compile(r"<!--.*?-->|<[^<>\n]{1,200}>", re.DOTALL)
+    sentence_end = re.compile(r"\n(?![ \t\n]*[a-z(])|[.!?…][\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(\[])")
+    pieces = [
+        "\n",
+        " ",
+        "\t",
+        "\r",
+        "1",
+        "a",
+        "B",
+        ".",
+        "!",
+        "…",
+        ")",
+        "(",
+        '"',
+        "'",
+        "”",
+        "[",
+        "<",
+        "<!--",
+        "-->",
+        ">",
+    ]
+    rng = random.Random(14)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert _mask_markup(text) == markup.sub(lambda m: " " * len(m.group()), text), text
+        assert _sentence_starts(text) == [m.end() for m in sentence_end.finditer(text)], text

@@ -113,3 +113,51 @@ def test_invalid_calls() -> None:
         select(EDPS, [*ORDER, "semantic"])
     with pytest.raises(ValueError, match="'fair' or 'paper'"):
         select(EDPS, ORDER, rule="best")
+
+
+@pytest.mark.parametrize("scale", [1e308, 1e300, 1e-300, 5e-324])
+@pytest.mark.parametrize("rule", ["fair", "paper"])
+def test_huge_and_tiny_finite_weights_choose_like_equal_weights(scale: float, rule: str) -> None:
+    scores = {"a": {"SC": 0.5, "BI": 0.9, "RC": None}, "b": {"SC": 0.9, "BI": 0.4, "RC": 0.1}}
+    plain = select(scores, ["a", "b"], weights={"SC": 1.0, "BI": 1.0, "RC": 1.0}, rule=rule)
+    scaled = select(scores, ["a", "b"], weights={"SC": scale, "BI": scale, "RC": scale}, rule=rule)
+    assert scaled.chosen == plain.chosen
+    for name in ("a", "b"):
+        assert scaled.objective[name] == pytest.approx(plain.objective[name])
+
+
+def test_huge_weights_chunk_through_the_engine() -> None:
+    from adaptive_splitters.engine import AdaptiveChunker
+
+    text = "The Commission adopted the guidelines. It will review them.\n\n" * 60
+    plain = AdaptiveChunker(weights={"SC": 1.0, "BI": 1.0}, metrics=["SC", "BI", "RC"]).chunk(text)
+    huge = AdaptiveChunker(weights={"SC": 1e308, "BI": 1e308}, metrics=["SC", "BI", "RC"]).chunk(text)
+    assert huge.chosen == plain.chosen
+    assert huge.spans() == plain.spans()
+
+
+def test_ordinary_weights_give_the_same_objective_bits_as_before() -> None:
+    scores = {"a": {"SC": 0.1, "BI": 0.7, "RC": 0.3}, "b": {"SC": 0.3, "BI": 0.2, "RC": None}}
+    weights = {"SC": 0.2, "BI": 0.3, "RC": 0.7}
+    result = select(scores, ["a", "b"], weights=weights, rule="paper")
+    assert result.objective["a"] == (0.2 * 0.1 + 0.3 * 0.7 + 0.7 * 0.3) / (0.2 + 0.3 + 0.7)
+    assert result.objective["b"] == (0.2 * 0.3 + 0.3 * 0.2) / (0.2 + 0.3)
+
+
+def test_numpy_weights_are_accepted() -> None:
+    np = pytest.importorskip("numpy")
+    weights = {"SC": np.float32(1.0), "ICC": np.int64(0)}
+    scores = {"a": {"SC": 1.0, "ICC": 0.2}, "b": {"SC": 0.5, "ICC": 0.9}}
+    assert select(scores, ["a", "b"], weights=weights).chosen == "a"
+
+
+@pytest.mark.parametrize("weights", [[0.2, 0.2, 0.2, 0.2, 0.2], (("SC", 1.0),), "SC", 0.5])
+def test_weights_that_are_not_a_mapping_are_named(weights: object) -> None:
+    with pytest.raises(TypeError, match=r"weights must be a mapping metric name -> weight.*\(received "):
+        select(EDPS, ORDER, weights=weights)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("weight", [True, math.inf, -math.inf, None])
+def test_bad_weight_values_name_weights_and_the_value(weight: object) -> None:
+    with pytest.raises(ValueError, match=rf"weights: the weight of 'SC' must be a finite number \(received {weight}\)"):
+        select(EDPS, ORDER, weights={"SC": weight})  # type: ignore[dict-item]

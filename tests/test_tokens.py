@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import pickle
 
 import pytest
@@ -140,3 +141,52 @@ class TestMemo:
         clone = pickle.loads(pickle.dumps(counter))
         assert clone.name == "o200k_base"
         assert clone("some text") == counter("some text")
+
+
+def minus_one(text: str) -> int:
+    """A broken tokenizer: always -1."""
+    return -1
+
+
+class TestBadCounts:
+    """A tokenizer's answer must be a non-negative integer; anything else names the tokenizer, value and text."""
+
+    def test_negative_count_is_rejected_naming_the_tokenizer(self) -> None:
+        from adaptive_splitters.engine import AdaptiveChunker
+
+        chunker = AdaptiveChunker(tokenizer=minus_one, metrics=["SC", "BI", "RC"])
+        with pytest.raises(ValueError, match=r"tokenizer 'minus_one' returned -1 for a text of 25000 characters"):
+            chunker.chunk("word " * 5000)
+
+    @pytest.mark.parametrize(
+        ("value", "error"),
+        [(math.nan, ValueError), (math.inf, ValueError), (-3, ValueError), (None, TypeError), (True, TypeError)],
+    )
+    def test_bad_counts_name_the_tokenizer_and_value(self, value: object, error: type[Exception]) -> None:
+        def broken(text: str) -> object:
+            return value
+
+        counter = TokenCounter(broken)
+        with pytest.raises(error, match=rf"tokenizer '.*broken' returned {value!r}.* for a text of 5 characters"):
+            counter("hello")
+
+    def test_a_lambda_is_named_with_where_it_was_defined(self) -> None:
+        counter = TokenCounter(lambda text: -1)
+        with pytest.raises(ValueError, match=r"'.*<lambda>' \(defined at .*test_tokens.py:\d+\) returned -1"):
+            counter("abc")
+
+    def test_bad_counts_surface_through_the_engine(self) -> None:
+        from adaptive_splitters.engine import AdaptiveChunker
+
+        def returns_none(text: str) -> None:
+            return None
+
+        with pytest.raises(TypeError, match=r"tokenizer '.*returns_none' returned None"):
+            AdaptiveChunker(tokenizer=returns_none, metrics=["SC", "BI", "RC"]).chunk("Some text. " * 50)
+
+    def test_numpy_integers_are_accepted(self) -> None:
+        np = pytest.importorskip("numpy")
+        counter = TokenCounter(lambda text: np.int64(len(text)))
+        result = counter("abcd")
+        assert result == 4
+        assert type(result) is int

@@ -33,6 +33,21 @@ SEPARATORS: tuple[str, ...] = (
 """The paper's 14 separators, coarsest first: headings 1-6, numbered items, bullets, paragraphs, lines,
 sentences, commas, whitespace, and finally single characters."""
 
+_LINEAR_FORMS: dict[str, str] = {
+    r"(?<=\n)\s*\(?[A-Za-z0-9]{1,4}[.)]\s+": r"(?<=\n)\s*+(?P<cut>\(?[A-Za-z0-9]{1,4}[.)]\s+)?",
+    r"(?<=\n)\s*[-*·•●▪◦‣▸▹○◯‒–—]\s+": r"(?<=\n)\s*+(?P<cut>[-*·•●▪◦‣▸▹○◯‒–—]\s+)?",
+}
+r"""Linear-time forms of the item and bullet separators, with the same cuts.
+
+The paper's forms try ``\s*`` again after every newline of a run of blank lines, rescanning the run each time
+(quadratic on ``"\n" * n``). Their item can only start where the whitespace ends, so every newline of one run leads
+to the same verdict; the linear form consumes the run once, whether or not the item follows, and a match counts as
+a cut only when its ``cut`` group took part. Cuts are identical: a failed attempt consumes only positions where
+the paper's form fails too."""
+
+_LINEAR_PATTERNS = {paper: re.compile(linear) for paper, linear in _LINEAR_FORMS.items()}
+_DEFAULT_FLAGS = re.compile("").flags
+
 MIN_PIECE_CHARS = 10
 """Pieces shorter than this many characters are merged into the next piece (the paper's rule)."""
 
@@ -46,7 +61,12 @@ def split_at_pattern(text: str, pattern: re.Pattern[str], offset: int = 0) -> li
     Pieces under ten characters are merged into the following piece; the last may stay short. Returns spans
     shifted by ``offset``; they tile ``text``.
     """
-    return spans_at_cuts(len(text), [m.start() for m in pattern.finditer(text)], offset)
+    linear = _LINEAR_PATTERNS.get(pattern.pattern) if pattern.flags == _DEFAULT_FLAGS else None
+    if linear is not None:  # only the matches whose item took part are cuts (see _LINEAR_FORMS)
+        cuts = [m.start() for m in linear.finditer(text) if m.start("cut") >= 0]
+    else:
+        cuts = [m.start() for m in pattern.finditer(text)]
+    return spans_at_cuts(len(text), cuts, offset)
 
 
 def spans_at_cuts(length: int, cuts: Iterable[int], offset: int = 0) -> list[Span]:

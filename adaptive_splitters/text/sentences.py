@@ -19,8 +19,10 @@ from adaptive_splitters.types import Span
 MAX_PIECE_CHARS = 10_000
 """Paragraphs longer than this are fed to the segmenter in line-aligned pieces of about this size."""
 
-_PARAGRAPH_RE = re.compile(r"(?:[ \t]*(?:\r\n|\r|\n)){2,}|\x0c")
-_FALLBACK_RE = re.compile(r"[.!?…。！？]+[\"'”’)\]]*\s+")
+# A match never starts inside a run it could have started before (the lookbehinds), so a long run of spaces or
+# of dots is read once, not once per character: both stay linear in the text.
+_PARAGRAPH_RE = re.compile(r"(?<![ \t])(?:[ \t]*(?:\r\n|\r|\n)){2,}|\x0c")
+_FALLBACK_RE = re.compile(r"(?<![.!?…。！？])[.!?…。！？]+[\"'”’)\]]*\s+")
 _ABBREVIATIONS = frozenset(
     {"dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "vs", "etc", "no", "art", "fig", "al", "approx", "cf"}
     | {"ca", "inc", "ltd", "co", "corp", "dept", "est", "mt", "p", "pp", "vol", "ed", "eds", "op", "ch", "sec"}
@@ -99,10 +101,21 @@ def _fallback_starts(piece: str) -> list[int]:
     """Starts after sentence-final punctuation, skipping known abbreviations and single initials."""
     out = []
     for match in _FALLBACK_RE.finditer(piece):
-        word = piece[: match.start()].rsplit(None, 1)[-1] if piece[: match.start()].strip() else ""
-        token = word.lower().rstrip(".")
+        token = _word_before(piece, match.start()).lower().rstrip(".")
         if match.group().startswith(".") and (token in _ABBREVIATIONS or len(token) == 1 or "." in token):
             continue
         if match.end() < len(piece):
             out.append(match.end())
     return out
+
+
+def _word_before(piece: str, end: int) -> str:
+    """The last whitespace-separated word of ``piece[:end]`` (``""`` when there is none), read backwards from
+    ``end`` so that each sentence end costs the length of its word, not of the text before it."""
+    stop = end
+    while stop > 0 and piece[stop - 1].isspace():
+        stop -= 1
+    start = stop
+    while start > 0 and not piece[start - 1].isspace():
+        start -= 1
+    return piece[start:stop]

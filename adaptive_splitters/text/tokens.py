@@ -6,6 +6,8 @@ special-token text (``<|endoftext|>``) as plain text, so no input can raise.
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 import threading
 from collections.abc import Callable
@@ -148,13 +150,40 @@ class _EncodeCount:
 
 
 class _CallableCount:
-    """A user's ``str -> int`` counter."""
+    """A user's ``str -> int`` counter, its answers checked: a non-negative integer (numpy integers too; a finite
+    non-negative float is truncated, as ``int`` does; ``bool``, ``None``, negative, NaN and infinite answers raise,
+    naming the tokenizer, the value and the text's length)."""
 
     def __init__(self, function: Callable[[str], int]) -> None:
         self.function = function
 
     def __call__(self, text: str) -> int:
-        return int(self.function(text))
+        value = self.function(text)
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            msg = (
+                f"tokenizer {_describe(self.function)} returned {value!r} ({type(value).__name__}) for a text of "
+                f"{len(text)} characters; a token counter must return a non-negative integer"
+            )
+            raise TypeError(msg)
+        number: Any = value
+        if number >= 0 and (isinstance(number, numbers.Integral) or math.isfinite(number)):
+            return int(number)
+        msg = (
+            f"tokenizer {_describe(self.function)} returned {value!r} for a text of {len(text)} characters; "
+            "a token counter must return a non-negative integer"
+        )
+        raise ValueError(msg)
+
+
+def _describe(function: Any) -> str:
+    """How messages name a user's tokenizer: its qualified name when it has one, else its repr."""
+    name = getattr(function, "__qualname__", None) or getattr(function, "__name__", None)
+    if not isinstance(name, str):
+        return repr(function)
+    code = getattr(function, "__code__", None)
+    if "<lambda>" in name and code is not None:
+        return f"{name!r} (defined at {code.co_filename}:{code.co_firstlineno})"
+    return repr(name)
 
 
 def _count_function(tokenizer: Any) -> Callable[[str], int]:
