@@ -46,7 +46,7 @@ class TestAdaptiveNodeParserContract(NodeParserContract):
     }
 
     def make_parser(self, **overrides: Any) -> AdaptiveNodeParser:
-        settings: dict[str, Any] = {"metrics": ["SC", "BI", "RC"], "max_tokens": 80}
+        settings: dict[str, Any] = {"metrics": ["SC", "BI", "RC"], "chunk_size": 80}
         return AdaptiveNodeParser(**{**settings, **overrides})
 
 
@@ -104,7 +104,7 @@ SAMPLE_TEXT = "# Guide\n\nIntro paragraph about chunking. It has two sentences.\
 
 
 def parser(**overrides: Any) -> AdaptiveNodeParser:
-    return AdaptiveNodeParser(**{"metrics": ["SC", "BI", "RC"], "max_tokens": 60, **overrides})
+    return AdaptiveNodeParser(**{"metrics": ["SC", "BI", "RC"], "chunk_size": 60, **overrides})
 
 
 def test_importing_the_package_does_not_import_llama_index() -> None:
@@ -187,7 +187,7 @@ def test_max_tokens_is_a_hard_limit() -> None:
     count = TokenCounter("o200k_base")
     text = ("word " * 400 + "\n\n") * 3 + "x" * 3000
     for candidates in (None, ["recursive_200"], ["page", "recursive_400"]):
-        p = parser(max_tokens=50, min_tokens=10, merge_limit=400, candidates=candidates)
+        p = parser(chunk_size=50, min_tokens=10, merge_limit=400, candidates=candidates)
         nodes = p.get_nodes_from_documents([Document(text=text)])
         assert max(count(n.text) for n in nodes) <= 50
         assert "".join(n.text for n in nodes) == text
@@ -227,7 +227,7 @@ def test_after_sentence_splitter_offsets_are_exact_when_its_offsets_are() -> Non
     text = "".join(f"Paragraph {i} has its own words, numbered {i * 7}.\n\n" for i in range(80))
     doc = Document(text=text, id_="doc")
     first = SentenceSplitter(chunk_size=120, chunk_overlap=0).get_nodes_from_documents([doc])
-    nodes = parser(max_tokens=40)(first)
+    nodes = parser(chunk_size=40)(first)
     for node in nodes:
         assert node.source_node is not None
         assert node.source_node.node_id == "doc"
@@ -263,7 +263,7 @@ def test_an_embedder_object_is_recorded_by_type_and_fails_loudly_on_pickling() -
 
 
 def test_assigning_a_setting_rebuilds_the_engine() -> None:
-    p = parser(max_tokens=200)
+    p = parser(chunk_size=200)
     doc = Document(text=SAMPLE_TEXT)
     many_before = len(p.get_nodes_from_documents([doc]))
     p.max_tokens = 30
