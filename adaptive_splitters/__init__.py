@@ -8,23 +8,23 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from adaptive_splitters.document import SourceDocument, Title
-from adaptive_splitters.limits import SizeLimits
-from adaptive_splitters.types import Chunk, Span
+from adaptive_splitters.core.document import SourceDocument, Title
+from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.spans import Chunk, Span
 
 if TYPE_CHECKING:
     from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult
-    from adaptive_splitters.langchain import AdaptiveTextSplitter
-    from adaptive_splitters.llama_index import AdaptiveNodeParser
-    from adaptive_splitters.registry import register_metric, unregister_metric
+    from adaptive_splitters.integrations.langchain import AdaptiveTextSplitter
+    from adaptive_splitters.integrations.llama_index import AdaptiveNodeParser
+    from adaptive_splitters.metrics.registry import register_metric, unregister_metric
 
 _LAZY = {
     "AdaptiveChunker": "adaptive_splitters.engine",
     "AdaptiveResult": "adaptive_splitters.engine",
-    "AdaptiveTextSplitter": "adaptive_splitters.langchain",
-    "AdaptiveNodeParser": "adaptive_splitters.llama_index",
-    "register_metric": "adaptive_splitters.registry",
-    "unregister_metric": "adaptive_splitters.registry",
+    "AdaptiveTextSplitter": "adaptive_splitters.integrations.langchain",
+    "AdaptiveNodeParser": "adaptive_splitters.integrations.llama_index",
+    "register_metric": "adaptive_splitters.metrics.registry",
+    "unregister_metric": "adaptive_splitters.metrics.registry",
 }
 
 __all__ = [

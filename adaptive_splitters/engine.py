@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from adaptive_splitters.annotate import page_numbers, sections
 from adaptive_splitters.candidates import (
     Candidate,
     NotApplicable,
@@ -23,15 +22,16 @@ from adaptive_splitters.candidates import (
     default_candidate_names,
     resolve_candidate,
 )
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.limits import PAPER_MAX_TOKENS, SizeLimits
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.limits import PAPER_MAX_TOKENS, SizeLimits
+from adaptive_splitters.core.spans import Chunk, Span
+from adaptive_splitters.metrics.registry import UserMetric, registered_metrics
 from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
-from adaptive_splitters.references import PairsFunction, resolve_pairs
-from adaptive_splitters.registry import UserMetric, registered_metrics
 from adaptive_splitters.selection import DEFAULT_WEIGHT, check_weights
-from adaptive_splitters.structure import with_detected_structure
+from adaptive_splitters.text.annotate import page_numbers, sections
+from adaptive_splitters.text.references import PairsFunction, resolve_pairs
+from adaptive_splitters.text.structure import with_detected_structure
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import Chunk, Span
 
 METRIC_NAMES = ("SC", "BI", "RC", "ICC", "DCC")
 DEFAULT_LLM_TIMEOUT = 60.0
@@ -98,10 +98,10 @@ class AdaptiveChunker:
             re-splits any span above it, so no scored (and so no emitted) chunk exceeds it. The adapters and the
             ``chunk`` command set it; the default (off) is the paper's post-processing.
         metrics: the metrics to compute: built-in names and names registered with
-            :func:`adaptive_splitters.registry.register_metric` (default all five and every registered metric).
+            :func:`adaptive_splitters.metrics.registry.register_metric` (default all five and every registered metric).
         raw: skip post-processing.
         pairs: where RC's entity-pronoun pairs come from when the document has none: ``"heuristic"`` (default,
-            :func:`adaptive_splitters.references.heuristic_pairs`, offline), ``"none"`` (RC undefined), or a
+            :func:`adaptive_splitters.text.references.heuristic_pairs`, offline), ``"none"`` (RC undefined), or a
             callable ``text -> [[e_start, e_end], [p_start, p_end]], ...`` (inclusive ends; a coreference model).
         llm: a LangChain chat model, a LlamaIndex LLM or a callable prompt -> text: adds the ``llm_regex``
             candidate (or binds the name ``llm_regex`` in ``candidates``) to it.
@@ -147,7 +147,7 @@ class AdaptiveChunker:
         self.counter = TokenCounter(tokenizer)
         names = list(candidates) if candidates is not None else default_candidate_names(size)
         if llm is not None:
-            from adaptive_splitters.candidates.llm_regex import with_llm_candidate
+            from adaptive_splitters.candidates.llm_regex.candidate import with_llm_candidate
 
             names = with_llm_candidate(names, llm, llm_timeout=llm_timeout)
         if not names:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from adaptive_splitters.candidates.base import Candidate, SplitContext, validate_spans
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.postprocess import postprocess
-from adaptive_splitters.types import Span
 
 
 def candidate_spans(

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adaptive_splitters.candidates.recursive import RecursiveSplitter
-from adaptive_splitters.limits import PAPER_MAX_TOKENS, PAPER_MERGE_LIMIT, PAPER_MIN_TOKENS, SizeLimits
+from adaptive_splitters.core.limits import PAPER_MAX_TOKENS, PAPER_MERGE_LIMIT, PAPER_MIN_TOKENS, SizeLimits
+from adaptive_splitters.core.spans import Span
+from adaptive_splitters.text.recursive import RecursiveSplitter
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import Span
 
 
 def repair_gaps(spans: Sequence[Span], length: int) -> list[Span]:

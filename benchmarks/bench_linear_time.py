@@ -25,10 +25,10 @@ def inputs(n: int) -> dict[str, str]:
 
 def stages() -> dict[str, Callable[[str], object]]:
     """The stages timed, each a function of the text."""
-    from adaptive_splitters.candidates.recursive import RecursiveSplitter
     from adaptive_splitters.engine import AdaptiveChunker
-    from adaptive_splitters.references import heuristic_pairs
     from adaptive_splitters.text.blocks import detect_blocks
+    from adaptive_splitters.text.recursive import RecursiveSplitter
+    from adaptive_splitters.text.references import heuristic_pairs
 
     chunker = AdaptiveChunker(metrics=["SC", "BI", "RC"])
     return {

@@ -36,9 +36,9 @@ def build_text(megabytes: float) -> str:
 def run_one(megabytes: float) -> None:
     from adaptive_splitters.candidates import resolve_candidate
     from adaptive_splitters.candidates.base import SplitContext
-    from adaptive_splitters.document import SourceDocument
+    from adaptive_splitters.core.document import SourceDocument
     from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
-    from adaptive_splitters.structure import with_detected_structure
+    from adaptive_splitters.text.structure import with_detected_structure
 
     text = build_text(megabytes)
     start = time.perf_counter()

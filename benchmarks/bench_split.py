@@ -35,7 +35,7 @@ def load_corpus(clair: Path) -> list[str]:
 
 def split_ours(texts: list[str]) -> int:
     """Chunks over the corpus from our recursive_1100, with a fresh (cold) token counter."""
-    from adaptive_splitters.candidates.recursive import RecursiveSplitter
+    from adaptive_splitters.text.recursive import RecursiveSplitter
     from adaptive_splitters.text.tokens import TokenCounter
 
     splitter = RecursiveSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=0, counter=TokenCounter("o200k_base"))
@@ -46,7 +46,7 @@ def split_langchain(texts: list[str]) -> int:
     """Chunks over the corpus from LangChain's recursive splitter with the same separators and size."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from adaptive_splitters.candidates.recursive import SEPARATORS
+    from adaptive_splitters.text.recursive import SEPARATORS
     from adaptive_splitters.text.tokens import bundled_tiktoken_cache
 
     cache = bundled_tiktoken_cache()

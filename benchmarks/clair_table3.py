@@ -2,8 +2,9 @@
 
 Candidates: the paper's four post-processed ones (recursive-1100, recursive-600, page, LLM-regex) and, as baselines,
 raw page and LangChain's ``RecursiveCharacterTextSplitter`` (default, and the paper's 1100-token configuration),
-whose strings are mapped to spans by the forward search (:func:`adaptive_splitters.locate.spans_from_strings`, which
-places the default splitter's overlapping chunks) and gap-repaired as the reference does (§3.2).
+whose strings are mapped to spans by the forward search
+(:func:`adaptive_splitters.text.locate.spans_from_strings`, which places the default splitter's overlapping chunks)
+and gap-repaired as the reference does (§3.2).
 
 SC, BI and RC use the given maverick pairs and must equal the paper's (they do not depend on the model). ICC and DCC
 use all-MiniLM-L6-v2 in both long-text modes (``truncate``, the paper's; ``pool``, ours), printed beside the
@@ -31,18 +32,18 @@ from pathlib import Path
 from typing import Any
 
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
-from adaptive_splitters.candidates.llm_regex import LLMRegexCandidate
+from adaptive_splitters.candidates.llm_regex.candidate import LLMRegexCandidate
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.embeddings import EmbeddingCache
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.io import read_document, with_mentions
-from adaptive_splitters.locate import spans_from_strings
 from adaptive_splitters.metrics.dcc import context_windows
 from adaptive_splitters.metrics.icc import chunk_pieces
 from adaptive_splitters.pipeline import candidate_spans
 from adaptive_splitters.postprocess import repair_gaps
+from adaptive_splitters.readers.files import read_document, with_mentions
 from adaptive_splitters.selection import select
+from adaptive_splitters.text.locate import spans_from_strings
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import Span
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared/data/clair"
 METRICS = ("RC", "ICC", "DCC", "BI", "SC")

@@ -29,7 +29,7 @@ from clair_table3 import (  # the scripts sit side by side in benchmarks/
 from clair_table3 import METRICS as TABLE3_METRICS
 
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.io import read_document, with_mentions
+from adaptive_splitters.readers.files import read_document, with_mentions
 from adaptive_splitters.selection import select
 
 CANDIDATES = PAPER_CANDIDATES

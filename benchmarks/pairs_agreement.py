@@ -28,11 +28,11 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.io import read_document, with_mentions
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.metrics.rc import cut_pairs
-from adaptive_splitters.references import heuristic_pairs
+from adaptive_splitters.readers.files import read_document, with_mentions
 from adaptive_splitters.selection import select
+from adaptive_splitters.text.references import heuristic_pairs
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared/data/clair"
 CANDIDATES = {"recursive_1100": "recursive_1100/post", "recursive_600": "recursive_600/post", "page": "page/post"}

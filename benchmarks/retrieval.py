@@ -11,7 +11,7 @@ character ranges, per question, then averaged:
 - precision_Ω = precision when exactly the chunks touching a reference are retrieved (chunking's ceiling)
 
 Chunk ranges are exact: ours from ``start_index``/``end_index``; LangChain's strings are located by
-:func:`adaptive_splitters.locate.spans_from_strings` (its own ``start_index`` is wrong with token overlap).
+:func:`adaptive_splitters.text.locate.spans_from_strings` (its own ``start_index`` is wrong with token overlap).
 Also prints the mean o200k tokens per chunk and the candidate our splitter chose per corpus.
 
 Usage: ``python benchmarks/retrieval.py [--data PATH] [--quick]`` (``--quick``: our default only, plus LangChain 400/0).
@@ -83,7 +83,7 @@ def langchain(size: int, overlap: int) -> Callable[[dict[str, str]], Chunking]:
     def run(corpora: dict[str, str]) -> Chunking:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        from adaptive_splitters.locate import spans_from_strings
+        from adaptive_splitters.text.locate import spans_from_strings
 
         splitter = RecursiveCharacterTextSplitter.from_tiktoken_encoder(
             encoding_name="o200k_base", chunk_size=size, chunk_overlap=overlap

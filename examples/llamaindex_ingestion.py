@@ -22,7 +22,7 @@ from llama_index.core.schema import Document
 from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from adaptive_splitters import AdaptiveNodeParser
-from adaptive_splitters.llama_index import MiniLMEmbedding
+from adaptive_splitters.integrations.llama_index import MiniLMEmbedding
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "adaptive_splitters" / "data" / "sample.md"

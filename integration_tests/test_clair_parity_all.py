@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"

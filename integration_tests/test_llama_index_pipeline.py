@@ -19,7 +19,7 @@ from llama_index.core.schema import BaseNode, Document, TextNode
 from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from adaptive_splitters import AdaptiveNodeParser
-from adaptive_splitters.llama_index import MiniLMEmbedding
+from adaptive_splitters.integrations.llama_index import MiniLMEmbedding
 
 ROOT = Path(__file__).resolve().parents[1]
 CLAIR = ROOT.parent / "shared" / "data" / "clair" / "parsed"

@@ -7,9 +7,9 @@ import time
 import pytest
 
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span, check_tiling
 from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
-from adaptive_splitters.types import Span, check_tiling
 
 CONTEXT = SplitContext()
 RECURSIVE = resolve_candidate("recursive_1100")

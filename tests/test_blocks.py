@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.structure import with_detected_structure
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.text.blocks import block_spans, detect_blocks
+from adaptive_splitters.text.structure import with_detected_structure
 
 CLAIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "clair" / "parsed"
 LONG = "A long paragraph. " * 30  # 540 characters: over the short-paragraph threshold

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
-from adaptive_splitters.types import Span
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"
 DOCUMENTS = (

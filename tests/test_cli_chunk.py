@@ -17,11 +17,11 @@ import pytest
 from langchain_core.documents import Document
 from pypdf import PdfReader
 
-from adaptive_splitters.batch import RECORD_FIELDS
 from adaptive_splitters.cli import main
-from adaptive_splitters.emit import chunk_id
-from adaptive_splitters.langchain import AdaptiveTextSplitter
-from adaptive_splitters.pdf import PAGE_JOIN
+from adaptive_splitters.integrations.langchain import AdaptiveTextSplitter
+from adaptive_splitters.output.jsonl import RECORD_FIELDS
+from adaptive_splitters.output.records import chunk_id
+from adaptive_splitters.readers.pdf import PAGE_JOIN
 from adaptive_splitters.text.pages import detect_pages
 from tests.pdf_maker import make_pdf
 
@@ -232,7 +232,7 @@ def test_pdf_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest.Monk
     source = tmp_path / "a.pdf"
     source.write_bytes(make_pdf(["Text."]))
     monkeypatch.setitem(sys.modules, "pypdf", None)  # as if the pdf extra were not installed
-    from adaptive_splitters.io import DocumentError, read_document
+    from adaptive_splitters.readers.files import DocumentError, read_document
 
     with pytest.raises(DocumentError, match=r"no PDF support \(pip install 'adaptive-splitters\[pdf\]'\)"):
         read_document(source)

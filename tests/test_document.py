@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from adaptive_splitters.document import SourceDocument, Title
+from adaptive_splitters.core.document import SourceDocument, Title
 
 TEXT = "Page one text. Page two text. Page three."
 PAGES = ["Page one text. ", "Page two text. ", "Page three."]

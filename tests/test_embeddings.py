@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.embeddings import (
     DEFAULT_MODEL,
     CallableEmbedder,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from adaptive_splitters import AdaptiveChunker
-from adaptive_splitters.types import check_tiling
+from adaptive_splitters.core.spans import check_tiling
 
 SAMPLE = (Path(__file__).resolve().parents[1] / "adaptive_splitters" / "data" / "sample.md").read_text(encoding="utf-8")
 CHEAP = ["SC", "BI", "RC"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adaptive_splitters.io import DocumentError, Skipped, describe_skipped, read_document, search_documents
+from adaptive_splitters.readers.files import DocumentError, Skipped, describe_skipped, read_document, search_documents
 
 DEEP = 100_000
 

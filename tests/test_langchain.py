@@ -21,7 +21,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitte
 
 from adaptive_splitters import AdaptiveTextSplitter
 from adaptive_splitters.candidates import RecursiveCandidate
-from adaptive_splitters.emit import PAGE_SEPARATOR
+from adaptive_splitters.output.records import PAGE_SEPARATOR
 from adaptive_splitters.postprocess import enforce_max_tokens
 from adaptive_splitters.text.tokens import TokenCounter, bundled_tiktoken_cache
 

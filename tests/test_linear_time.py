@@ -67,7 +67,7 @@ def test_blank_line_runs_split_recursively_in_linear_time(expression: str) -> No
     found = run_bounded(
         f"""
         import json
-        from adaptive_splitters.candidates.recursive import RecursiveSplitter
+        from adaptive_splitters.text.recursive import RecursiveSplitter
         from adaptive_splitters.text.tokens import TokenCounter
         text = {expression}
         counter = TokenCounter()
@@ -87,7 +87,7 @@ def test_numbered_items_and_bullets_after_long_blank_runs_cut_in_linear_time() -
     found = run_bounded(
         """
         import json, re
-        from adaptive_splitters.candidates.recursive import SEPARATORS, split_at_pattern
+        from adaptive_splitters.text.recursive import SEPARATORS, split_at_pattern
         blank = "\\n" * 100000 + "plain text, no item\\n"
         items = split_at_pattern("Introduction\\n" + blank + "1. First item", re.compile(SEPARATORS[6]))
         bullets = split_at_pattern("Introduction\\n" + blank + "\\n\\n- a bullet", re.compile(SEPARATORS[7]))
@@ -105,7 +105,7 @@ def test_heuristic_pairs_after_blank_line_runs_in_linear_time() -> None:
     found = run_bounded(
         """
         import json
-        from adaptive_splitters.references import heuristic_pairs
+        from adaptive_splitters.text.references import heuristic_pairs
         body = "The agency reviews the files. It keeps them for ten years."
         pairs = {}
         for name, blank in [("short", "\\n\\n"), ("long", "\\n\\n" * 100000), ("crlf", "\\r\\n" * 100000)]:

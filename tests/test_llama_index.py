@@ -15,7 +15,7 @@ from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.schema import Document, MetadataMode
 from node_parser_contract import NodeParserContract, generate_setting_params
 
-from adaptive_splitters.llama_index import AdaptiveNodeParser
+from adaptive_splitters.integrations.llama_index import AdaptiveNodeParser
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -158,7 +158,7 @@ def test_metadata_is_flat_and_adaptive_keys_are_neither_embedded_nor_sent_to_the
 
 
 def test_ids_follow_the_recipe_and_are_deterministic() -> None:
-    from adaptive_splitters.emit import chunk_id
+    from adaptive_splitters.output.records import chunk_id
 
     first = parser().get_nodes_from_documents([Document(id_="guide", text=SAMPLE_TEXT, metadata={"source": "g.md"})])
     second = parser().get_nodes_from_documents([Document(id_="guide", text=SAMPLE_TEXT, metadata={"source": "g.md"})])

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from langchain_core.runnables import RunnableLambda
 
-from adaptive_splitters.llm import ModelTimeoutError, ask
+from adaptive_splitters.candidates.llm_regex.model import ModelTimeoutError, ask
 
 _RELEASE = threading.Event()
 _REQUEST = contextvars.ContextVar("request", default="none")

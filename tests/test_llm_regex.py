@@ -30,17 +30,17 @@ from llama_index.core.llms.mock import MockLLM
 
 import adaptive_splitters
 from adaptive_splitters.candidates import LLMRegexCandidate, RecursiveSplitter, SplitContext
-from adaptive_splitters.candidates.llm_prompt import INSTRUCTIONS, build_prompt
-from adaptive_splitters.candidates.llm_regex import (
+from adaptive_splitters.candidates.llm_regex.candidate import (
     clear_answer_cache,
     escape_class_hyphens,
     llm_context,
 )
+from adaptive_splitters.candidates.llm_regex.prompt import INSTRUCTIONS, build_prompt
 from adaptive_splitters.cli import main
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import check_tiling
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import check_tiling
 
 PAPER_REGEX = r"(?<=\n)(?=#[^\n]*\n)|(?=^# )"
 PAPER_ANSWER = f"<regex>{PAPER_REGEX}</regex>"
@@ -482,7 +482,7 @@ def test_unbounded_or_unanalysable_patterns_are_refused_with_the_reason(pattern:
 
 
 def test_patterns_the_prompts_produce_pass_the_bounds() -> None:
-    from adaptive_splitters.candidates.llm_regex import check_pattern, extract_pattern
+    from adaptive_splitters.candidates.llm_regex.candidate import check_pattern, extract_pattern
 
     worked_example = extract_pattern(INSTRUCTIONS[INSTRUCTIONS.rindex("</Input>") :])[0]
     assert worked_example == r"(?<=\n)(?=#{1,3} [^\n]*\n)|(?=^# )"
@@ -594,7 +594,7 @@ def test_chunk_with_a_slow_model_returns_in_time() -> None:
 
 @pytest.mark.parametrize("bad", [0, -1.0, math.nan, math.inf, True, "5", None])
 def test_llm_timeout_must_be_a_positive_finite_number(bad: Any) -> None:
-    from adaptive_splitters.candidates.llm_regex import with_llm_candidate
+    from adaptive_splitters.candidates.llm_regex.candidate import with_llm_candidate
 
     with pytest.raises(ValueError, match="llm_timeout"):
         LLMRegexCandidate(_slow_sync, llm_timeout=bad)
@@ -603,7 +603,7 @@ def test_llm_timeout_must_be_a_positive_finite_number(bad: Any) -> None:
 
 
 def test_with_llm_candidate_passes_the_llm_timeout() -> None:
-    from adaptive_splitters.candidates.llm_regex import with_llm_candidate
+    from adaptive_splitters.candidates.llm_regex.candidate import with_llm_candidate
 
     def model(prompt: str) -> str:
         return PAPER_ANSWER
@@ -621,7 +621,7 @@ def test_with_llm_candidate_passes_the_llm_timeout() -> None:
 
 _WALL_CHILD = """
 import sys, time, regex
-from adaptive_splitters.candidates.llm_regex import find_cuts
+from adaptive_splitters.candidates.llm_regex.candidate import find_cuts
 pattern = regex.compile(r"(a|aa)+$")
 text = "a" * 80 + "!"
 print("ready", flush=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adaptive_splitters.locate import spans_from_strings
+from adaptive_splitters.text.locate import spans_from_strings
 
 
 class TestSpansFromStrings:

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.embeddings import EmbeddingCache, SentenceTransformerEmbedder, SpanVectors
 from adaptive_splitters.metrics import (
     block_integrity,
@@ -26,7 +27,6 @@ from adaptive_splitters.metrics import (
 )
 from adaptive_splitters.selection import select
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import Span
 
 CLAIR = Path(__file__).parents[1] / ".." / "shared" / "data" / "clair"
 REFERENCE = CLAIR / "reference_minilm.json"

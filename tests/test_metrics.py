@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors
 from adaptive_splitters.metrics import (
     METRIC_NAMES,

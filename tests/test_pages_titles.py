@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from adaptive_splitters.annotate import sections
-from adaptive_splitters.document import SourceDocument, Title
+from adaptive_splitters.core.document import SourceDocument, Title
+from adaptive_splitters.text.annotate import sections
 from adaptive_splitters.text.pages import detect_pages
 from adaptive_splitters.text.titles import detect_titles
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from adaptive_splitters.candidates import default_candidate_names
-from adaptive_splitters.candidates.recursive import RecursiveSplitter
-from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.postprocess import merge_undersized, postprocess, repair_gaps, split_oversized
+from adaptive_splitters.text.recursive import RecursiveSplitter
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import Span
 
 CHARS = TokenCounter(len)  # one token per character: sizes below are plain lengths
 O200K = TokenCounter()

@@ -8,17 +8,17 @@ import re
 import pytest
 
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
-from adaptive_splitters.candidates.recursive import (
+from adaptive_splitters.candidates.recursive import RecursiveCandidate
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
+from adaptive_splitters.text.recursive import (
     MIN_PIECE_CHARS,
     SEPARATORS,
-    RecursiveCandidate,
     RecursiveSplitter,
     spans_at_cuts,
     split_at_pattern,
 )
-from adaptive_splitters.document import SourceDocument
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import Span
 
 COUNTER = TokenCounter()
 WORDS = re.findall(

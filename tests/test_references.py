@@ -9,7 +9,7 @@ import pytest
 
 from adaptive_splitters.cli import main
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.references import heuristic_pairs, resolve_pairs
+from adaptive_splitters.text.references import heuristic_pairs, resolve_pairs
 
 CHEAP = ("SC", "BI", "RC")
 
@@ -196,7 +196,7 @@ def test_markup_masking_and_sentence_starts_keep_their_regex_definitions() -> No
     import random
     import re
 
-    from adaptive_splitters.references import _mask_markup, _sentence_starts
+    from adaptive_splitters.text.references import _mask_markup, _sentence_starts
 
     markup = re.compile(r"<!--.*?-->|<[^<>\n]{1,200}>", re.DOTALL)
     sentence_end = re.compile(r"\n(?![ \t\n]*[a-z(])|[.!?…][\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(\[])")

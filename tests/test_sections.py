@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from adaptive_splitters.candidates import MarkdownSectionsCandidate, NotApplicable, SplitContext, resolve_candidate
-from adaptive_splitters.document import SourceDocument, Title
-from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.core.document import SourceDocument, Title
+from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.spans import check_tiling
 from adaptive_splitters.pipeline import candidate_spans
-from adaptive_splitters.types import check_tiling
 
 TEXT = "intro\n# A\ntext\n## B\nx\n### C\ny\n## D\nz\n# E\n"
 # offsets: # A 6, ## B 15, ### C 22, ## D 30, # E 37, end 41

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from adaptive_splitters.candidates import SentenceCandidate, SplitContext, resolve_candidate
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.spans import check_tiling
 from adaptive_splitters.pipeline import candidate_spans
 from adaptive_splitters.text.sentences import _fallback_starts, sentence_spans, sentence_starts
-from adaptive_splitters.types import check_tiling
 
 TEXT = "Dr. Smith met the U.S. team, e.g. Mr. Jones. They left at 5 p.m. on Jan. 3!\n\nNew paragraph here? Yes."
 

@@ -21,12 +21,12 @@ from adaptive_splitters.candidates import (
     SplitContext,
     resolve_candidate,
 )
-from adaptive_splitters.candidates.recursive import RecursiveSplitter
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.spans import Chunk, check_tiling
 from adaptive_splitters.pipeline import candidate_spans
-from adaptive_splitters.structure import with_detected_structure
-from adaptive_splitters.types import Chunk, check_tiling
+from adaptive_splitters.text.recursive import RecursiveSplitter
+from adaptive_splitters.text.structure import with_detected_structure
 
 LIMITS = SizeLimits(max_tokens=30, min_tokens=5, merge_limit=35)
 CONTEXT = SplitContext(limits=LIMITS)

@@ -11,8 +11,8 @@ from adaptive_splitters.candidates import (
     registered_names,
     resolve_candidate,
 )
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.pipeline import candidate_spans
 
 CONTEXT = SplitContext(limits=SizeLimits(max_tokens=1000, min_tokens=0))

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from adaptive_splitters.cli import main
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.registry import check_value, register_metric, registered_metrics, unregister_metric
-from adaptive_splitters.types import Span
+from adaptive_splitters.metrics.registry import check_value, register_metric, registered_metrics, unregister_metric
 
 TEXT = ("A paragraph about rules and duties that is long enough to count. " * 12 + "\n\n") * 30
 CHEAP = ("SC", "BI", "RC")

@@ -13,13 +13,14 @@ from adaptive_splitters.candidates.base import (
     registered_names,
     resolve_candidate,
 )
-from adaptive_splitters.candidates.llm_regex import LLMRegexCandidate
+from adaptive_splitters.candidates.llm_regex.candidate import LLMRegexCandidate
 from adaptive_splitters.candidates.page import PageCandidate
-from adaptive_splitters.candidates.recursive import SEPARATORS, RecursiveCandidate, RecursiveSplitter
+from adaptive_splitters.candidates.recursive import RecursiveCandidate
 from adaptive_splitters.candidates.sections import MarkdownSectionsCandidate
 from adaptive_splitters.candidates.sentence import SentenceCandidate
 from adaptive_splitters.candidates.user import FunctionCandidate, register_user_candidate
-from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.text.recursive import SEPARATORS, RecursiveSplitter
 
 
 def _recursive(match: re.Match[str], limits: SizeLimits) -> Candidate:

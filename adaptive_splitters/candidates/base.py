@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.limits import SizeLimits
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import Span
 
 
 class NotApplicable(Exception):  # noqa: N818 - a signal, not an error

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from adaptive_splitters.candidates.base import NotApplicable, SplitContext
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
 
 
 @dataclass(frozen=True)

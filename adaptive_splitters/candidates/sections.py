@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from adaptive_splitters.candidates.base import NotApplicable, SplitContext
-from adaptive_splitters.document import SourceDocument, Title
+from adaptive_splitters.core.document import SourceDocument, Title
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.titles import detect_titles
-from adaptive_splitters.types import Span
 
 MAX_HEADING_LEVEL = 12
 

@@ -11,9 +11,9 @@ import itertools
 from dataclasses import dataclass
 
 from adaptive_splitters.candidates.base import SplitContext
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.sentences import sentence_starts
-from adaptive_splitters.types import Span
 
 
 @dataclass

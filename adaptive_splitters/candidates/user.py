@@ -1,6 +1,6 @@
 """User candidates: any callable ``text -> spans or strings`` becomes a named candidate.
 
-Strings are mapped to spans by :func:`adaptive_splitters.locate.spans_from_strings` (one anchored forward
+Strings are mapped to spans by :func:`adaptive_splitters.text.locate.spans_from_strings` (one anchored forward
 search from the previous chunk; a string not in the text raises ``ValueError`` naming the candidate and the
 chunk index). Gaps between the chunks are repaired by post-processing, so no character is lost.
 """
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from adaptive_splitters.candidates.base import Candidate, SplitContext, register_candidate
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.limits import SizeLimits
-from adaptive_splitters.locate import spans_from_strings
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.spans import Span
+from adaptive_splitters.text.locate import spans_from_strings
 
 UserFunction = Callable[[str], Sequence[Span] | Sequence[str]]
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.spans import Span
 
 if TYPE_CHECKING:
-    from adaptive_splitters.document import SourceDocument
+    from adaptive_splitters.core.document import SourceDocument
     from adaptive_splitters.embeddings import SpanVectors
 
 

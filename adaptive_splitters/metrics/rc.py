@@ -6,7 +6,7 @@ import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.spans import Span
 
 PairLike = Sequence[Sequence[int]]
 

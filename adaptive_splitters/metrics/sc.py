@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.spans import Span
 
 
 def size_compliance(

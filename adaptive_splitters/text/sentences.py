@@ -14,7 +14,7 @@ from typing import Any
 
 import pysbd
 
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.spans import Span
 
 MAX_PIECE_CHARS = 10_000
 """Paragraphs longer than this are fed to the segmenter in line-aligned pieces of about this size."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from adaptive_splitters.document import Title
+from adaptive_splitters.core.document import Title
 from adaptive_splitters.text.blocks import HEADING_RE, iter_lines
 
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from adaptive_splitters.document import SourceDocument, Title
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.document import SourceDocument, Title
+from adaptive_splitters.core.spans import Span
 
 SECTION_SEPARATOR = " > "
 

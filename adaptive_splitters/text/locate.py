@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.spans import Span
 
 
 def spans_from_strings(text: str, pieces: Sequence[str], name: str = "candidate") -> list[Span]:

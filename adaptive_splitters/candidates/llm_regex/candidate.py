@@ -2,7 +2,7 @@
 delimiter regex; the document is cut before every match.
 
 Everything the model says is untrusted. The model must answer within ``llm_timeout`` seconds (see
-:func:`adaptive_splitters.llm.ask`); the answer must hold ``<regex>…</regex>``; the pattern must pass
+:func:`.model.ask`); the answer must hold ``<regex>…</regex>``; the pattern must pass
 :func:`check_pattern` (bounded repeat counts, expansion and nesting, checked before compiling: the ``regex`` module
 expands counted repeats at compile time, so ``a{1000000000}`` would take gigabytes), compile (after the paper's
 hyphen-escaping repair if need be), run within ``timeout`` seconds of wall time over the whole document (see
@@ -26,12 +26,12 @@ from typing import Any
 import regex
 
 from adaptive_splitters.candidates.base import SplitContext
-from adaptive_splitters.candidates.llm_prompt import build_prompt
-from adaptive_splitters.candidates.recursive import RecursiveSplitter, spans_at_cuts
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.llm import ModelTimeoutError, ask, check_model, check_seconds, model_key
+from adaptive_splitters.candidates.llm_regex.model import ModelTimeoutError, ask, check_model, check_seconds, model_key
+from adaptive_splitters.candidates.llm_regex.prompt import build_prompt
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
+from adaptive_splitters.text.recursive import RecursiveSplitter, spans_at_cuts
 from adaptive_splitters.text.tokens import TokenCounter
-from adaptive_splitters.types import Span
 
 NAME = "llm_regex"
 DEFAULT_CONTEXT_TOKENS = 8000

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.text.blocks import detect_blocks
 from adaptive_splitters.text.pages import detect_pages
 from adaptive_splitters.text.titles import detect_titles

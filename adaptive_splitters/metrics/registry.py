@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.metrics import METRIC_NAMES
 from adaptive_splitters.selection import DEFAULT_WEIGHT
-from adaptive_splitters.types import Span
 
 if TYPE_CHECKING:
-    from adaptive_splitters.document import SourceDocument
+    from adaptive_splitters.core.document import SourceDocument
 
 DEFAULT_USER_WEIGHT = DEFAULT_WEIGHT
 """A user metric's weight unless given: the built-in metrics' own."""

@@ -31,10 +31,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from adaptive_splitters.candidates.llm_regex import NAME as LLM_REGEX
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.candidates.llm_regex.candidate import NAME as LLM_REGEX
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult
-from adaptive_splitters.types import Span
 
 ID_NAMESPACE = uuid5(NAMESPACE_URL, "adaptive-splitters")
 """The namespace of chunk ids: ``uuid5(ID_NAMESPACE, f"{source_key}|{start}|{end}")``."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.io import DocumentError
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.readers.files import DocumentError
 
 PAGE_JOIN = "\n\n"
 """Joins the extracted page texts (a paragraph break, so no chunk glues two pages' words together)."""

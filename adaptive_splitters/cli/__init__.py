@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from adaptive_splitters.document import SourceDocument
-from adaptive_splitters.io import DocumentError, read_document, with_mentions
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.readers.files import DocumentError, read_document, with_mentions
 
 METRICS = ("SC", "BI", "RC", "ICC", "DCC")
 SIGPIPE_EXIT = 141
@@ -140,9 +140,9 @@ def _chunk(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _chunk_into(parser: argparse.ArgumentParser, args: argparse.Namespace, output: _Output) -> int:
-    from adaptive_splitters.batch import Chunked, Failed, chunk_files, json_line, summary_table
     from adaptive_splitters.engine import AdaptiveChunker
-    from adaptive_splitters.io import search_documents
+    from adaptive_splitters.output.jsonl import Chunked, Failed, chunk_files, json_line, summary_table
+    from adaptive_splitters.readers.files import search_documents
 
     try:
         chunker = AdaptiveChunker(
@@ -357,7 +357,7 @@ def _run_files(files: Sequence[str], handler: Handler) -> tuple[list[dict[str, A
 def _split_handler(args: argparse.Namespace) -> Handler:
     from adaptive_splitters.candidates import NotApplicable, SplitContext, default_candidate_names, resolve_candidate
     from adaptive_splitters.pipeline import candidate_spans
-    from adaptive_splitters.structure import with_detected_structure
+    from adaptive_splitters.text.structure import with_detected_structure
 
     candidates = [resolve_candidate(name) for name in (args.candidate or default_candidate_names())]
     context = SplitContext()
@@ -439,7 +439,7 @@ def _register_user_metric(spec: str) -> None:
     """Register ``NAME=MODULE:FUNCTION[@WEIGHT]``."""
     import importlib
 
-    from adaptive_splitters.registry import DEFAULT_USER_WEIGHT, register_metric
+    from adaptive_splitters.metrics.registry import DEFAULT_USER_WEIGHT, register_metric
 
     name, _, target = spec.partition("=")
     target, _, weight = target.partition("@")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.spans import Span
 
 Pair = tuple[tuple[int, int], tuple[int, int]]
 """An entity-pronoun pair: ``((entity_start, entity_end), (pronoun_start, pronoun_end))`` with inclusive ends."""

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adaptive_splitters.emit import emit_document
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.io import DocumentError, Found, Skipped, describe_skipped, read_document
+from adaptive_splitters.output.records import emit_document
+from adaptive_splitters.readers.files import DocumentError, Found, Skipped, describe_skipped, read_document
 
 RECORD_FIELDS = (
     "id",

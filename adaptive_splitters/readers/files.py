@@ -1,7 +1,7 @@
 """Reading documents from files and folders.
 
 Formats: ``.txt`` and ``.md`` (UTF-8, a BOM removed, newlines untouched), CLAIR parsed ``.json`` (``full_text``,
-``pages``, ``split_points``, ``titles``) and ``.pdf`` through the ``pdf`` extra (see :mod:`adaptive_splitters.pdf`).
+``pages``, ``split_points``, ``titles``) and ``.pdf`` through the ``pdf`` extra (:mod:`.pdf`).
 Every failure is a :class:`DocumentError` whose ``reason`` says what kind it is, so a batch can name it and go on.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from adaptive_splitters.document import SourceDocument
+from adaptive_splitters.core.document import SourceDocument
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 SUFFIXES = (*TEXT_SUFFIXES, ".json", ".pdf")
@@ -180,7 +180,7 @@ def read_document(path: str | Path) -> SourceDocument:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from adaptive_splitters.pdf import read_pdf
+        from adaptive_splitters.readers.pdf import read_pdf
 
         return read_pdf(path)
     if suffix not in (*TEXT_SUFFIXES, ".json"):

@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-from adaptive_splitters.types import Span
+from adaptive_splitters.core.spans import Span
 
 if TYPE_CHECKING:
-    from adaptive_splitters.document import SourceDocument
+    from adaptive_splitters.core.document import SourceDocument
 
 LongTexts = Literal["pool", "truncate"]
 LONG_TEXT_MODES: tuple[str, ...] = ("pool", "truncate")
@@ -332,7 +332,7 @@ class FrameworkEmbedder(EmbedderAdapter):
             except NotImplementedError:
                 if self._async is None:
                     raise
-        from adaptive_splitters.llm import run_sync
+        from adaptive_splitters.candidates.llm_regex.model import run_sync
 
         assert self._async is not None  # no sync method means an async one (checked in __init__)
         return np.asarray(run_sync(self._async(list(texts))), dtype=np.float64)

@@ -1,0 +1,1 @@
+"""The framework-free core: spans, the source document, size limits, settings, the result type."""

@@ -1,0 +1,1 @@
+"""Framework adapters (translation only): LangChain's ``TextSplitter`` and LlamaIndex's ``NodeParser``."""

@@ -1,0 +1,172 @@
+"""``AdaptiveTextSplitter``: a LangChain ``TextSplitter`` over the adaptive engine (a thin adapter).
+
+Every output ``Document`` is a slice of its source at exact offsets (``start_index``/``end_index`` from spans,
+never from ``str.find``), carries flat metadata saying which candidate won and why, and has a deterministic
+``id``. Per-page input (one ``Document`` per PDF page with ``source`` and ``page``) is joined per source with
+:data:`~adaptive_splitters.output.records.PAGE_SEPARATOR`, so the page candidate and the metrics see the whole document.
+See :mod:`adaptive_splitters.output.records` for the metadata and id rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, Literal, Self
+
+from langchain_core.documents import Document
+from langchain_text_splitters import TextSplitter
+
+from adaptive_splitters.engine import DEFAULT_LLM_TIMEOUT, AdaptiveChunker, LongTexts, SelectionRule
+from adaptive_splitters.output.records import PAGE_SEPARATOR, emit_unit, plan_units, require_picklable
+from adaptive_splitters.text.references import PairsFunction
+from adaptive_splitters.text.tokens import get_encoding
+
+__all__ = ["AdaptiveTextSplitter"]
+
+
+class AdaptiveTextSplitter(TextSplitter):
+    """Split each document with the candidate chunker that scores best on the intrinsic metrics.
+
+    Args:
+        chunk_size: the maximum chunk size in tokens, a hard limit: no emitted chunk exceeds it. It is the
+            engine's ``max_tokens`` and sizes the default candidates (``recursive_{chunk_size}``,
+            ``recursive_{chunk_size*6/11}``, ``page``).
+        chunk_overlap: must be 0; candidates define their own overlap.
+        length_function: a ``str -> int`` token counter (as ``from_huggingface_tokenizer`` passes); an
+            alternative to ``tokenizer``.
+        keep_separator, add_start_index: accepted for compatibility and ignored: chunks are exact slices and
+            ``start_index``/``end_index`` are always set.
+        strip_whitespace: trim whitespace off each chunk (default False, so chunks tile the text).
+        candidates, weights, embedder, tokenizer, long_texts, selection, metrics, pairs, llm_timeout: as in
+            :class:`~adaptive_splitters.engine.AdaptiveChunker` (offline defaults; tokenizer ``o200k_base``).
+        min_tokens: chunks under this are merged (default ``min(100, round(chunk_size / 11))``).
+        merge_limit: the merge limit, capped at ``chunk_size``.
+        group_pages: join the pages of one source before splitting (default: when every input document has
+            ``source`` and ``page`` metadata).
+        page_separator: what joins grouped pages (counted in offsets; belongs to the page before it).
+        llm: a LangChain chat model, a LlamaIndex LLM or a callable (sync or async) prompt -> text: adds the
+            ``llm_regex`` candidate (or binds the name ``llm_regex`` in ``candidates``). When it wins, each
+            ``Document`` carries ``llm_regex_pattern`` (the regex used) or ``llm_regex_fallback`` (why it fell
+            back to ``recursive_{chunk_size}``). Pickling the splitter pickles the model, and fails with
+            ``TypeError`` when the model cannot be pickled.
+    """
+
+    def __init__(
+        self,
+        chunk_size: int = 1100,
+        chunk_overlap: int = 0,
+        length_function: Callable[[str], int] | None = None,
+        keep_separator: bool | Literal["start", "end"] = False,
+        add_start_index: bool = True,
+        strip_whitespace: bool = False,
+        *,
+        candidates: Sequence[Any] | None = None,
+        weights: Mapping[str, float] | None = None,
+        embedder: Any = None,
+        tokenizer: Any = None,
+        long_texts: LongTexts = "pool",
+        selection: SelectionRule = "fair",
+        min_tokens: int | None = None,
+        merge_limit: int | None = None,
+        metrics: Sequence[str] | None = None,
+        group_pages: bool | None = None,
+        page_separator: str = PAGE_SEPARATOR,
+        pairs: str | PairsFunction = "heuristic",
+        llm: Any = None,
+        llm_timeout: float = DEFAULT_LLM_TIMEOUT,
+    ) -> None:
+        if chunk_overlap != 0:
+            msg = (
+                f"chunk_overlap must be 0 (received {chunk_overlap!r}): AdaptiveTextSplitter's candidates define "
+                "their own overlap (pass e.g. a RecursiveCandidate with chunk_overlap in candidates)"
+            )
+            raise ValueError(msg)
+        if length_function is not None and tokenizer is not None:
+            msg = "give either tokenizer or length_function, not both"
+            raise ValueError(msg)
+        self.chunker = AdaptiveChunker(
+            candidates=candidates,
+            weights=weights,
+            embedder=embedder,
+            tokenizer=tokenizer if tokenizer is not None else (length_function or "o200k_base"),
+            long_texts=long_texts,
+            selection=selection,
+            chunk_size=chunk_size,
+            min_tokens=min_tokens,
+            merge_limit=merge_limit,
+            hard_limit=True,
+            metrics=metrics,
+            pairs=pairs,
+            llm=llm,
+            llm_timeout=llm_timeout,
+        )
+        super().__init__(chunk_size, 0, self.chunker.counter, keep_separator, add_start_index, strip_whitespace)
+        self.group_pages = group_pages
+        self.page_separator = page_separator
+        self.llm = llm
+
+    @classmethod
+    def from_tiktoken_encoder(
+        cls,
+        encoding_name: str = "o200k_base",
+        model_name: str | None = None,
+        allowed_special: Literal["all"] | Collection[str] | None = None,
+        disallowed_special: Literal["all"] | Collection[str] = "all",
+        **kwargs: Any,
+    ) -> Self:
+        """A splitter counting tokens with a tiktoken encoding, loaded offline (``o200k_base`` or
+        ``cl100k_base``; another name raises ``ValueError`` naming those). Special tokens count as text."""
+        if model_name is not None:
+            import tiktoken
+
+            try:
+                encoding_name = tiktoken.encoding_name_for_model(model_name)
+            except KeyError as err:
+                msg = f"unknown model {model_name!r}; pass encoding_name ('o200k_base' or 'cl100k_base')"
+                raise ValueError(msg) from err
+        get_encoding(encoding_name)  # a clear error now, naming the offline encodings
+        return cls(tokenizer=encoding_name, **kwargs)
+
+    def split_text(self, text: str) -> list[str]:
+        """The chunk texts of ``text`` (exact slices; see :meth:`create_documents` for offsets)."""
+        return [doc.page_content for doc in self.create_documents([text])]
+
+    def create_documents(self, texts: list[str], metadatas: list[dict[Any, Any]] | None = None) -> list[Document]:
+        """One ``Document`` per chunk, with exact offsets, flat adaptive metadata and a deterministic id."""
+        if isinstance(texts, str):
+            msg = "texts must be a list of strings, not one string"
+            raise TypeError(msg)
+        texts = list(texts)
+        metas = list(metadatas) if metadatas is not None else [{}] * len(texts)
+        if len(metas) != len(texts):
+            msg = f"{len(metas)} metadatas given for {len(texts)} texts"
+            raise ValueError(msg)
+        metas = [{} if m is None else m for m in metas]
+        units = plan_units(list(zip(texts, metas, strict=True)), self.group_pages, self.page_separator)
+        return [
+            Document(page_content=e.text, metadata=e.metadata, id=e.id)
+            for unit in units
+            for e in emit_unit(self.chunker, unit, strip=self._strip_whitespace)
+        ]
+
+    def split_documents(self, documents: Iterable[Document]) -> list[Document]:
+        """Split ``documents`` (pages of one source are grouped, see ``group_pages``)."""
+        texts, metadatas = [], []
+        for i, doc in enumerate(documents):
+            if not isinstance(doc, Document):
+                msg = f"documents[{i}] is {type(doc).__name__}, not a langchain Document"
+                raise TypeError(msg)
+            texts.append(doc.page_content)
+            metadatas.append(doc.metadata)
+        return self.create_documents(texts, metadatas)
+
+    async def atransform_documents(self, documents: Sequence[Document], **kwargs: Any) -> Sequence[Document]:
+        """:meth:`transform_documents` in a worker thread, so the event loop is not blocked."""
+        return await asyncio.to_thread(self.transform_documents, documents, **kwargs)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle everything; an ``llm`` that cannot be pickled raises ``TypeError`` naming it (never dropped)."""
+        require_picklable(
+            self.llm, "AdaptiveTextSplitter", "llm", "build the splitter where it runs, or give a picklable model"
+        )
+        return dict(self.__dict__)

@@ -1,0 +1,1 @@
+"""Reading documents from files: text and markdown, CLAIR JSON, PDF."""

@@ -1,0 +1,378 @@
+"""The paper's split-then-merge recursive splitter (PAPER_SPEC §3.1), on spans.
+
+Pass 1 cuts the text top-down with an ordered list of regex separators until every leaf fits ``chunk_size``
+tokens; pass 2 packs the leaves greedily (``to_chunk_size``) or only merges the small ones (``small_only``).
+Separators attach to the start of the piece that follows them. Without overlap the spans tile the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from adaptive_splitters.core.spans import Span
+from adaptive_splitters.text.tokens import TokenCounter
+
+SEPARATORS: tuple[str, ...] = (
+    *(rf"(?<=\n)#{{{k}}}\s" for k in range(1, 7)),
+    r"(?<=\n)\s*\(?[A-Za-z0-9]{1,4}[.)]\s+",
+    r"(?<=\n)\s*[-*·•●▪◦‣▸▹○◯‒–—]\s+",
+    r"\n{2,}",
+    r"\n",
+    r"[.!?]\s+",
+    r",\s+",
+    r"\s+",
+    "",
+)
+"""The paper's 14 separators, coarsest first: headings 1-6, numbered items, bullets, paragraphs, lines,
+sentences, commas, whitespace, and finally single characters."""
+
+_LINEAR_FORMS: dict[str, str] = {
+    r"(?<=\n)\s*\(?[A-Za-z0-9]{1,4}[.)]\s+": r"(?<=\n)\s*+(?P<cut>\(?[A-Za-z0-9]{1,4}[.)]\s+)?",
+    r"(?<=\n)\s*[-*·•●▪◦‣▸▹○◯‒–—]\s+": r"(?<=\n)\s*+(?P<cut>[-*·•●▪◦‣▸▹○◯‒–—]\s+)?",
+}
+r"""Linear-time forms of the item and bullet separators, with the same cuts.
+
+The paper's forms try ``\s*`` again after every newline of a run of blank lines, rescanning the run each time
+(quadratic on ``"\n" * n``). Their item can only start where the whitespace ends, so every newline of one run leads
+to the same verdict; the linear form consumes the run once, whether or not the item follows, and a match counts as
+a cut only when its ``cut`` group took part. Cuts are identical: a failed attempt consumes only positions where
+the paper's form fails too."""
+
+_LINEAR_PATTERNS = {paper: re.compile(linear) for paper, linear in _LINEAR_FORMS.items()}
+_DEFAULT_FLAGS = re.compile("").flags
+
+MIN_PIECE_CHARS = 10
+"""Pieces shorter than this many characters are merged into the next piece (the paper's rule)."""
+
+Merging = Literal["to_chunk_size", "small_only"]
+Order = Literal["forward", "backward"]
+
+
+def split_at_pattern(text: str, pattern: re.Pattern[str], offset: int = 0) -> list[Span]:
+    """Cut ``text`` before every match of ``pattern`` (the delimiter starts the next piece).
+
+    Pieces under ten characters are merged into the following piece; the last may stay short. Returns spans
+    shifted by ``offset``; they tile ``text``.
+    """
+    linear = _LINEAR_PATTERNS.get(pattern.pattern) if pattern.flags == _DEFAULT_FLAGS else None
+    if linear is not None:  # only the matches whose item took part are cuts (see _LINEAR_FORMS)
+        cuts = [m.start() for m in linear.finditer(text) if m.start("cut") >= 0]
+    else:
+        cuts = [m.start() for m in pattern.finditer(text)]
+    return spans_at_cuts(len(text), cuts, offset)
+
+
+def spans_at_cuts(length: int, cuts: Iterable[int], offset: int = 0) -> list[Span]:
+    """Spans of ``[0, length)`` cut at ``cuts``, pieces under ten characters merged into the following piece
+    (the last may stay short); shifted by ``offset``, they tile the range."""
+    bounds = sorted({0, length, *cuts})
+    spans: list[Span] = []
+    pending = None
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if pending is not None:
+            start = pending
+        if end - start < MIN_PIECE_CHARS and end != length:
+            pending = start
+            continue
+        pending = None
+        spans.append((offset + start, offset + end))
+    return spans
+
+
+@dataclass
+class RecursiveSplitter:
+    """Split-then-merge recursive splitter producing spans.
+
+    Args:
+        chunk_size: the size limit in tokens.
+        chunk_overlap: tokens repeated from the end of one chunk at the start of the next (0: spans tile).
+        separators: regex separators, coarsest first; ``""`` means single characters.
+        merging: ``"to_chunk_size"`` packs leaves greedily; ``"small_only"`` merges leaves under ``min_chunk_tokens``.
+        merging_order: ``"forward"`` packs from the start, ``"backward"`` from the end.
+        min_chunk_tokens: the small-leaf threshold of ``small_only``.
+        counter: the token counter (``o200k_base`` by default).
+    """
+
+    chunk_size: int = 1100
+    chunk_overlap: int = 0
+    separators: Sequence[str] = SEPARATORS
+    merging: Merging = "to_chunk_size"
+    merging_order: Order = "forward"
+    min_chunk_tokens: int = 100
+    counter: TokenCounter = field(default_factory=TokenCounter)
+
+    def __post_init__(self) -> None:
+        _validate(self.chunk_size, self.chunk_overlap, self.min_chunk_tokens, self.merging, self.merging_order)
+        try:
+            self._patterns = [re.compile(sep) if sep else None for sep in self.separators]
+        except re.error as err:
+            msg = f"invalid separator regex: {err}"
+            raise ValueError(msg) from err
+        self._counted_text: str | None = None
+        self._counts: dict[Span, int] = {}
+
+    def split_spans(self, text: str, start: int = 0, end: int | None = None) -> list[Span]:
+        """Spans of ``text[start:end]`` (absolute offsets); without overlap they tile that range."""
+        end = len(text) if end is None else end
+        leaves = self.leaves(text, start, end, self.chunk_size)
+        if self.merging == "small_only":
+            return self._merge_small(text, leaves)
+        if self.merging_order == "backward":
+            return self._pack_backward(text, leaves)
+        return self._pack_forward(text, leaves)
+
+    def split_text(self, text: str) -> list[str]:
+        """The chunk strings (``text[s:e]`` for each span)."""
+        return [text[s:e] for s, e in self.split_spans(text)]
+
+    # pass 1 -----------------------------------------------------------------------------------------------
+
+    def leaves(self, text: str, start: int, end: int, max_len: int) -> list[Span]:
+        """Pass 1: cut ``[start, end)`` until every piece has at most ``max_len`` tokens."""
+        if start >= end:
+            return []
+        if self._fits(text, start, end, max_len):
+            return [(start, end)]
+        return self._split_oversized(text, start, end, 0, max_len)
+
+    def _fits(self, text: str, start: int, end: int, max_len: int) -> bool:
+        """``tokens(text[start:end]) <= max_len``; a span too long to fit is not counted, and each span once."""
+        if self.counter.surely_exceeds(end - start, max_len):
+            return False
+        return self._tokens(text, start, end) <= max_len
+
+    def _tokens(self, text: str, start: int, end: int) -> int:
+        """The token count of ``text[start:end]``, cached by span for the text being split."""
+        if text is not self._counted_text:
+            self._counted_text, self._counts = text, {}
+        found = self._counts.get((start, end))
+        if found is None:
+            found = self._counts[(start, end)] = self.counter(text[start:end])
+        return found
+
+    def _split_oversized(self, text: str, start: int, end: int, level: int, max_len: int) -> list[Span]:
+        pattern = self._patterns[level] if level < len(self._patterns) else None
+        if pattern is None:
+            return self._split_characters(text, start, end, max_len)
+        pieces = split_at_pattern(text[start:end], pattern, start)
+        out: list[Span] = []
+        for s, e in pieces:
+            if self._fits(text, s, e, max_len):
+                out.append((s, e))
+            else:
+                out.extend(self._split_oversized(text, s, e, level + 1, max_len))
+        return out
+
+    def _split_characters(self, text: str, start: int, end: int, max_len: int) -> list[Span]:
+        """Repeatedly take the longest prefix of at most ``max_len`` tokens (at least one character)."""
+        out: list[Span] = []
+        guess = 0  # the previous cut's length sizes the next guess's window
+        while start < end:
+            guess = self._longest_prefix(text, start, end, max_len, guess)
+            out.append((start, start + guess))
+            start += guess
+        return out
+
+    def _longest_prefix(self, text: str, start: int, end: int, max_len: int, previous: int = 0) -> int:
+        """Largest ``n >= 1`` with ``tokens(text[start:start+n]) <= max_len`` (token counts assumed to grow with
+        ``n``): galloping from a guess, then bisection."""
+        size = end - start
+
+        def fits(n: int) -> bool:
+            return not self.counter.surely_exceeds(n, max_len) and self.counter(text[start : start + n]) <= max_len
+
+        guess = min(size, max(1, self._prefix_guess(text, start, end, max_len, previous)))
+        if fits(guess):  # lo fits; search upwards for hi that does not (or the whole rest)
+            lo, step = guess, 1
+            while lo < size and fits(min(size, lo + step)):
+                lo, step = min(size, lo + step), step * 2
+            if lo == size:
+                return size
+            hi = min(size, lo + step)
+        else:  # hi does not fit; search downwards for lo that does (at least 1 character)
+            hi, step = guess, 1
+            while hi > 1 and not fits(max(1, hi - step)):
+                hi, step = max(1, hi - step), step * 2
+            if hi == 1:
+                return 1
+            lo = max(1, hi - step)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if fits(mid):
+                lo = mid
+            else:
+                hi = mid
+        return lo
+
+    def _prefix_guess(self, text: str, start: int, end: int, max_len: int, previous: int = 0) -> int:
+        """About how many characters of ``text[start:end]`` the first ``max_len`` tokens cover."""
+        encoding = self.counter.encoding()
+        if encoding is None:
+            return previous or max_len
+        window = min(end - start, previous + previous // 4 + 64 if previous else 8 * max(1, max_len))
+        while True:
+            piece = text[start : start + window]
+            tokens = encoding.encode_ordinary(piece)
+            if len(tokens) > max_len or window == end - start:
+                break
+            window = min(end - start, window * 2)
+        try:
+            raw = piece.encode("utf-8")
+        except UnicodeEncodeError:
+            return max_len
+        covered = len(encoding.decode_bytes(tokens[:max_len]))
+        return len(raw[:covered].decode("utf-8", errors="ignore"))
+
+    # pass 2 -----------------------------------------------------------------------------------------------
+
+    def _pack_forward(self, text: str, leaves: list[Span]) -> list[Span]:
+        size, overlap = self.chunk_size, self.chunk_overlap
+        chunks: list[Span] = []
+        parts: list[Span] = []
+        current = 0
+        for leaf in leaves:
+            tokens = self._tokens(text, *leaf)
+            if parts and current + tokens > size:
+                chunks.append((parts[0][0], parts[-1][1]))
+                parts = [*self._overlap_tail(text, parts), leaf] if overlap else [leaf]
+                current = self.counter(text[parts[0][0] : leaf[1]]) if len(parts) > 1 else tokens
+            else:
+                parts.append(leaf)
+                current += tokens
+        if parts:
+            chunks.append((parts[0][0], parts[-1][1]))
+        return chunks
+
+    def _pack_backward(self, text: str, leaves: list[Span]) -> list[Span]:
+        size, overlap = self.chunk_size, self.chunk_overlap
+        chunks: list[Span] = []
+        parts: list[Span] = []  # in document order
+        current = 0
+        for leaf in reversed(leaves):
+            tokens = self._tokens(text, *leaf)
+            if parts and current + tokens > size:
+                chunks.append((parts[0][0], parts[-1][1]))
+                parts = [leaf, *self._overlap_head(text, parts)] if overlap else [leaf]
+                current = self.counter(text[leaf[0] : parts[-1][1]]) if len(parts) > 1 else tokens
+            else:
+                parts.insert(0, leaf)
+                current += tokens
+        if parts:
+            chunks.append((parts[0][0], parts[-1][1]))
+        chunks.reverse()
+        return chunks
+
+    def _merge_small(self, text: str, leaves: list[Span]) -> list[Span]:
+        """``small_only``: merge groups under ``min_chunk_tokens`` into the next, else the previous, group."""
+        groups = [[leaf] for leaf in leaves]
+        sizes = [self._tokens(text, s, e) for s, e in leaves]
+        if self.merging_order == "backward":
+            groups.reverse()
+            sizes.reverse()
+        changed = True
+        while changed:
+            changed = False
+            out_groups: list[list[Span]] = []
+            out_sizes: list[int] = []
+            i = 0
+            while i < len(groups):
+                group, tokens = groups[i], sizes[i]
+                if tokens < self.min_chunk_tokens:
+                    if i + 1 < len(groups) and tokens + sizes[i + 1] <= self.chunk_size:
+                        groups[i + 1] = group + groups[i + 1]
+                        sizes[i + 1] += tokens
+                        changed = True
+                        i += 1
+                        continue
+                    if out_groups and out_sizes[-1] + tokens <= self.chunk_size:
+                        out_groups[-1] = out_groups[-1] + group
+                        out_sizes[-1] += tokens
+                        changed = True
+                        i += 1
+                        continue
+                out_groups.append(group)
+                out_sizes.append(tokens)
+                i += 1
+            groups, sizes = out_groups, out_sizes
+        if self.merging_order == "backward":
+            groups = [sorted(g) for g in reversed(groups)]
+        if not self.chunk_overlap:
+            return [(g[0][0], g[-1][1]) for g in groups]
+        spans: list[Span] = []
+        tail: list[Span] = []
+        for group in groups:
+            parts = [*tail, *group]
+            spans.append((parts[0][0], parts[-1][1]))
+            tail = self._overlap_tail(text, parts)
+        return spans
+
+    # overlap ----------------------------------------------------------------------------------------------
+
+    def _overlap_tail(self, text: str, parts: list[Span]) -> list[Span]:
+        """The trailing parts (or sub-parts) of a chunk repeated at the start of the next one."""
+        overlap = self.chunk_overlap
+        min_overlap = int(0.5 * overlap)
+        taken: list[Span] = []
+        total = 0
+        for index in range(len(parts) - 1, -1, -1):
+            s, e = parts[index]
+            tokens = self._tokens(text, s, e)
+            if tokens > overlap and (index == len(parts) - 1 or total < min_overlap):
+                for sub in reversed(self.leaves(text, s, e, overlap - total)):
+                    sub_tokens = self._tokens(text, *sub)
+                    if total + sub_tokens > overlap:
+                        break
+                    taken.insert(0, sub)
+                    total += sub_tokens
+                break
+            if total + tokens > overlap:
+                break
+            taken.insert(0, (s, e))
+            total += tokens
+        return taken
+
+    def _overlap_head(self, text: str, parts: list[Span]) -> list[Span]:
+        """Backward order: the leading parts of the later chunk repeated at the end of the earlier one."""
+        overlap = self.chunk_overlap
+        min_overlap = int(0.5 * overlap)
+        taken: list[Span] = []
+        total = 0
+        for index, (s, e) in enumerate(parts):
+            tokens = self._tokens(text, s, e)
+            if tokens > overlap and (index == 0 or total < min_overlap):
+                for sub in self.leaves(text, s, e, overlap - total):
+                    sub_tokens = self._tokens(text, *sub)
+                    if total + sub_tokens > overlap:
+                        break
+                    taken.append(sub)
+                    total += sub_tokens
+                break
+            if total + tokens > overlap:
+                break
+            taken.append((s, e))
+            total += tokens
+        return taken
+
+
+def _validate(chunk_size: int, chunk_overlap: int, min_chunk_tokens: int, merging: str, order: str) -> None:
+    if not isinstance(chunk_size, int) or chunk_size <= 0:
+        msg = f"chunk_size must be a positive integer (received {chunk_size!r})"
+        raise ValueError(msg)
+    if not isinstance(chunk_overlap, int) or chunk_overlap < 0:
+        msg = f"chunk_overlap must be a non-negative integer (received {chunk_overlap!r})"
+        raise ValueError(msg)
+    if chunk_overlap >= chunk_size:
+        msg = f"chunk_overlap ({chunk_overlap}) must be smaller than chunk_size ({chunk_size})"
+        raise ValueError(msg)
+    if min_chunk_tokens < 0:
+        msg = f"min_chunk_tokens must be non-negative (received {min_chunk_tokens!r})"
+        raise ValueError(msg)
+    if merging not in ("to_chunk_size", "small_only"):
+        msg = f"merging must be 'to_chunk_size' or 'small_only' (received {merging!r})"
+        raise ValueError(msg)
+    if order not in ("forward", "backward"):
+        msg = f"merging_order must be 'forward' or 'backward' (received {order!r})"
+        raise ValueError(msg)
