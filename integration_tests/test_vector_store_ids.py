@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hashing_embedders import HashingEmbedding, HashingEmbeddings
+from hashing_embedders import HashingEmbedding, HashingEmbeddings
 
 chromadb = pytest.importorskip("chromadb", reason="chromadb is not installed (pip install -e '.[integration]')")
 langchain_chroma = pytest.importorskip("langchain_chroma", reason="langchain-chroma is not installed")

@@ -1,8 +1,13 @@
-"""Shared fixtures: the real default embedding model, loaded once per session (offline)."""
+"""Shared fixtures: the real default embedding model, loaded once per session (offline), and a cheap
+deterministic embedder for tests that are not about the model."""
 
 from __future__ import annotations
 
 import pytest
+
+from collections.abc import Callable
+
+from hashing_embedders import hashed_vectors
 
 from adaptive_splitters.embeddings import SentenceTransformerEmbedder, resolve_embedder
 
@@ -13,3 +18,9 @@ def minilm() -> SentenceTransformerEmbedder:
     embedder = resolve_embedder(None)
     assert isinstance(embedder, SentenceTransformerEmbedder)
     return embedder
+
+
+@pytest.fixture(scope="session")
+def cheap_embedder() -> Callable[[list[str]], list[list[float]]]:
+    """Texts -> unit vectors of hashed words: deterministic, instant, offline (``embedder=cheap_embedder``)."""
+    return hashed_vectors

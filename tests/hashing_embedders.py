@@ -22,6 +22,11 @@ def hashed_vector(text: str) -> list[float]:
     return [x / norm for x in vector]
 
 
+def hashed_vectors(texts: list[str]) -> list[list[float]]:
+    """A batch of :func:`hashed_vector`: an ``embedder=`` for engines whose tests are not about the model."""
+    return [hashed_vector(t) for t in texts]
+
+
 class HashingEmbeddings(Embeddings):
     """LangChain embeddings over :func:`hashed_vector`."""
 
