@@ -16,15 +16,15 @@ if TYPE_CHECKING:
     from adaptive_splitters.engine import AdaptiveChunker, AdaptiveResult
     from adaptive_splitters.integrations.langchain import AdaptiveTextSplitter
     from adaptive_splitters.integrations.llama_index import AdaptiveNodeParser
-    from adaptive_splitters.metrics.registry import register_metric, unregister_metric
+    from adaptive_splitters.metrics.base import register_metric, unregister_metric
 
 _LAZY = {
     "AdaptiveChunker": "adaptive_splitters.engine",
     "AdaptiveResult": "adaptive_splitters.engine",
     "AdaptiveTextSplitter": "adaptive_splitters.integrations.langchain",
     "AdaptiveNodeParser": "adaptive_splitters.integrations.llama_index",
-    "register_metric": "adaptive_splitters.metrics.registry",
-    "unregister_metric": "adaptive_splitters.metrics.registry",
+    "register_metric": "adaptive_splitters.metrics.base",
+    "unregister_metric": "adaptive_splitters.metrics.base",
 }
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Size regularisation on spans (PAPER_SPEC §4.3): re-split oversize spans, merge undersize ones, repair gaps.
+"""Stage 2, size regularisation on spans (docs/method.md#post-processing): repair gaps, re-split oversize spans,
+merge undersize ones, and under a hard limit check every span's actual size.
 
 Everything works on offsets; merging two neighbours is ``(start_i, end_j)``, never string concatenation.
 """
@@ -7,10 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from adaptive_splitters.candidates.base import Candidate, Split, SplitContext, run_candidate
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import PAPER_MAX_TOKENS, PAPER_MERGE_LIMIT, PAPER_MIN_TOKENS, SizeLimits
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.recursive import RecursiveSplitter
 from adaptive_splitters.text.tokens import TokenCounter
+
+
+def candidate_spans(
+    candidate: Candidate, doc: SourceDocument, context: SplitContext, *, raw: bool = False
+) -> list[Span]:
+    """``candidate``'s checked spans over ``doc.text``, post-processed (:func:`postprocess_split`) unless ``raw``.
+
+    Raises :class:`~adaptive_splitters.candidates.base.NotApplicable` when the candidate does not apply.
+    """
+    split = run_candidate(candidate, doc, context)
+    return split.spans if raw else postprocess_split(split, doc, context, resplit=candidate.resplit).spans
+
+
+def postprocess_split(split: Split, doc: SourceDocument, context: SplitContext, *, resplit: bool) -> Split:
+    """``split`` with its spans post-processed by :func:`postprocess` under the context's limits; notes kept."""
+    if not doc.text:
+        return split
+    return Split(postprocess(doc.text, split.spans, context.counter, context.limits, resplit=resplit), split.notes)
 
 
 def repair_gaps(spans: Sequence[Span], length: int) -> list[Span]:

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from adaptive_splitters.metrics import METRIC_NAMES
+from adaptive_splitters.metrics.base import DEFAULT_WEIGHT
 
 SelectionRule = Literal["fair", "paper"]
-DEFAULT_WEIGHT = 0.2
 FALLBACK_CANDIDATE = "page"
 
 

@@ -37,7 +37,7 @@ def run_one(megabytes: float) -> None:
     from adaptive_splitters.candidates import resolve_candidate
     from adaptive_splitters.candidates.base import SplitContext
     from adaptive_splitters.core.document import SourceDocument
-    from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
+    from adaptive_splitters.postprocess import candidate_spans
     from adaptive_splitters.text.structure import with_detected_structure
 
     text = build_text(megabytes)
@@ -49,10 +49,10 @@ def run_one(megabytes: float) -> None:
     for name in ("recursive_1100", "page"):
         candidate = resolve_candidate(name)
         start = time.perf_counter()
-        spans = raw_spans(candidate, doc, context)
+        spans = candidate_spans(candidate, doc, context, raw=True)
         timings[name] = time.perf_counter() - start
         start = time.perf_counter()
-        spans = postprocessed_spans(candidate, doc, spans, context)
+        spans = candidate_spans(candidate, doc, context)
         timings[f"{name} post"] = time.perf_counter() - start
         chunks[name] = len(spans)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

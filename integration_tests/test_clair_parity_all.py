@@ -14,7 +14,7 @@ import pytest
 
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
+from adaptive_splitters.postprocess import candidate_spans
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"
 CANDIDATES = ("recursive_1100", "recursive_600", "page")
@@ -42,8 +42,8 @@ def _spans_by_stage() -> dict[tuple[str, str], dict[str, list[list[int]]]]:
         doc = SourceDocument.build(data["full_text"], pages=list(data["pages"].values()), name=name)
         for cand in CANDIDATES:
             candidate = resolve_candidate(cand)
-            raw = raw_spans(candidate, doc, context)
-            post = postprocessed_spans(candidate, doc, raw, context)
+            raw = candidate_spans(candidate, doc, context, raw=True)
+            post = candidate_spans(candidate, doc, context)
             out.setdefault((cand, "raw"), {})[name] = [list(s) for s in raw]
             out.setdefault((cand, "post"), {})[name] = [list(s) for s in post]
     return out

@@ -18,7 +18,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import InMemoryVectorStore
 
 from adaptive_splitters import AdaptiveTextSplitter
-from adaptive_splitters.output.records import PAGE_SEPARATOR
+from adaptive_splitters.output.units import PAGE_SEPARATOR
 from adaptive_splitters.text.tokens import TokenCounter
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"

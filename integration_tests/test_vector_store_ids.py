@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from hashing_embedders import HashingEmbedding, HashingEmbeddings
 
 chromadb = pytest.importorskip("chromadb", reason="chromadb is not installed (pip install -e '.[integration]')")

@@ -3,10 +3,9 @@ deterministic embedder for tests that are not about the model."""
 
 from __future__ import annotations
 
-import pytest
-
 from collections.abc import Callable
 
+import pytest
 from hashing_embedders import hashed_vectors
 
 from adaptive_splitters.embeddings import SentenceTransformerEmbedder, resolve_embedder

@@ -9,7 +9,7 @@ import pytest
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span, check_tiling
-from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
+from adaptive_splitters.postprocess import candidate_spans
 
 CONTEXT = SplitContext()
 RECURSIVE = resolve_candidate("recursive_1100")
@@ -34,8 +34,8 @@ def tiles(spans: list[Span], text: str) -> None:
 
 def both(text: str) -> tuple[list[Span], list[Span]]:
     doc = SourceDocument.build(text)
-    raw = raw_spans(RECURSIVE, doc, CONTEXT)
-    return raw, postprocessed_spans(RECURSIVE, doc, raw, CONTEXT)
+    raw = candidate_spans(RECURSIVE, doc, CONTEXT, raw=True)
+    return raw, candidate_spans(RECURSIVE, doc, CONTEXT)
 
 
 def test_empty_text_gives_no_spans() -> None:

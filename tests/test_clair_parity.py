@@ -15,7 +15,7 @@ import pytest
 from adaptive_splitters.candidates import SplitContext, resolve_candidate
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.pipeline import postprocessed_spans, raw_spans
+from adaptive_splitters.postprocess import candidate_spans
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"
 DOCUMENTS = (
@@ -47,8 +47,8 @@ def _document(name: str) -> SourceDocument:
 @cache
 def _ours(name: str, candidate: str) -> dict[str, list[Span]]:
     doc, context, chosen = _document(name), SplitContext(), resolve_candidate(candidate)
-    raw = raw_spans(chosen, doc, context)
-    return {"raw": raw, "post": postprocessed_spans(chosen, doc, raw, context)}
+    raw = candidate_spans(chosen, doc, context, raw=True)
+    return {"raw": raw, "post": candidate_spans(chosen, doc, context)}
 
 
 @pytest.mark.parametrize("stage", ["raw", "post"])

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 
 from adaptive_splitters.cli import main
 from adaptive_splitters.integrations.langchain import AdaptiveTextSplitter
+from adaptive_splitters.output.ids import chunk_id
 from adaptive_splitters.output.jsonl import RECORD_FIELDS
-from adaptive_splitters.output.records import chunk_id
 from adaptive_splitters.readers.pdf import PAGE_JOIN
 from adaptive_splitters.text.pages import detect_pages
 from tests.pdf_maker import make_pdf

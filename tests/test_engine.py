@@ -97,8 +97,8 @@ def test_pairs_make_rc_defined() -> None:
         ({"long_texts": "chop"}, "long_texts must be 'pool' or 'truncate'"),
         ({"selection": "best"}, "selection must be 'fair' or 'paper'"),
         ({"min_tokens": 800, "chunk_size": 600}, "min_tokens (800) must not exceed the chunk size, max_tokens (600)"),
-        ({"max_tokens": -5}, "max_tokens must be a positive integer number of tokens (received -5)"),
-        ({"chunk_size": True}, "chunk_size must be a positive integer number of tokens (received True)"),
+        ({"max_tokens": -5}, "chunk_size must be a positive integer (received -5)"),
+        ({"chunk_size": True}, "chunk_size must be a positive integer (received True)"),
         ({"candidates": ["page", "page"]}, "candidate 'page' is listed twice"),
     ],
 )

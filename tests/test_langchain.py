@@ -21,7 +21,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter, TextSplitte
 
 from adaptive_splitters import AdaptiveTextSplitter
 from adaptive_splitters.candidates import RecursiveCandidate
-from adaptive_splitters.output.records import PAGE_SEPARATOR
+from adaptive_splitters.output.units import PAGE_SEPARATOR
 from adaptive_splitters.postprocess import enforce_max_tokens
 from adaptive_splitters.text.tokens import TokenCounter, bundled_tiktoken_cache
 
@@ -382,7 +382,7 @@ def _module_model(prompt: str) -> str:
 def test_pickling_keeps_the_llm_or_fails_loudly() -> None:
     s = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, candidates=["llm_regex"], llm=_module_model)
     clone = pickle.loads(pickle.dumps(s))  # a module-level function pickles, and survives
-    assert clone.llm is _module_model
+    assert clone.chunker.config.llm is _module_model
     assert [d.metadata for d in clone.create_documents([TEXT])] == [d.metadata for d in s.create_documents([TEXT])]
     local = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, llm=lambda prompt: HEADING_ANSWER)
     with pytest.raises(TypeError, match="llm"):

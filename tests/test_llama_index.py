@@ -119,14 +119,13 @@ def test_importing_the_package_does_not_import_llama_index() -> None:
 
 
 def test_fields_are_the_engine_options() -> None:
-    import inspect
+    from adaptive_splitters.core.config import exposed, settings
 
-    from adaptive_splitters.engine import AdaptiveChunker
-
-    # raw is not a parser option; embedding_cache is a runtime object that changes no output; the parser's limit
-    # is always hard; max_tokens is chunk_size's alias
-    engine = set(inspect.signature(AdaptiveChunker).parameters) - {"raw", "embedding_cache", "hard_limit", "max_tokens"}
-    assert engine <= set(AdaptiveNodeParser.model_fields)
+    # the fields are generated from the one config: every setting an adapter exposes, nothing else of the engine's
+    fields = set(AdaptiveNodeParser.model_fields)
+    assert {spec.name for spec in exposed(adapter=True)} <= fields
+    assert not {"raw", "embedding_cache", "hard_limit"} & fields  # engine-only, or fixed by the parser
+    assert {spec.name for spec in settings()} - fields == {"raw", "embedding_cache", "hard_limit"}
     assert AdaptiveNodeParser.class_name() == "AdaptiveNodeParser"
 
 
@@ -158,7 +157,7 @@ def test_metadata_is_flat_and_adaptive_keys_are_neither_embedded_nor_sent_to_the
 
 
 def test_ids_follow_the_recipe_and_are_deterministic() -> None:
-    from adaptive_splitters.output.records import chunk_id
+    from adaptive_splitters.output.ids import chunk_id
 
     first = parser().get_nodes_from_documents([Document(id_="guide", text=SAMPLE_TEXT, metadata={"source": "g.md"})])
     second = parser().get_nodes_from_documents([Document(id_="guide", text=SAMPLE_TEXT, metadata={"source": "g.md"})])

@@ -315,7 +315,7 @@ class TestCandidate:
 
     def test_spans_match_the_splitter(self) -> None:
         doc = SourceDocument.build(DOC)
-        spans = resolve_candidate("recursive_120").spans(doc, SplitContext())
+        spans = resolve_candidate("recursive_120").split(doc, SplitContext()).spans
         assert spans == RecursiveSplitter(chunk_size=120).split_spans(DOC)
 
     def test_unknown_candidate(self) -> None:

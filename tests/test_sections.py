@@ -8,7 +8,7 @@ from adaptive_splitters.candidates import MarkdownSectionsCandidate, NotApplicab
 from adaptive_splitters.core.document import SourceDocument, Title
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.spans import check_tiling
-from adaptive_splitters.pipeline import candidate_spans
+from adaptive_splitters.postprocess import candidate_spans
 
 TEXT = "intro\n# A\ntext\n## B\nx\n### C\ny\n## D\nz\n# E\n"
 # offsets: # A 6, ## B 15, ### C 22, ## D 30, # E 37, end 41
@@ -16,7 +16,7 @@ TEXT = "intro\n# A\ntext\n## B\nx\n### C\ny\n## D\nz\n# E\n"
 
 def test_sections_at_level_two_by_default() -> None:
     doc = SourceDocument.build(TEXT)
-    assert resolve_candidate("markdown_sections").spans(doc, SplitContext()) == [
+    assert resolve_candidate("markdown_sections").split(doc, SplitContext()).spans == [
         (0, 6),
         (6, 15),
         (15, 30),
@@ -27,8 +27,8 @@ def test_sections_at_level_two_by_default() -> None:
 
 def test_chosen_depth() -> None:
     doc = SourceDocument.build(TEXT)
-    assert MarkdownSectionsCandidate(max_level=1).spans(doc, SplitContext()) == [(0, 6), (6, 37), (37, 41)]
-    assert MarkdownSectionsCandidate(max_level=3).spans(doc, SplitContext())[2:4] == [(15, 22), (22, 30)]
+    assert MarkdownSectionsCandidate(max_level=1).split(doc, SplitContext()).spans == [(0, 6), (6, 37), (37, 41)]
+    assert MarkdownSectionsCandidate(max_level=3).split(doc, SplitContext()).spans[2:4] == [(15, 22), (22, 30)]
 
 
 def test_oversize_section_is_cut_at_deeper_headings_first() -> None:
@@ -38,18 +38,22 @@ def test_oversize_section_is_cut_at_deeper_headings_first() -> None:
     context = SplitContext(limits=SizeLimits(max_tokens=60, min_tokens=1))
     sub_one = text.index("### Sub one")
     sub_two = text.index("### Sub two")
-    assert MarkdownSectionsCandidate().spans(doc, context) == [(0, sub_one), (sub_one, sub_two), (sub_two, len(text))]
+    assert MarkdownSectionsCandidate().split(doc, context).spans == [
+        (0, sub_one),
+        (sub_one, sub_two),
+        (sub_two, len(text)),
+    ]
 
 
 def test_given_titles_are_used() -> None:
     text = "aaaa bbbb cccc"
     doc = SourceDocument.build(text, titles=[Title("bbbb", 5, 14, 1)])
-    assert MarkdownSectionsCandidate().spans(doc, SplitContext()) == [(0, 5), (5, 14)]
+    assert MarkdownSectionsCandidate().split(doc, SplitContext()).spans == [(0, 5), (5, 14)]
 
 
 def test_no_headings_is_not_applicable() -> None:
     with pytest.raises(NotApplicable, match="no headings"):
-        MarkdownSectionsCandidate().spans(SourceDocument.build("plain text"), SplitContext())
+        MarkdownSectionsCandidate().split(SourceDocument.build("plain text"), SplitContext())
 
 
 def test_post_processing_splits_what_is_still_too_large() -> None:

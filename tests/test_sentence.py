@@ -8,7 +8,7 @@ from adaptive_splitters.candidates import SentenceCandidate, SplitContext, resol
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.spans import check_tiling
-from adaptive_splitters.pipeline import candidate_spans
+from adaptive_splitters.postprocess import candidate_spans
 from adaptive_splitters.text.sentences import _fallback_starts, sentence_spans, sentence_starts
 
 TEXT = "Dr. Smith met the U.S. team, e.g. Mr. Jones. They left at 5 p.m. on Jan. 3!\n\nNew paragraph here? Yes."
@@ -45,9 +45,9 @@ def test_candidate_groups_k_sentences() -> None:
     text = "One is here. Two is here. Three is here. Four is here. Five is here."
     doc = SourceDocument.build(text)
     context = SplitContext()
-    assert SentenceCandidate(sentences_per_chunk=2).spans(doc, context) == [(0, 26), (26, 55), (55, 68)]
-    assert SentenceCandidate(sentences_per_chunk=5).spans(doc, context) == [(0, 68)]
-    assert resolve_candidate("sentence").spans(doc, context) == [(0, 68)]
+    assert SentenceCandidate(sentences_per_chunk=2).split(doc, context).spans == [(0, 26), (26, 55), (55, 68)]
+    assert SentenceCandidate(sentences_per_chunk=5).split(doc, context).spans == [(0, 68)]
+    assert resolve_candidate("sentence").split(doc, context).spans == [(0, 68)]
 
 
 def test_candidate_is_post_processed() -> None:

@@ -24,7 +24,7 @@ from adaptive_splitters.candidates import (
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.spans import Chunk, check_tiling
-from adaptive_splitters.pipeline import candidate_spans
+from adaptive_splitters.postprocess import candidate_spans
 from adaptive_splitters.text.recursive import RecursiveSplitter
 from adaptive_splitters.text.structure import with_detected_structure
 

@@ -1,19 +1,20 @@
-"""The candidate contract and the name-keyed registry.
+"""Stage 1's contract: a candidate's ``split(doc, context)`` returns a :class:`Split`, its spans and its notes.
 
-A candidate is a named object whose ``spans(doc, context)`` returns spans over ``doc.text``. It may return
-overlapping spans or leave gaps; the engine repairs gaps. A candidate that cannot run on a document (``page``
-without pages) raises :class:`NotApplicable` with the reason.
+Spans may overlap or leave gaps; post-processing repairs gaps. A candidate that cannot run on a document
+(``page`` without pages) raises :class:`NotApplicable` with the reason. Names resolve through the one registry
+(:mod:`adaptive_splitters.core.registry`); see docs/method.md#candidates.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.registry import REGISTRY
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -30,9 +31,33 @@ class SplitContext:
     limits: SizeLimits = field(default_factory=SizeLimits)
 
 
+@dataclass(frozen=True)
+class Notes:
+    """What a candidate recorded about its run on one document.
+
+    Attributes:
+        metadata: added to each of its chunks' metadata (``None`` values are left out of framework records).
+        report: its entry in ``AdaptiveResult.notes`` and in ``evaluate``'s JSON.
+        reason: a sentence appended to the selection's reason.
+    """
+
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    report: Mapping[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Split:
+    """A candidate's output on one document: its spans over ``doc.text`` and, when it keeps any, its notes."""
+
+    spans: list[Span]
+    notes: Notes | None = None
+
+
 @runtime_checkable
 class Candidate(Protocol):
-    """A chunker that returns spans. ``resplit`` says whether post-processing re-splits oversize spans."""
+    """A chunker: ``split`` returns its spans (and notes); ``resplit`` says whether post-processing re-splits
+    its oversize spans."""
 
     @property
     def name(self) -> str:
@@ -44,15 +69,12 @@ class Candidate(Protocol):
         """Whether post-processing re-splits this candidate's oversize spans."""
         ...
 
-    def spans(self, doc: SourceDocument, context: SplitContext) -> list[Span]:
-        """Spans over ``doc.text``, in document order."""
+    def split(self, doc: SourceDocument, context: SplitContext) -> Split:
+        """Spans over ``doc.text``, in document order, with the candidate's notes."""
         ...
 
 
 CandidateFactory = Callable[[SizeLimits], Candidate]
-
-_REGISTRY: dict[str, CandidateFactory] = {}
-_PATTERNS: list[tuple[str, re.Pattern[str], Callable[[re.Match[str], SizeLimits], Candidate]]] = []
 
 
 def register_candidate(name: str, factory: CandidateFactory) -> None:
@@ -60,23 +82,24 @@ def register_candidate(name: str, factory: CandidateFactory) -> None:
 
     Registering the same factory again is a no-op; another factory under a taken name raises ``ValueError``.
     """
-    existing = _REGISTRY.get(name)
-    if existing is not None and existing is not factory:
+    existing = REGISTRY.candidates.get(name)
+    if existing is None:
+        REGISTRY.candidates[name] = factory
+    elif existing != factory:
         msg = f"a candidate named {name!r} is already registered"
         raise ValueError(msg)
-    _REGISTRY[name] = factory
 
 
 def register_candidate_pattern(
     label: str, pattern: str, factory: Callable[[re.Match[str], SizeLimits], Candidate]
 ) -> None:
     """Register a family of names (``label`` e.g. ``recursive_<N>``, ``pattern`` ``recursive_(\\d+)``)."""
-    _PATTERNS.append((label, re.compile(pattern), factory))
+    REGISTRY.candidate_families.append((label, re.compile(pattern), factory))
 
 
 def registered_names() -> list[str]:
     """The registered candidate names and name families, sorted."""
-    return sorted([*_REGISTRY, *(label for label, _, _ in _PATTERNS)])
+    return sorted([*REGISTRY.candidates, *(label for label, _, _ in REGISTRY.candidate_families)])
 
 
 def resolve_candidate(spec: str | Candidate, limits: SizeLimits | None = None) -> Candidate:
@@ -84,18 +107,25 @@ def resolve_candidate(spec: str | Candidate, limits: SizeLimits | None = None) -
     limits = limits or SizeLimits()
     if not isinstance(spec, str):
         if not isinstance(spec, Candidate):
-            msg = f"a candidate must be a name or an object with name, resplit and spans() (received {spec!r})"
+            msg = f"a candidate must be a name or an object with name, resplit and split() (received {spec!r})"
             raise TypeError(msg)
         return spec
-    factory = _REGISTRY.get(spec)
+    factory = REGISTRY.candidates.get(spec)
     if factory is not None:
-        return factory(limits)
-    for _, pattern, family in _PATTERNS:
+        return _checked(factory(limits), spec)
+    for _, pattern, family in REGISTRY.candidate_families:
         match = pattern.fullmatch(spec)
         if match:
-            return family(match, limits)
+            return _checked(family(match, limits), spec)
     msg = f"unknown candidate {spec!r}; registered: {', '.join(registered_names())}"
     raise ValueError(msg)
+
+
+def _checked(candidate: Any, name: str) -> Candidate:
+    if not isinstance(candidate, Candidate):
+        msg = f"the factory registered as {name!r} returned {candidate!r}, not a candidate"
+        raise TypeError(msg)
+    return candidate
 
 
 def validate_spans(spans: list[Span], length: int, name: str) -> list[Span]:
@@ -114,3 +144,18 @@ def validate_spans(spans: list[Span], length: int, name: str) -> list[Span]:
             raise ValueError(msg)
         previous = start
     return [(start, end) for start, end in spans]
+
+
+def run_candidate(candidate: Candidate, doc: SourceDocument, context: SplitContext) -> Split:
+    """``candidate``'s split of ``doc``, its spans checked to lie in order inside the text (none for an empty text).
+
+    Raises :class:`NotApplicable` when the candidate does not apply, ``TypeError`` when it returns no
+    :class:`Split`, and ``ValueError`` naming it for spans outside the text or out of order.
+    """
+    if not doc.text:
+        return Split([])
+    split = candidate.split(doc, context)
+    if not isinstance(split, Split):
+        msg = f"candidate {candidate.name!r} returned {type(split).__name__} from split(), not a Split"
+        raise TypeError(msg)
+    return Split(validate_spans(list(split.spans), len(doc.text), candidate.name), split.notes)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adaptive_splitters.candidates.base import NotApplicable, SplitContext
+from adaptive_splitters.candidates.base import NotApplicable, Split, SplitContext
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.core.spans import Span
 
 
 @dataclass(frozen=True)
@@ -16,9 +15,9 @@ class PageCandidate:
     name: str = "page"
     resplit: bool = True
 
-    def spans(self, doc: SourceDocument, context: SplitContext) -> list[Span]:
+    def split(self, doc: SourceDocument, context: SplitContext) -> Split:
         """The page spans of ``doc``; raises :class:`NotApplicable` when pages are unknown."""
         if doc.page_starts is None:
             msg = "the document has no pages"
             raise NotApplicable(msg)
-        return doc.page_spans()
+        return Split(doc.page_spans())

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adaptive_splitters.candidates.base import SplitContext
+from adaptive_splitters.candidates.base import Split, SplitContext
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.recursive import RecursiveSplitter
 
 
@@ -25,7 +24,7 @@ class RecursiveCandidate:
         """``recursive_{chunk_size}``."""
         return f"recursive_{self.chunk_size}"
 
-    def spans(self, doc: SourceDocument, context: SplitContext) -> list[Span]:
+    def split(self, doc: SourceDocument, context: SplitContext) -> Split:
         """The recursive splitter's spans over ``doc.text``."""
         splitter = RecursiveSplitter(self.chunk_size, self.chunk_overlap, counter=context.counter)
-        return splitter.split_spans(doc.text)
+        return Split(splitter.split_spans(doc.text))

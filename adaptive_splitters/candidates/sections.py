@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from adaptive_splitters.candidates.base import NotApplicable, SplitContext
+from adaptive_splitters.candidates.base import NotApplicable, Split, SplitContext
 from adaptive_splitters.core.document import SourceDocument, Title
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.titles import detect_titles
@@ -33,7 +33,7 @@ class MarkdownSectionsCandidate:
             msg = f"max_level must be an integer from 1 to {MAX_HEADING_LEVEL} (received {self.max_level!r})"
             raise ValueError(msg)
 
-    def spans(self, doc: SourceDocument, context: SplitContext) -> list[Span]:
+    def split(self, doc: SourceDocument, context: SplitContext) -> Split:
         """The section spans (they tile the text); :class:`NotApplicable` when the text has no headings."""
         text = doc.text
         titles = doc.titles if doc.titles is not None else detect_titles(text)
@@ -53,7 +53,7 @@ class MarkdownSectionsCandidate:
                 continue
             pieces = _cut(span[0], span[1], starts, levels, level)
             pending.extend((piece, level + 1) for piece in reversed(pieces))
-        return out
+        return Split(out)
 
 
 def _levels_by_start(titles: Sequence[Title]) -> dict[int, int]:

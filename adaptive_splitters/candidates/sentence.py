@@ -10,9 +10,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from adaptive_splitters.candidates.base import SplitContext
+from adaptive_splitters.candidates.base import Split, SplitContext
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.sentences import sentence_starts
 
 
@@ -31,11 +30,11 @@ class SentenceCandidate:
             msg = f"sentences_per_chunk must be a positive integer (received {k!r})"
             raise ValueError(msg)
 
-    def spans(self, doc: SourceDocument, context: SplitContext) -> list[Span]:
+    def split(self, doc: SourceDocument, context: SplitContext) -> Split:
         """Spans of ``sentences_per_chunk`` sentences each (the last may hold fewer)."""
         text = doc.text
         if not text:
-            return []
+            return Split([])
         starts = sentence_starts(text, self.language)
         bounds = [0, *starts[self.sentences_per_chunk - 1 :: self.sentences_per_chunk], len(text)]
-        return list(itertools.pairwise(bounds))
+        return Split(list(itertools.pairwise(bounds)))

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adaptive_splitters.candidates.base import Candidate, SplitContext, register_candidate
+from adaptive_splitters.candidates.base import Split, SplitContext, register_candidate
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.registry import REGISTRY
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.locate import spans_from_strings
 
@@ -42,15 +43,18 @@ class FunctionCandidate:
             msg = f"user candidate {self.name!r}: fn must be callable (received {self.fn!r})"
             raise TypeError(msg)
 
-    def spans(self, doc: SourceDocument, context: SplitContext) -> list[Span]:
+    def split(self, doc: SourceDocument, context: SplitContext) -> Split:
         """The function's chunks of ``doc.text`` as spans."""
-        result = self.fn(doc.text)
+        return Split(self._spans(doc.text))
+
+    def _spans(self, text: str) -> list[Span]:
+        result = self.fn(text)
         if result is None or isinstance(result, str | bytes) or not isinstance(result, Iterable):
             msg = f"candidate {self.name!r} returned {type(result).__name__}, not a list of spans or strings"
             raise TypeError(msg)
         items: list[Any] = list(result)
         if all(isinstance(item, str) for item in items):
-            return spans_from_strings(doc.text, items, self.name)
+            return spans_from_strings(text, items, self.name)
         spans: list[Span] = []
         for index, item in enumerate(items):
             if (
@@ -67,7 +71,15 @@ class FunctionCandidate:
         return spans
 
 
-_USER_FACTORIES: dict[tuple[str, int], tuple[UserFunction, Callable[[SizeLimits], Candidate]]] = {}
+@dataclass(frozen=True)
+class _Registered:
+    """The registry's factory for a user candidate: always that candidate (equal for the same name and function,
+    so registering it again is a no-op)."""
+
+    candidate: FunctionCandidate
+
+    def __call__(self, limits: SizeLimits) -> FunctionCandidate:
+        return self.candidate
 
 
 def register_user_candidate(name: str, fn: UserFunction, *, resplit: bool = True) -> FunctionCandidate:
@@ -76,16 +88,7 @@ def register_user_candidate(name: str, fn: UserFunction, *, resplit: bool = True
     Registering the same function under the same name again is a no-op; another candidate under a taken name
     raises ``ValueError``.
     """
-    candidate = FunctionCandidate(name, fn, resplit)
-    key = (name, id(fn))
-    known = _USER_FACTORIES.get(key)
-    if known is not None:
-        register_candidate(name, known[1])
-        return known[1](SizeLimits())  # type: ignore[return-value]
-
-    def factory(limits: SizeLimits) -> Candidate:
-        return candidate
-
+    factory = _Registered(FunctionCandidate(name, fn, resplit))
     register_candidate(name, factory)
-    _USER_FACTORIES[key] = (fn, factory)
-    return candidate
+    registered: _Registered = REGISTRY.candidates[name]  # type: ignore[assignment]  # the first, equal one
+    return registered.candidate

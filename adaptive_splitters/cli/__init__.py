@@ -356,7 +356,7 @@ def _run_files(files: Sequence[str], handler: Handler) -> tuple[list[dict[str, A
 
 def _split_handler(args: argparse.Namespace) -> Handler:
     from adaptive_splitters.candidates import NotApplicable, SplitContext, default_candidate_names, resolve_candidate
-    from adaptive_splitters.pipeline import candidate_spans
+    from adaptive_splitters.postprocess import candidate_spans
     from adaptive_splitters.text.structure import with_detected_structure
 
     candidates = [resolve_candidate(name) for name in (args.candidate or default_candidate_names())]
@@ -439,7 +439,7 @@ def _register_user_metric(spec: str) -> None:
     """Register ``NAME=MODULE:FUNCTION[@WEIGHT]``."""
     import importlib
 
-    from adaptive_splitters.metrics.registry import DEFAULT_USER_WEIGHT, register_metric
+    from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, register_metric
 
     name, _, target = spec.partition("=")
     target, _, weight = target.partition("@")
@@ -449,7 +449,7 @@ def _register_user_metric(spec: str) -> None:
         raise ValueError(msg)
     try:
         fn = getattr(importlib.import_module(module), function)
-        value = float(weight) if weight else DEFAULT_USER_WEIGHT
+        value = float(weight) if weight else DEFAULT_WEIGHT
     except (ImportError, AttributeError) as err:
         msg = f"--user-metric {spec!r}: cannot load {module}:{function} ({err})"
         raise ValueError(msg) from err

@@ -3,22 +3,24 @@
 Every output ``Document`` is a slice of its source at exact offsets (``start_index``/``end_index`` from spans,
 never from ``str.find``), carries flat metadata saying which candidate won and why, and has a deterministic
 ``id``. Per-page input (one ``Document`` per PDF page with ``source`` and ``page``) is joined per source with
-:data:`~adaptive_splitters.output.records.PAGE_SEPARATOR`, so the page candidate and the metrics see the whole document.
-See :mod:`adaptive_splitters.output.records` for the metadata and id rules.
+:data:`~adaptive_splitters.output.units.PAGE_SEPARATOR`, so the page candidate and the metrics see the whole document.
+See :mod:`adaptive_splitters.output.records` and :mod:`adaptive_splitters.output.ids` for the metadata and id rules.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Literal, Self
 
 from langchain_core.documents import Document
 from langchain_text_splitters import TextSplitter
 
-from adaptive_splitters.engine import DEFAULT_LLM_TIMEOUT, AdaptiveChunker, LongTexts, SelectionRule
-from adaptive_splitters.output.records import PAGE_SEPARATOR, emit_unit, plan_units, require_picklable
-from adaptive_splitters.text.references import PairsFunction
+from adaptive_splitters.core.config import DEFAULT_CHUNK_SIZE, ChunkerConfig
+from adaptive_splitters.engine import AdaptiveChunker
+from adaptive_splitters.integrations._pickling import require_picklable
+from adaptive_splitters.output.records import emit_unit
+from adaptive_splitters.output.units import PAGE_SEPARATOR, plan_units
 from adaptive_splitters.text.tokens import get_encoding
 
 __all__ = ["AdaptiveTextSplitter"]
@@ -28,52 +30,36 @@ class AdaptiveTextSplitter(TextSplitter):
     """Split each document with the candidate chunker that scores best on the intrinsic metrics.
 
     Args:
-        chunk_size: the maximum chunk size in tokens, a hard limit: no emitted chunk exceeds it. It is the
-            engine's ``max_tokens`` and sizes the default candidates (``recursive_{chunk_size}``,
-            ``recursive_{chunk_size*6/11}``, ``page``).
+        chunk_size: the maximum chunk size in tokens, a hard limit: no emitted chunk exceeds it; it also sizes
+            the default candidates (``recursive_{chunk_size}``, ``recursive_{chunk_size*6/11}``, ``page``).
         chunk_overlap: must be 0; candidates define their own overlap.
         length_function: a ``str -> int`` token counter (as ``from_huggingface_tokenizer`` passes); an
             alternative to ``tokenizer``.
         keep_separator, add_start_index: accepted for compatibility and ignored: chunks are exact slices and
             ``start_index``/``end_index`` are always set.
         strip_whitespace: trim whitespace off each chunk (default False, so chunks tile the text).
-        candidates, weights, embedder, tokenizer, long_texts, selection, metrics, pairs, llm_timeout: as in
-            :class:`~adaptive_splitters.engine.AdaptiveChunker` (offline defaults; tokenizer ``o200k_base``).
-        min_tokens: chunks under this are merged (default ``min(100, round(chunk_size / 11))``).
-        merge_limit: the merge limit, capped at ``chunk_size``.
         group_pages: join the pages of one source before splitting (default: when every input document has
-            ``source`` and ``page`` metadata).
+            ``source`` and ``page`` metadata); each chunk carries the metadata of the page it starts on.
         page_separator: what joins grouped pages (counted in offsets; belongs to the page before it).
-        llm: a LangChain chat model, a LlamaIndex LLM or a callable (sync or async) prompt -> text: adds the
-            ``llm_regex`` candidate (or binds the name ``llm_regex`` in ``candidates``). When it wins, each
-            ``Document`` carries ``llm_regex_pattern`` (the regex used) or ``llm_regex_fallback`` (why it fell
-            back to ``recursive_{chunk_size}``). Pickling the splitter pickles the model, and fails with
-            ``TypeError`` when the model cannot be pickled.
+        **settings: the engine's settings (:class:`~adaptive_splitters.core.config.ChunkerConfig`: candidates,
+            metrics, weights, min_tokens, merge_limit, tokenizer, embedder, long_texts, selection, pairs, llm,
+            llm_timeout); an unknown one raises ``TypeError``. With ``llm``, ``Document``s cut by ``llm_regex``
+            carry ``llm_regex_pattern`` or ``llm_regex_fallback``; pickling the splitter pickles the model and
+            fails with ``TypeError`` when it cannot be pickled.
     """
 
     def __init__(
         self,
-        chunk_size: int = 1100,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
         chunk_overlap: int = 0,
         length_function: Callable[[str], int] | None = None,
         keep_separator: bool | Literal["start", "end"] = False,
         add_start_index: bool = True,
         strip_whitespace: bool = False,
         *,
-        candidates: Sequence[Any] | None = None,
-        weights: Mapping[str, float] | None = None,
-        embedder: Any = None,
-        tokenizer: Any = None,
-        long_texts: LongTexts = "pool",
-        selection: SelectionRule = "fair",
-        min_tokens: int | None = None,
-        merge_limit: int | None = None,
-        metrics: Sequence[str] | None = None,
         group_pages: bool | None = None,
         page_separator: str = PAGE_SEPARATOR,
-        pairs: str | PairsFunction = "heuristic",
-        llm: Any = None,
-        llm_timeout: float = DEFAULT_LLM_TIMEOUT,
+        **settings: Any,
     ) -> None:
         if chunk_overlap != 0:
             msg = (
@@ -81,29 +67,22 @@ class AdaptiveTextSplitter(TextSplitter):
                 "their own overlap (pass e.g. a RecursiveCandidate with chunk_overlap in candidates)"
             )
             raise ValueError(msg)
-        if length_function is not None and tokenizer is not None:
+        if length_function is not None and settings.get("tokenizer") is not None:
             msg = "give either tokenizer or length_function, not both"
             raise ValueError(msg)
-        self.chunker = AdaptiveChunker(
-            candidates=candidates,
-            weights=weights,
-            embedder=embedder,
-            tokenizer=tokenizer if tokenizer is not None else (length_function or "o200k_base"),
-            long_texts=long_texts,
-            selection=selection,
-            chunk_size=chunk_size,
-            min_tokens=min_tokens,
-            merge_limit=merge_limit,
-            hard_limit=True,
-            metrics=metrics,
-            pairs=pairs,
-            llm=llm,
-            llm_timeout=llm_timeout,
+        if length_function is not None:
+            settings["tokenizer"] = length_function
+        config = ChunkerConfig.from_settings(
+            "AdaptiveTextSplitter", {**settings, "chunk_size": chunk_size}, adapter=True, hard_limit=True
         )
+        self.chunker = AdaptiveChunker(config)
         super().__init__(chunk_size, 0, self.chunker.counter, keep_separator, add_start_index, strip_whitespace)
         self.group_pages = group_pages
         self.page_separator = page_separator
-        self.llm = llm
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.chunker.config.changed().items() if k != "hard_limit")
+        return f"AdaptiveTextSplitter({settings})"
 
     @classmethod
     def from_tiktoken_encoder(
@@ -167,6 +146,9 @@ class AdaptiveTextSplitter(TextSplitter):
     def __getstate__(self) -> dict[str, Any]:
         """Pickle everything; an ``llm`` that cannot be pickled raises ``TypeError`` naming it (never dropped)."""
         require_picklable(
-            self.llm, "AdaptiveTextSplitter", "llm", "build the splitter where it runs, or give a picklable model"
+            self.chunker.config.llm,
+            "AdaptiveTextSplitter",
+            "llm",
+            "build the splitter where it runs, or give a picklable model",
         )
         return dict(self.__dict__)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
 
 
 def block_integrity(
@@ -15,7 +19,7 @@ def block_integrity(
     """The fraction of blocks ``[l, r)`` with no predicted split ``p`` such that ``l + tolerance < p < r - tolerance``.
 
     Blocks are delimited by ``0``, the document's ``split_points`` and ``length``; predicted splits are the starts
-    of chunks 2..n (PAPER_SPEC §1.4). ``None`` for no chunks, ``1.0`` for one chunk. Runs in
+    of chunks 2..n (docs/method.md#block-integrity-bi). ``None`` for no chunks, ``1.0`` for one chunk. Runs in
     O((blocks + splits) log splits).
     """
     if not spans:
@@ -31,3 +35,21 @@ def block_integrity(
             broken += 1
     blocks = len(bounds) - 1
     return (blocks - broken) / blocks
+
+
+@dataclass(frozen=True)
+class BlockIntegrity:
+    """BI as a metric (docs/method.md#block-integrity-bi): blocks from the document's split points."""
+
+    name: str = "BI"
+    weight: float = DEFAULT_WEIGHT
+    embeds: ClassVar[bool] = False
+    builtin: ClassVar[bool] = True
+
+    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
+        """Nothing to embed."""
+        return ()
+
+    def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
+        """:func:`block_integrity` over the document's blocks."""
+        return block_integrity(spans, doc.split_points or (), len(doc.text))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
 
 if TYPE_CHECKING:
     from adaptive_splitters.core.document import SourceDocument
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 def context_windows(
     spans: Sequence[Span], text: str, counter: Callable[[str], int], window_tokens: int = 3000
 ) -> list[tuple[list[int], list[Span]]]:
-    """The kept windows as ``(member indices, tail spans)``, exactly as PAPER_SPEC §1.3 builds them.
+    """The kept windows as ``(member indices, tail spans)`` (docs/method.md#document-contextual-coherence-dcc).
 
     A window starts at every chunk (step 1) and admits the following chunks while the tokens of their unseen tails
     fit ``window_tokens``; the first chunk is always admitted. A window is kept only if it has at least 2 members
@@ -56,7 +58,7 @@ def contextual_coherence(
     counter: Callable[[str], int],
     window_tokens: int = 3000,
 ) -> float | None:
-    """Mean cosine over all (window, member chunk) pairs, clipped to [0, 1] (PAPER_SPEC §1.3).
+    """Mean cosine over all (window, member chunk) pairs, clipped to [0, 1].
 
     ``None`` with fewer than 2 chunks or when no window is kept (e.g. every neighbour pair exceeds the budget).
     """
@@ -83,3 +85,23 @@ def _merge_contiguous(parts: list[Span]) -> list[Span]:
         else:
             merged.append((start, end))
     return merged
+
+
+@dataclass(frozen=True)
+class ContextualCoherence:
+    """DCC as a metric (docs/method.md#document-contextual-coherence-dcc): embeds chunks and their windows."""
+
+    name: str = "DCC"
+    weight: float = DEFAULT_WEIGHT
+    embeds: ClassVar[bool] = True
+    builtin: ClassVar[bool] = True
+
+    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
+        """Every kept context window (none with fewer than 2 chunks)."""
+        if len(spans) < 2:
+            return []
+        return [tuple(parts) for _, parts in context_windows(spans, doc.text, context.counter)]
+
+    def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
+        """:func:`contextual_coherence` on the shared span vectors."""
+        return contextual_coherence(doc, spans, context.span_vectors(), context.counter)

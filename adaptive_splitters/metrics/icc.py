@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
 
 if TYPE_CHECKING:
     from adaptive_splitters.core.document import SourceDocument
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def chunk_pieces(span: Span, split_points: Sequence[int]) -> list[Span]:
-    """``span`` cut at the split points strictly inside it; empty pieces are dropped (PAPER_SPEC §1.2)."""
+    """``span`` cut at the split points strictly inside it; empty pieces are dropped."""
     start, end = span
     cuts = [start]
     i = bisect_left(split_points, start)
@@ -34,7 +36,7 @@ def intrachunk_cohesion(doc: SourceDocument, spans: Sequence[Span], vectors: Spa
     """Mean over chunks with at least 2 blocks of the mean cosine between each block piece and its chunk.
 
     Pieces are the chunk cut at the document's split points; chunks with fewer than 2 pieces are excluded.
-    The result is clipped to [0, 1]; ``None`` when no chunk has 2 pieces (PAPER_SPEC §1.2).
+    The result is clipped to [0, 1]; ``None`` when no chunk has 2 pieces (docs/method.md#intrachunk-cohesion-icc).
     """
     split_points = doc.split_points or ()
     eligible: list[int] = []
@@ -54,3 +56,22 @@ def intrachunk_cohesion(doc: SourceDocument, spans: Sequence[Span], vectors: Spa
     sims = np.einsum("ij,ij->i", piece_vectors.astype(np.float64), chunk_vectors[owner].astype(np.float64))
     per_chunk = np.bincount(owner, weights=sims) / np.bincount(owner)
     return float(np.clip(per_chunk.mean(), 0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class IntrachunkCohesion:
+    """ICC as a metric (docs/method.md#intrachunk-cohesion-icc): embeds each chunk and its block pieces."""
+
+    name: str = "ICC"
+    weight: float = DEFAULT_WEIGHT
+    embeds: ClassVar[bool] = True
+    builtin: ClassVar[bool] = True
+
+    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
+        """Every chunk's block pieces."""
+        split_points = doc.split_points or ()
+        return [(piece,) for span in spans for piece in chunk_pieces(span, split_points)]
+
+    def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
+        """:func:`intrachunk_cohesion` on the shared span vectors."""
+        return intrachunk_cohesion(doc, spans, context.span_vectors())

@@ -5,8 +5,12 @@ from __future__ import annotations
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
 
 PairLike = Sequence[Sequence[int]]
 
@@ -14,7 +18,7 @@ PairLike = Sequence[Sequence[int]]
 def references_completeness(
     spans: Sequence[Span], pairs: Iterable[PairLike] | None, *, text: str | None = None
 ) -> float | None:
-    """``1 - missing / pairs`` (PAPER_SPEC §1.5), computed on the spans themselves.
+    """``1 - missing / pairs`` (docs/method.md#references-completeness-rc), computed on the spans themselves.
 
     Boundaries are the starts of chunks 2..n and the ends of chunks 1..n-1. With the two mentions of a pair ordered
     by start (``a`` first; ends inclusive), the pair is missing iff a boundary ``β`` satisfies
@@ -38,7 +42,7 @@ def references_completeness(
 
 
 def cut_pairs(spans: Sequence[Span], pairs: Sequence[PairLike]) -> list[bool]:
-    """For each pair, whether a chunk boundary separates its two mentions (RC's "missing", PAPER_SPEC §1.5)."""
+    """For each pair, whether a chunk boundary separates its two mentions (RC's "missing")."""
     boundaries = sorted({start for start, _ in spans[1:]} | {end for _, end in spans[:-1]})
     out = []
     for entity, pronoun in pairs:
@@ -50,3 +54,23 @@ def cut_pairs(spans: Sequence[Span], pairs: Sequence[PairLike]) -> list[bool]:
 
 def _misaligned(pair: tuple[tuple[int, int], tuple[int, int]], text: str) -> bool:
     return any(not 0 <= start < len(text) or end >= len(text) or text[start].isspace() for start, end in pair)
+
+
+@dataclass(frozen=True)
+class ReferencesCompleteness:
+    """RC as a metric (docs/method.md#references-completeness-rc): ``None`` when the document has no pairs."""
+
+    name: str = "RC"
+    weight: float = DEFAULT_WEIGHT
+    embeds: ClassVar[bool] = False
+    builtin: ClassVar[bool] = True
+
+    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
+        """Nothing to embed."""
+        return ()
+
+    def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
+        """:func:`references_completeness` over the document's pairs."""
+        if doc.pairs is None:
+            return None
+        return references_completeness(spans, doc.pairs, text=doc.text)

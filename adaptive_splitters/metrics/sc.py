@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
 
 
 def size_compliance(
@@ -14,7 +18,7 @@ def size_compliance(
     min_tokens: int = 100,
     max_tokens: int = 1100,
 ) -> float | None:
-    """``1 - (chunks below min_tokens or above max_tokens) / n``; both bounds inclusive (PAPER_SPEC §1.1).
+    """``1 - (chunks below min_tokens or above max_tokens) / n``; both bounds inclusive.
 
     An empty chunk counts as out of span. Returns ``None`` when there are no chunks.
     """
@@ -26,3 +30,22 @@ def size_compliance(
         if tokens < min_tokens or tokens > max_tokens:
             outside += 1
     return 1.0 - outside / len(spans)
+
+
+@dataclass(frozen=True)
+class SizeCompliance:
+    """SC as a metric (docs/method.md#size-compliance-sc): sizes from the chunker's limits, no embeddings."""
+
+    name: str = "SC"
+    weight: float = DEFAULT_WEIGHT
+    embeds: ClassVar[bool] = False
+    builtin: ClassVar[bool] = True
+
+    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
+        """Nothing to embed."""
+        return ()
+
+    def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
+        """:func:`size_compliance` within ``[min_tokens, max_tokens]``."""
+        limits = context.limits
+        return size_compliance(doc.text, spans, context.counter, limits.min_tokens, limits.max_tokens)

@@ -1,31 +1,86 @@
-"""Token counting: tiktoken encodings loaded offline, any callable accepted, counts memoised.
+"""Token counting: tiktoken encodings built offline from bundled files, any callable accepted, counts memoised.
 
 The paper counts every string separately with tiktoken ``o200k_base`` (``len(encode(text))``). We count
-special-token text (``<|endoftext|>``) as plain text, so no input can raise.
+special-token text (``<|endoftext|>``) as plain text, so no input can raise (docs/method.md#deviations-from-the-paper).
+
+The offline encodings (``o200k_base``, ``cl100k_base``) are built directly from the vocabulary files that ship in
+the ``llama-index-core`` wheel, with tiktoken's own definitions (pattern, special tokens, file hash): no network, no
+environment variable read or set, and token counts identical to ``tiktoken.get_encoding``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import numbers
 import os
-import threading
 from collections.abc import Callable
-from functools import cache
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import tiktoken
 
-OFFLINE_ENCODINGS = ("o200k_base", "cl100k_base")
-"""Encodings whose vocabulary files ship inside the ``llama-index-core`` wheel."""
-
 _CACHE_SUBDIR = "llama_index/core/_static/tiktoken_cache"
 _MAX_CACHED_CHARS = 20_000
 _MAX_CACHE_ENTRIES = 200_000
-_ENV_LOCK = threading.Lock()
+_PUBLIC = "https://openaipublic.blob.core.windows.net/encodings/"
+
+
+class _Definition(NamedTuple):
+    """How tiktoken defines an encoding (``tiktoken_ext.openai_public``): its file, the file's SHA-256, its split
+    pattern and its special tokens (constant names in ``tiktoken_ext.openai_public`` → token id)."""
+
+    url: str
+    sha256: str
+    pat_str: str
+    special_tokens: tuple[tuple[str, int], ...]
+
+
+_O200K_PATTERN = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+_CL100K_PATTERN = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|"""
+    r"""\s+(?!\S)|\s"""
+)
+_DEFINITIONS: MappingProxyType[str, _Definition] = MappingProxyType(
+    {
+        "o200k_base": _Definition(
+            _PUBLIC + "o200k_base.tiktoken",
+            "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+            _O200K_PATTERN,
+            (("ENDOFTEXT", 199999), ("ENDOFPROMPT", 200018)),
+        ),
+        "cl100k_base": _Definition(
+            _PUBLIC + "cl100k_base.tiktoken",
+            "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+            _CL100K_PATTERN,
+            (
+                ("ENDOFTEXT", 100257),
+                ("FIM_PREFIX", 100258),
+                ("FIM_MIDDLE", 100259),
+                ("FIM_SUFFIX", 100260),
+                ("ENDOFPROMPT", 100276),
+            ),
+        ),
+    }
+)
+
+OFFLINE_ENCODINGS = tuple(_DEFINITIONS)
+"""Encodings whose vocabulary files ship inside the ``llama-index-core`` wheel."""
 
 
 def bundled_tiktoken_cache() -> Path | None:
@@ -38,35 +93,68 @@ def bundled_tiktoken_cache() -> Path | None:
     return path if path.is_dir() else None
 
 
-@cache
+@lru_cache(maxsize=8)  # parsed vocabularies are immutable and take ~0.3 s each: built once per process per name
 def get_encoding(name: str) -> tiktoken.Encoding:
-    """A tiktoken encoding by name, loaded from the bundled vocabulary files (no network)."""
-    import tiktoken
+    """A tiktoken encoding by name, built from the bundled vocabulary files (no network).
 
-    if name not in OFFLINE_ENCODINGS and not os.environ.get("TIKTOKEN_CACHE_DIR"):
+    Other names go to ``tiktoken.get_encoding``, which reads them from the folder ``TIKTOKEN_CACHE_DIR`` names.
+
+    Raises:
+        ValueError: the encoding is not available offline, or its file is missing or damaged.
+    """
+    bundled = bundled_tiktoken_cache()
+    if name in _DEFINITIONS and bundled is not None:
+        return _bundled_encoding(name, bundled)
+    if name not in _DEFINITIONS and not os.environ.get("TIKTOKEN_CACHE_DIR"):
         msg = (
             f"tokenizer {name!r} is not available offline; the bundled encodings are "
             f"{', '.join(OFFLINE_ENCODINGS)} (or set TIKTOKEN_CACHE_DIR to a folder holding {name!r})"
         )
         raise ValueError(msg)
-    bundled = bundled_tiktoken_cache()
-    with _ENV_LOCK:
-        previous = os.environ.get("TIKTOKEN_CACHE_DIR")
-        if bundled is not None and name in OFFLINE_ENCODINGS:
-            os.environ["TIKTOKEN_CACHE_DIR"] = str(bundled)
-        try:
-            return tiktoken.get_encoding(name)
-        except Exception as err:
-            msg = (
-                f"could not load tokenizer {name!r} offline; the bundled encodings are "
-                f"{', '.join(OFFLINE_ENCODINGS)} (from the llama-index-core package)"
-            )
-            raise ValueError(msg) from err
-        finally:
-            if previous is None:
-                os.environ.pop("TIKTOKEN_CACHE_DIR", None)
-            else:
-                os.environ["TIKTOKEN_CACHE_DIR"] = previous
+    import tiktoken
+
+    try:
+        return tiktoken.get_encoding(name)
+    except Exception as err:
+        msg = (
+            f"could not load tokenizer {name!r} offline; the bundled encodings are "
+            f"{', '.join(OFFLINE_ENCODINGS)} (from the llama-index-core package)"
+        )
+        raise ValueError(msg) from err
+
+
+def _bundled_encoding(name: str, folder: Path) -> tiktoken.Encoding:
+    """The encoding ``name`` built from its file in ``folder`` (named, as tiktoken names it, by its URL's SHA-1)."""
+    import tiktoken
+    import tiktoken_ext.openai_public as public
+
+    definition = _DEFINITIONS[name]
+    path = folder / hashlib.sha1(definition.url.encode()).hexdigest()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        msg = f"could not load tokenizer {name!r} offline: {err} (reinstall llama-index-core)"
+        raise ValueError(msg) from err
+    if hashlib.sha256(data).hexdigest() != definition.sha256:
+        msg = f"could not load tokenizer {name!r} offline: {path} is not the expected file (reinstall llama-index-core)"
+        raise ValueError(msg)
+    return tiktoken.Encoding(
+        name=name,
+        pat_str=definition.pat_str,
+        mergeable_ranks=_mergeable_ranks(data),
+        special_tokens={getattr(public, constant): rank for constant, rank in definition.special_tokens},
+    )
+
+
+def _mergeable_ranks(data: bytes) -> dict[bytes, int]:
+    """A ``.tiktoken`` file's ``base64(token) rank`` lines, as ``tiktoken.load.load_tiktoken_bpe`` reads them
+    (read here from bytes, so tiktoken does not copy the file into its own cache folder)."""
+    ranks: dict[bytes, int] = {}
+    for line in data.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
 
 
 class TokenCounter:
@@ -106,8 +194,7 @@ class TokenCounter:
         A tiktoken token spans at most its longest vocabulary entry's bytes, hence at most that many characters;
         other counters give no such bound (always ``False``).
         """
-        name = getattr(self._count, "name", None) if isinstance(self._count, _TiktokenCount) else None
-        return name is not None and length > limit * _longest_token_bytes(name)
+        return isinstance(self._count, _TiktokenCount) and length > limit * self._count.longest_token_bytes()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"name": self.name, "count": self._count}
@@ -118,18 +205,20 @@ class TokenCounter:
         self._memo = {}
 
 
-@cache
-def _longest_token_bytes(name: str) -> int:
-    ranks: dict[bytes, int] = getattr(get_encoding(name), "_mergeable_ranks", {})
-    return max(map(len, ranks), default=0) or 2**31
-
-
 class _TiktokenCount:
     """Picklable ``len(encode_ordinary(text))`` for a named tiktoken encoding."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.encoding = get_encoding(name)
+        self._longest: int | None = None
+
+    def longest_token_bytes(self) -> int:
+        """The byte length of the encoding's longest vocabulary entry, computed on first use."""
+        if self._longest is None:
+            ranks: dict[bytes, int] = getattr(self.encoding, "_mergeable_ranks", {})
+            self._longest = max(map(len, ranks), default=0) or 2**31
+        return self._longest
 
     def __call__(self, text: str) -> int:
         return len(self.encoding.encode_ordinary(text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+from pathlib import Path
 
 import pytest
 import tiktoken
@@ -43,6 +44,34 @@ class TestOfflineEncodings:
         import os
 
         assert "TIKTOKEN_CACHE_DIR" not in os.environ
+
+    @pytest.mark.parametrize("name", OFFLINE_ENCODINGS)
+    def test_counts_equal_tiktokens_own_encoding(self, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        folder = bundled_tiktoken_cache()
+        assert folder is not None
+        ours = get_encoding(name)
+        monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(folder))  # tiktoken's own loader reads the same files
+        theirs = tiktoken.get_encoding(name)
+        assert ours is not theirs
+        text = (
+            "Regulation (EU) 2016/679, Art. 5(1)(a): data 'shall be' processed lawfully. DON'T we'll they've\n\n"
+            "  indented\tTabs\r\nWindows lines   trailing   \n"
+            "Zahlen 1234567 und Umlaute: äöü ß; français: déjà vu; Ελληνικά; русский текст; 日本語のテキスト; 中文。"
+            "emoji 😀👍🏽 and symbols ©®™ → ≤ ≥ ∑; code: def f(x): return x**2 # comment\n"
+            "<|endoftext|> <|endofprompt|> <|fim_prefix|> lone \ud800 surrogate"
+        ) * 3
+        assert ours.encode_ordinary(text) == theirs.encode_ordinary(text)
+        assert len(ours.encode_ordinary(text)) > 100
+        assert ours.encode(text, allowed_special="all") == theirs.encode(text, allowed_special="all")
+        assert ours.n_vocab == theirs.n_vocab
+        assert ours.special_tokens_set == theirs.special_tokens_set
+
+    def test_building_writes_no_tiktoken_cache(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "cache"))
+        monkeypatch.setenv("DATA_GYM_CACHE_DIR", str(tmp_path / "cache"))
+        get_encoding.cache_clear()
+        assert TokenCounter("cl100k_base")("hello world") == 2
+        assert not (tmp_path / "cache").exists()
 
     def test_unavailable_encoding_names_the_available_ones(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)

@@ -1,0 +1,149 @@
+"""Every engine setting, declared once: name, default, check and help (docs/method.md#overview).
+
+:class:`ChunkerConfig` is the one place a setting exists. The engine is built from it, the LangChain adapter
+passes its keyword settings through :meth:`ChunkerConfig.from_settings`, the LlamaIndex node parser's pydantic
+fields and the command line's options are generated from :func:`settings`, so a setting added here appears
+everywhere with the same name, default and error message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from adaptive_splitters.core import checks
+
+DEFAULT_CHUNK_SIZE = 1100
+DEFAULT_LLM_TIMEOUT = 60.0
+LONG_TEXT_MODES = ("pool", "truncate")
+SELECTION_RULES = ("fair", "paper")
+PAIR_SOURCES = ("heuristic", "none")
+
+
+def setting(
+    default: Any,
+    check: checks.Check,
+    help: str,
+    *,
+    cli: str | None = None,
+    adapters: bool = True,
+    serialisable: bool = True,
+) -> Any:
+    """A :class:`ChunkerConfig` field with its check and help.
+
+    ``cli`` is the option's value kind on the command line (``int``, ``float``, ``choice``, ``names``, ``object``;
+    ``None``: not an option). ``adapters=False`` keeps it off the adapters (they fix it); ``serialisable=False``
+    marks a runtime object that no framework can serialise.
+    """
+    meta = {"check": check, "help": help, "cli": cli, "adapters": adapters, "serialisable": serialisable}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class ChunkerConfig:
+    """The settings of one :class:`~adaptive_splitters.engine.AdaptiveChunker`, checked on construction."""
+
+    candidates: tuple[Any, ...] | None = setting(
+        None,
+        checks.optional(checks.sequence_of_names),
+        "candidate names or objects (default: recursive_{chunk_size}, recursive_{chunk_size*6/11}, page)",
+        cli="names",
+    )
+    metrics: tuple[Any, ...] | None = setting(
+        None,
+        checks.optional(checks.sequence_of_names),
+        "metric names or objects (default: SC, BI, RC, ICC, DCC and every registered metric)",
+        cli="names",
+    )
+    weights: dict[str, float] | None = setting(
+        None, checks.optional(checks.mapping), "metric weights keyed by metric name (default: each metric's own)"
+    )
+    chunk_size: int = setting(
+        DEFAULT_CHUNK_SIZE, checks.positive_int, "the maximum chunk size in tokens (alias: max_tokens)", cli="int"
+    )
+    min_tokens: int | None = setting(
+        None, checks.optional(checks.non_negative_int), "chunks under this are merged (default: min(100, size/11))"
+    )
+    merge_limit: int | None = setting(
+        None, checks.optional(checks.positive_int), "merging stops at this many tokens (default: chunk_size + 50)"
+    )
+    hard_limit: bool = setting(
+        False, checks.boolean, "no post-processed chunk exceeds chunk_size (the adapters set it)", adapters=False
+    )
+    tokenizer: Any = setting("o200k_base", checks.anything, "a tiktoken encoding name or a counting callable")
+    embedder: Any = setting(None, checks.anything, "the embedding model for ICC and DCC (default: bundled MiniLM)")
+    long_texts: str = setting(
+        "pool",
+        checks.one_of(*LONG_TEXT_MODES),
+        "how texts longer than the embedder's window are embedded: pool (block-wise, pooled) or truncate (the paper's)",
+        cli="choice",
+    )
+    selection: str = setting(
+        "fair",
+        checks.one_of(*SELECTION_RULES),
+        "fair (compare on metrics defined for every candidate) or paper (mean of the defined metrics)",
+        cli="choice",
+    )
+    pairs: Any = setting(
+        "heuristic",
+        checks.choice_or_callable(*PAIR_SOURCES),
+        "RC's entity-pronoun pairs when the document has none: heuristic, none, or a callable text -> pairs",
+        cli="choice",
+    )
+    raw: bool = setting(False, checks.boolean, "skip post-processing", adapters=False)
+    llm: Any = setting(
+        None,
+        checks.anything,
+        "a chat model, LLM or callable prompt -> text: adds the llm_regex candidate",
+        cli="object",
+    )
+    llm_timeout: float = setting(
+        DEFAULT_LLM_TIMEOUT, checks.positive_number, "seconds to wait for the llm's answer", cli="float"
+    )
+    embedding_cache: Any = setting(
+        None, checks.anything, "an embedding cache shared across documents", adapters=False, serialisable=False
+    )
+
+    def __post_init__(self) -> None:
+        for spec in dataclasses.fields(self):
+            checked = spec.metadata["check"](spec.name, getattr(self, spec.name))
+            object.__setattr__(self, spec.name, checked)
+
+    @classmethod
+    def from_settings(
+        cls, owner: str, settings: Mapping[str, Any], *, adapter: bool = False, **fixed: Any
+    ) -> ChunkerConfig:
+        """The config of ``owner`` (a class name, for messages) from its keyword ``settings`` and the ``fixed``
+        ones it sets itself; ``adapter=True`` refuses the settings adapters do not expose.
+
+        ``max_tokens`` is accepted as the alias of ``chunk_size``. Raises ``TypeError`` naming an unknown setting.
+        """
+        values = dict(settings)
+        if "max_tokens" in values:
+            alias = values.pop("max_tokens")
+            if "chunk_size" in values and values["chunk_size"] != alias:
+                msg = f"{owner}: give chunk_size or its alias max_tokens, not both"
+                raise ValueError(msg)
+            values["chunk_size"] = alias
+        known = {spec.name for spec in exposed(adapter=adapter)} - set(fixed)
+        unknown = sorted(set(values) - known)
+        if unknown:
+            msg = f"{owner} got an unknown setting {unknown[0]!r}; its settings are: {', '.join(sorted(known))}"
+            raise TypeError(msg)
+        return cls(**values, **fixed)
+
+    def changed(self) -> dict[str, Any]:
+        """The settings that differ from their defaults (for reprs)."""
+        return {spec.name: getattr(self, spec.name) for spec in settings() if getattr(self, spec.name) != spec.default}
+
+
+def settings() -> tuple[dataclasses.Field[Any], ...]:
+    """Every setting's field: ``name``, ``default`` and ``metadata`` (``check``, ``help``, ``cli``, ...)."""
+    return dataclasses.fields(ChunkerConfig)
+
+
+def exposed(*, adapter: bool) -> list[dataclasses.Field[Any]]:
+    """The settings the engine takes (``adapter=False``: all) or an adapter exposes (not ``adapters=False``)."""
+    return [spec for spec in settings() if not adapter or spec.metadata["adapters"]]

@@ -1,0 +1,124 @@
+"""Units: what one engine run chunks, planned from framework inputs (a document, or the pages of one source).
+
+Per-page input (one document per PDF page with ``source`` and ``page`` metadata) is joined per source with
+:data:`PAGE_SEPARATOR`, so the page candidate and the metrics see the whole document; each chunk then carries the
+metadata of the page it starts on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from adaptive_splitters.output.ids import text_key, unique_keys
+
+PAGE_SEPARATOR = "\n\n"
+"""Joins the pages of one source; it belongs to the page before it (offsets count it)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one engine run chunks: one input document, or the pages of one source joined.
+
+    Attributes:
+        text: the text chunked; ``start_index``/``end_index`` refer to it.
+        metadata: the parent metadata, copied per chunk on emission (for a group: see ``page_metadata``).
+        source_key: the key of chunk ids (see :func:`unique_keys`).
+        page_starts: offset of each page in ``text`` (a group only).
+        page_labels: each page's ``page`` value as the loader numbered it (a group), or the one page's value.
+        members: indexes of the input documents the unit comes from.
+        page_metadata: each page's own metadata (a group only); a chunk carries the metadata of the page it
+            starts on.
+        id_offset: added to offsets in ids, so that the ids of a chunk of a chunk index the original text.
+    """
+
+    text: str
+    metadata: Mapping[str, Any]
+    source_key: str
+    page_starts: tuple[int, ...] | None = None
+    page_labels: tuple[int | str, ...] | None = None
+    members: tuple[int, ...] = ()
+    page_metadata: tuple[Mapping[str, Any], ...] | None = None
+    id_offset: int = 0
+
+
+def plan_units(
+    items: Sequence[tuple[str, Mapping[str, Any]]], group_pages: bool | None = None, separator: str = PAGE_SEPARATOR
+) -> list[Unit]:
+    """The engine runs for ``items`` (``(text, metadata)`` pairs, in input order).
+
+    ``group_pages=None`` groups when every item has ``source`` and ``page`` metadata. Grouping joins all pages
+    of one source (in input order, even when sources are interleaved) with ``separator``; units follow the first
+    appearance of their source. A page listed twice for one source raises ``ValueError``. Keys are made unique
+    by :func:`unique_keys`.
+    """
+    for i, (text, metadata) in enumerate(items):
+        if not isinstance(text, str):
+            msg = f"document {i} has page_content of type {type(text).__name__}, not str"
+            raise TypeError(msg)
+        if not isinstance(metadata, Mapping):
+            msg = f"document {i} has metadata of type {type(metadata).__name__}, not a mapping"
+            raise TypeError(msg)
+    paged = [("source" in m and "page" in m) for _, m in items]
+    if group_pages is None:
+        group_pages = bool(items) and all(paged)
+    if group_pages:
+        missing = [i for i, ok in enumerate(paged) if not ok]
+        if missing:
+            msg = f"group_pages=True needs 'source' and 'page' metadata on every document (missing on {missing[:5]})"
+            raise ValueError(msg)
+        units = _group(items, separator)
+    else:
+        units = [_single(i, text, metadata) for i, (text, metadata) in enumerate(items)]
+    keys = unique_keys([(u.source_key, u.text, u.id_offset) for u in units])
+    return [replace(u, source_key=key) for u, key in zip(units, keys, strict=True)]
+
+
+def _single(index: int, text: str, metadata: Mapping[str, Any]) -> Unit:
+    source = _source(metadata, index)
+    page = metadata.get("page")
+    labels = (_label(page, index),) if page is not None else None
+    key = text_key(text) if source is None else source if page is None else f"{source}#page={page}"
+    return Unit(text, metadata, key, None, labels, (index,))
+
+
+def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> list[Unit]:
+    groups: dict[str, list[int]] = {}
+    for i, (_, metadata) in enumerate(items):
+        groups.setdefault(_source(metadata, i) or "", []).append(i)
+    units = []
+    for source, members in groups.items():
+        labels = tuple(_label(items[i][1]["page"], i) for i in members)
+        if len(set(labels)) != len(labels):
+            twice = next(label for label in labels if labels.count(label) > 1)
+            msg = f"page {twice!r} of source {source!r} is given twice; group_pages needs each page once"
+            raise ValueError(msg)
+        starts, offset = [], 0
+        for position, i in enumerate(members):
+            starts.append(offset)
+            offset += len(items[i][0]) + (len(separator) if position < len(members) - 1 else 0)
+        text = separator.join(items[i][0] for i in members)
+        pages = tuple(items[i][1] for i in members)
+        units.append(Unit(text, pages[0], source, tuple(starts), labels, tuple(members), pages))
+    return units
+
+
+def _source(metadata: Mapping[str, Any], index: int) -> str | None:
+    source = metadata.get("source")
+    if source is None:
+        return None
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source) if not isinstance(source, str) else source  # type: ignore[return-value]
+    if isinstance(source, int) and not isinstance(source, bool):
+        return str(source)
+    msg = f"document {index} has metadata 'source' of type {type(source).__name__}; expected str, int or a path"
+    raise TypeError(msg)
+
+
+def _label(page: Any, index: int) -> int | str:
+    if isinstance(page, (int, str)) and not isinstance(page, bool):
+        return page
+    msg = f"document {index} has metadata 'page' of type {type(page).__name__}; expected int or str"
+    raise TypeError(msg)

@@ -1,0 +1,62 @@
+"""SpanVectors: the long-text modes (docs/method.md#long-texts), pool pieces shared across candidates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.embeddings.cache import EmbeddingCache
+from adaptive_splitters.embeddings.sentence_transformer import SentenceTransformerEmbedder
+from adaptive_splitters.embeddings.vectors import SpanVectors
+
+
+def letters(texts: list[str]) -> np.ndarray:
+    return np.array([[t.count("a") + 1.0, t.count("b"), len(t)] for t in texts])
+
+
+def test_span_vectors_validate_mode() -> None:
+    with pytest.raises(ValueError, match="'pool' or 'truncate'"):
+        SpanVectors(SourceDocument.build("ab"), EmbeddingCache(letters), "mean")
+
+
+def test_pool_pieces_are_shared_across_candidates() -> None:
+    text = "".join(f"Block {i} " + "ab" * 10 + "\n" for i in range(10))
+    block = len(text) // 10
+    doc = SourceDocument.build(text, blocks=[block * i for i in range(1, 10)])
+    cache = EmbeddingCache(letters, counter=len)
+    vectors = SpanVectors(doc, cache, "pool", counter=len)
+    vectors.of([(0, block * 5), (block * 5, len(text))])
+    assert cache.stats.texts_embedded == 10  # the ten blocks
+    vectors.of([(0, block * 3), (block * 3, block * 8), (block * 8, len(text))])
+    vectors.of_joined([[(0, len(text))]])
+    assert cache.stats.texts_embedded == 10  # same blocks: nothing new to embed
+    vectors.of([(0, block + 3)])
+    assert cache.stats.texts_embedded == 11  # a partial block is a new piece
+    assert vectors.pieces((block - 2, block + 3)) == [(block - 2, block), (block, block + 3)]
+    assert vectors.pieces((4, 4)) == []
+
+
+def test_truncate_mode_embeds_each_span_whole() -> None:
+    text = "aaa bbb\nab ab ab\n"
+    doc = SourceDocument.build(text, blocks=[8])
+    cache = EmbeddingCache(letters, counter=len)
+    rows = SpanVectors(doc, cache, "truncate").of_joined([[(0, 8), (8, len(text))], [(0, 3)]])
+    assert rows.shape == (2, 3)
+    assert {t for _, t in cache.store} == {text, "aaa"}
+
+
+def test_real_model_pool_mode_splits_an_over_long_block(minilm: SentenceTransformerEmbedder) -> None:
+    text = "Intro paragraph.\n" + " ".join(["The regulation applies to providers of AI systems."] * 80)
+    doc = SourceDocument.build(text, blocks=[17])
+    cache = EmbeddingCache(minilm, counter=len)
+    vectors = SpanVectors(doc, cache, "pool")
+    pieces = vectors.pieces((0, len(text)))
+    assert pieces[0] == (0, 17)
+    assert len(pieces) >= 3  # the long block is cut at the model's limit
+    assert pieces[-1][1] == len(text)
+    pooled = vectors.of([(0, len(text))])
+    assert pooled.shape == (1, 384)
+    assert np.linalg.norm(pooled[0]) == pytest.approx(1.0, abs=1e-5)
+    truncated = SpanVectors(doc, cache, "truncate").of([(0, len(text))])
+    assert float(pooled[0] @ truncated[0]) > 0.5
