@@ -2,9 +2,9 @@
 
 Two rules:
 
-- ``"paper"`` (PAPER_SPEC §5.1): each candidate's weighted mean over *its own* available (non-``None``) metrics;
-  ties go to the candidate name first in ASCII order; when no candidate has any metric, ``"page"`` if present,
-  else the first candidate.
+- ``"paper"`` (docs/method.md#selection): each candidate's weighted mean over *its own* available (non-``None``)
+  metrics; ties go to the candidate name first in ASCII order; when no candidate has any metric, ``"page"`` if
+  present, else the first candidate.
 - ``"fair"`` (default): candidates are compared on the metrics defined for *all* of them, so a candidate whose
   DCC is undefined (one chunk) is not scored on fewer, higher-valued metrics; ties go to the candidate listed
   first. When no metric is defined for all candidates, the paper's per-candidate means are compared instead.
@@ -13,11 +13,11 @@ Two rules:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from adaptive_splitters.core import checks
 from adaptive_splitters.metrics import METRIC_NAMES
 from adaptive_splitters.metrics.base import DEFAULT_WEIGHT
 
@@ -190,14 +190,9 @@ def check_weights(
         if name not in known:
             msg = f"weights: weight given for unknown metric {name!r}; known metrics: {', '.join(sorted(known))}"
             raise ValueError(msg)
-        if isinstance(weight, bool) or not isinstance(weight, numbers.Real) or not math.isfinite(weight):
-            msg = f"weights: the weight of {name!r} must be a finite number (received {weight!r})"
-            raise ValueError(msg)
-        if weight < 0:
-            msg = f"weights: the weight of {name!r} must not be negative (received {weight!r})"
-            raise ValueError(msg)
-        if weight > 0:
-            active[name] = float(weight)
+        value = checks.non_negative_number(f"weights: the weight of {name!r}", weight)
+        if value > 0:
+            active[name] = value
     if not active:
         msg = f"weights: at least one metric weight must be positive (received {dict(weights)!r})"
         raise ValueError(msg)

@@ -1,4 +1,4 @@
-"""The paper's Table 3 on the CLAIR corpus, side by side with the published numbers (PAPER_SPEC §5.3).
+"""The paper's Table 3 on the CLAIR corpus, side by side with the published numbers (docs/method.md#reproducing-the-paper).
 
 Candidates: the paper's four post-processed ones (recursive-1100, recursive-600, page, LLM-regex) and, as baselines,
 raw page and LangChain's ``RecursiveCharacterTextSplitter`` (default, and the paper's 1100-token configuration),
@@ -48,7 +48,7 @@ CLAIR = Path(__file__).resolve().parents[1].parent / "shared/data/clair"
 METRICS = ("RC", "ICC", "DCC", "BI", "SC")
 PAPER_REGEX_ANSWER = "<regex>(?<=\\n)(?=#[^\\n]*\\n)|(?=^# )</regex>"
 """The scripted model's answer for every document: the paper's example regex, split before every heading line
-(PAPER_SPEC §3.3); it stands in for GPT-4o, offline."""
+(docs/method.md#llm_regex); it stands in for GPT-4o, offline."""
 CANDIDATE_OBJECTS = {"llm_regex": LLMRegexCandidate(lambda prompt: PAPER_REGEX_ANSWER)}
 PAPER_CANDIDATES = ("recursive_1100", "recursive_600", "page", "llm_regex")
 """The paper's four post-processed candidates, among which the Adaptive row selects."""
@@ -76,7 +76,7 @@ CORPUS_TOKENS = 1_180_526
 
 
 def langchain_spans(text: str, counter: TokenCounter, which: str) -> list[Span]:
-    """LangChain's recursive splitter (PAPER_SPEC §3.2) mapped back to spans and gap-repaired."""
+    """LangChain's recursive splitter (docs/method.md#reproducing-the-paper) mapped back to spans and gap-repaired."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from adaptive_splitters.candidates import SEPARATORS

@@ -1,12 +1,12 @@
 """The LLM-regex candidate on the 33 CLAIR documents, with a scripted model that answers the paper's example.
 
 The model is a plain callable that always answers ``(?<=\\n)(?=#[^\\n]*\\n)|(?=^# )`` (split before every heading
-line, PAPER_SPEC §3.3), so the run is offline and deterministic; it still receives the real prompt (the first 8000
-tokens of each document). Prints, per document and as means, SC, BI and RC (the given maverick pairs) of the four
-paper candidates post-processed (recursive-1100, recursive-600, page, llm_regex), the paper's Table 3 values beside
-them, and how often the adaptive selection on SC, BI and RC picks each candidate under the paper rule (ties to the
-ASCII-first name, which favours ``llm_regex``) and the fair rule (ties to the listing order), with the outright wins
-(no tie) counted separately.
+line; docs/method.md#llm_regex), so the run is offline and deterministic; it still receives the real prompt (the
+first 8000 tokens of each document). Prints, per document and as means, SC, BI and RC (the given maverick pairs) of
+the four paper candidates post-processed (recursive-1100, recursive-600, page, llm_regex), the paper's Table 3
+values beside them, and how often the adaptive selection on SC, BI and RC picks each candidate under the paper rule
+(ties to the ASCII-first name, which favours ``llm_regex``) and the fair rule (ties to the listing order), with the
+outright wins (no tie) counted separately.
 
     python benchmarks/llm_regex_clair.py [--docs N]
 """
@@ -29,7 +29,7 @@ from clair_table3 import (  # the scripts sit side by side in benchmarks/
 from clair_table3 import METRICS as TABLE3_METRICS
 
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.readers.files import read_document, with_mentions
+from adaptive_splitters.readers import read_document, with_mentions
 from adaptive_splitters.selection import select
 
 CANDIDATES = PAPER_CANDIDATES

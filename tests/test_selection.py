@@ -94,7 +94,7 @@ def test_user_metric_weights_are_accepted_when_the_metric_is_scored() -> None:
 @pytest.mark.parametrize(
     ("weights", "match"),
     [
-        ({"SC": -0.1}, "'SC' must not be negative"),
+        ({"SC": -0.1}, "'SC' must be a finite number >= 0"),
         ({"XYZ": 0.2}, "unknown metric 'XYZ'"),
         ({"SC": math.nan}, "'SC' must be a finite number"),
         ({"SC": "0.2"}, "'SC' must be a finite number"),

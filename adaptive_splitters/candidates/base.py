@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.registry import REGISTRY
@@ -136,14 +137,14 @@ def validate_spans(spans: list[Span], length: int, name: str) -> list[Span]:
             msg = f"candidate {name!r} returned span {i} {span!r}, not a (start, end) pair"
             raise ValueError(msg)
         start, end = span
-        if not all(isinstance(x, int) and not isinstance(x, bool) for x in span) or not 0 <= start <= end <= length:
+        if not all(checks.is_integer(x) for x in span) or not 0 <= start <= end <= length:
             msg = f"candidate {name!r} returned span {i} {span!r} outside the text [0, {length}]"
             raise ValueError(msg)
         if start < previous:
             msg = f"candidate {name!r} returned span {i} {span!r} starting before span {i - 1} {spans[i - 1]!r}"
             raise ValueError(msg)
         previous = start
-    return [(start, end) for start, end in spans]
+    return [(int(start), int(end)) for start, end in spans]
 
 
 def run_candidate(candidate: Candidate, doc: SourceDocument, context: SplitContext) -> Split:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from adaptive_splitters.candidates.base import NotApplicable, Split, SplitContext
+from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument, Title
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.titles import detect_titles
@@ -29,7 +30,7 @@ class MarkdownSectionsCandidate:
     resplit: bool = True
 
     def __post_init__(self) -> None:
-        if not isinstance(self.max_level, int) or not 1 <= self.max_level <= MAX_HEADING_LEVEL:
+        if checks.positive_int("max_level", self.max_level) > MAX_HEADING_LEVEL:
             msg = f"max_level must be an integer from 1 to {MAX_HEADING_LEVEL} (received {self.max_level!r})"
             raise ValueError(msg)
 

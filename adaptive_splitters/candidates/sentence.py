@@ -1,4 +1,4 @@
-"""The sentence candidate (PAPER_SPEC §3.5): groups of k consecutive sentences, k = 5 as in the paper.
+"""The sentence candidate (docs/method.md#sentence): groups of k consecutive sentences, k = 5 as in the paper.
 
 Sentences come from :mod:`adaptive_splitters.text.sentences` (offline, abbreviation-aware) instead of the
 paper's stanza pipeline, which downloads a model. Text before the first sentence joins the first chunk, as the
@@ -11,8 +11,9 @@ import itertools
 from dataclasses import dataclass
 
 from adaptive_splitters.candidates.base import Split, SplitContext
+from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.text.sentences import sentence_starts
+from adaptive_splitters.text.sentences import check_language, sentence_starts
 
 
 @dataclass
@@ -25,10 +26,8 @@ class SentenceCandidate:
     resplit: bool = True
 
     def __post_init__(self) -> None:
-        k = self.sentences_per_chunk
-        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-            msg = f"sentences_per_chunk must be a positive integer (received {k!r})"
-            raise ValueError(msg)
+        checks.positive_int("sentences_per_chunk", self.sentences_per_chunk)
+        check_language(self.language)
 
     def split(self, doc: SourceDocument, context: SplitContext) -> Split:
         """Spans of ``sentences_per_chunk`` sentences each (the last may hold fewer)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from adaptive_splitters.candidates.base import Split, SplitContext, register_candidate
+from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.registry import REGISTRY
@@ -60,7 +61,7 @@ class FunctionCandidate:
             if (
                 not isinstance(item, tuple | list)
                 or len(item) != 2
-                or not all(isinstance(x, int) and not isinstance(x, bool) for x in item)
+                or not all(checks.is_integer(x) for x in item)
             ):
                 msg = (
                     f"candidate {self.name!r} returned chunk {index} ({item!r}); expected all (start, end) "

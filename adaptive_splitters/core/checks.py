@@ -44,6 +44,14 @@ def positive_number(name: str, value: Any) -> float:
     return float(value)
 
 
+def non_negative_number(name: str, value: Any) -> float:
+    """``value`` as a finite ``float`` >= 0 (numpy scalars too, ``bool`` not)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
+        msg = f"{name} must be a finite number >= 0 (received {value!r})"
+        raise ValueError(msg)
+    return float(value)
+
+
 def boolean(name: str, value: Any) -> bool:
     """``True`` or ``False`` (not 0, 1 or a string)."""
     if not isinstance(value, bool):
@@ -57,7 +65,8 @@ def one_of(*choices: str) -> Check:
 
     def check(name: str, value: Any) -> str:
         if not isinstance(value, str) or value not in choices:
-            options = " or ".join(repr(c) for c in choices)
+            listed = ", ".join(repr(c) for c in choices)
+            options = " or ".join(repr(c) for c in choices) if len(choices) <= 3 else f"one of {listed}"
             msg = f"{name} must be {options} (received {value!r})"
             raise ValueError(msg)
         return value

@@ -5,11 +5,11 @@ Inputs are validated once here, so candidates and metrics can trust offsets.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from adaptive_splitters.core.checks import is_integer
 from adaptive_splitters.core.spans import Span
 
 Pair = tuple[tuple[int, int], tuple[int, int]]
@@ -145,7 +145,7 @@ def page_starts(text: str, given: Sequence[str] | Sequence[int]) -> tuple[int, .
 
 def is_offset(value: object) -> bool:
     """Whether ``value`` can be a character offset: an integer (numpy integers too), not a ``bool``."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    return is_integer(value)
 
 
 def split_points(text: str, given: Sequence[int] | Sequence[Span]) -> tuple[int, ...]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from adaptive_splitters.core import checks
+
 PAPER_MAX_TOKENS = 1100
 PAPER_MIN_TOKENS = 100
 PAPER_MERGE_LIMIT = 1150
@@ -38,9 +40,7 @@ class SizeLimits:
             object.__setattr__(self, "merge_limit", self.max_tokens + (PAPER_MERGE_LIMIT - PAPER_MAX_TOKENS))
         _check_count("merge_limit", self.merge_limit, minimum=1)
         _check_count("min_tokens", self.min_tokens, minimum=0)
-        if not isinstance(self.hard, bool):
-            msg = f"hard must be True or False (received {self.hard!r})"
-            raise TypeError(msg)
+        checks.boolean("hard", self.hard)
         if self.min_tokens > self.max_tokens:
             msg = f"min_tokens ({self.min_tokens}) must not exceed the chunk size, max_tokens ({self.max_tokens})"
             raise ValueError(msg)
@@ -54,7 +54,4 @@ class SizeLimits:
 
 
 def _check_count(name: str, value: object, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        kind = "a positive" if minimum else "a non-negative"
-        msg = f"{name} must be {kind} integer (received {value!r})"
-        raise ValueError(msg)
+    (checks.positive_int if minimum else checks.non_negative_int)(name, value)

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from adaptive_splitters.core import checks
 from adaptive_splitters.embeddings.adapters import DEFAULT_BATCH_SIZE
 from adaptive_splitters.embeddings.resolve import resolve_embedder
 
@@ -44,9 +45,7 @@ class EmbeddingCache:
         counter: Callable[[str], int] | None = None,
         store: MutableMapping[tuple[str, str], np.ndarray] | None = None,
     ) -> None:
-        if not isinstance(batch_size, int) or batch_size < 1:
-            msg = f"batch_size must be a positive integer (received {batch_size!r})"
-            raise ValueError(msg)
+        checks.positive_int("batch_size", batch_size)
         self.embedder = resolve_embedder(embedder)
         self.batch_size = batch_size
         self._counter = counter

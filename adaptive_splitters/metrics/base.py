@@ -8,11 +8,11 @@ registry (:mod:`adaptive_splitters.core.registry`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from adaptive_splitters.core import checks
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.registry import REGISTRY
 from adaptive_splitters.core.spans import Span
@@ -133,10 +133,7 @@ def resolve_metrics(specs: Sequence[Metric | str] | None) -> list[Metric]:
 
 def check_weight(name: str, weight: object) -> float:
     """``weight`` as a finite float >= 0; raises ``ValueError`` naming metric ``name``."""
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight < 0:
-        msg = f"metric {name!r}: weight must be a finite number >= 0 (received {weight!r})"
-        raise ValueError(msg)
-    return float(weight)
+    return checks.non_negative_number(f"metric {name!r}: weight", weight)
 
 
 def check_value(name: str, value: Any, document: str = "") -> float | None:

@@ -1,4 +1,4 @@
-"""The paper's split-then-merge recursive splitter (PAPER_SPEC §3.1), on spans.
+"""The paper's split-then-merge recursive splitter (docs/method.md#recursive_n-split-then-merge), on spans.
 
 Pass 1 cuts the text top-down with an ordered list of regex separators until every leaf fits ``chunk_size``
 tokens; pass 2 packs the leaves greedily (``to_chunk_size``) or only merges the small ones (``small_only``).
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from adaptive_splitters.core import checks
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -358,21 +359,11 @@ class RecursiveSplitter:
 
 
 def _validate(chunk_size: int, chunk_overlap: int, min_chunk_tokens: int, merging: str, order: str) -> None:
-    if not isinstance(chunk_size, int) or chunk_size <= 0:
-        msg = f"chunk_size must be a positive integer (received {chunk_size!r})"
-        raise ValueError(msg)
-    if not isinstance(chunk_overlap, int) or chunk_overlap < 0:
-        msg = f"chunk_overlap must be a non-negative integer (received {chunk_overlap!r})"
-        raise ValueError(msg)
+    checks.positive_int("chunk_size", chunk_size)
+    checks.non_negative_int("chunk_overlap", chunk_overlap)
+    checks.non_negative_int("min_chunk_tokens", min_chunk_tokens)
     if chunk_overlap >= chunk_size:
         msg = f"chunk_overlap ({chunk_overlap}) must be smaller than chunk_size ({chunk_size})"
         raise ValueError(msg)
-    if min_chunk_tokens < 0:
-        msg = f"min_chunk_tokens must be non-negative (received {min_chunk_tokens!r})"
-        raise ValueError(msg)
-    if merging not in ("to_chunk_size", "small_only"):
-        msg = f"merging must be 'to_chunk_size' or 'small_only' (received {merging!r})"
-        raise ValueError(msg)
-    if order not in ("forward", "backward"):
-        msg = f"merging_order must be 'forward' or 'backward' (received {order!r})"
-        raise ValueError(msg)
+    checks.one_of("to_chunk_size", "small_only")("merging", merging)
+    checks.one_of("forward", "backward")("merging_order", order)

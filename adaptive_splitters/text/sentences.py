@@ -13,7 +13,9 @@ from functools import lru_cache
 from typing import Any
 
 import pysbd
+import pysbd.languages
 
+from adaptive_splitters.core import checks
 from adaptive_splitters.core.spans import Span
 
 MAX_PIECE_CHARS = 10_000
@@ -35,8 +37,16 @@ def _segmenter(language: str) -> Any:
     return pysbd.Segmenter(language=language, clean=False)
 
 
+def check_language(language: str) -> str:
+    """``language`` when the sentence segmenter (pysbd) knows it; ``ValueError`` naming the known ones otherwise
+    (an unknown language is never silently split by the simple fallback rule)."""
+    known = sorted(pysbd.languages.LANGUAGE_CODES)
+    return checks.one_of(*known)("language", language)  # type: ignore[no-any-return]
+
+
 def sentence_starts(text: str, language: str = "en") -> list[int]:
     """Start offsets of the sentences of ``text`` after the first (strictly increasing, inside the text)."""
+    check_language(language)
     starts: list[int] = []
     for start, end in _pieces(text):
         starts.extend(_piece_starts(text, start, end, language))
