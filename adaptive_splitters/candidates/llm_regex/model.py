@@ -142,11 +142,6 @@ def answer_text(answer: object) -> str:
     raise TypeError(msg)
 
 
-def model_key(llm: object) -> str:
-    """A key naming one model object for caches: its class and identity."""
-    return f"{type(llm).__module__}.{type(llm).__qualname__}@{id(llm):x}"
-
-
 def _block_text(block: object) -> str:
     if isinstance(block, str):
         return block

@@ -1,7 +1,14 @@
-"""The prompt of the LLM-regex candidate: the paper's task and rules (PAPER_SPEC §3.3) in our own words, with a
-worked example of our own (a fictional community-garden handbook in the same markdown-with-markup format)."""
+"""What the model of the LLM-regex candidate reads (docs/method.md#llm_regex, *Prompt idea*): the paper's task and
+rules in our own words, with a worked example of our own (a fictional community-garden handbook in the same
+markdown-with-markup format), then the start of the document (:func:`llm_context`) as data."""
 
 from __future__ import annotations
+
+from adaptive_splitters.text.tokens import TokenCounter
+
+DEFAULT_CONTEXT_TOKENS = 8000
+"""How many tokens of the document's start the model reads (the paper's 8000)."""
+_MAX_CHARS_PER_TOKEN = 256
 
 INSTRUCTIONS = """\
 You choose how to cut a long document into chunks for retrieval-augmented generation (RAG).
@@ -97,3 +104,33 @@ Now apply the same method to the document below.
 def build_prompt(context: str) -> str:
     """The full prompt: the instructions and worked example, then ``context`` between ``<Input>`` tags."""
     return f"{INSTRUCTIONS}<Input>\n{context}\n</Input>"
+
+
+def llm_context(text: str, counter: TokenCounter, context_tokens: int = DEFAULT_CONTEXT_TOKENS) -> str:
+    """The document's start the model reads: whole lines while their token counts sum to at most
+    ``context_tokens`` (stopping at the first line that does not fit); a first line too long is cut to fit."""
+    position = total = 0
+    while position < len(text):
+        newline = text.find("\n", position)
+        end = len(text) if newline < 0 else newline + 1
+        room = context_tokens - total
+        if end - position > _MAX_CHARS_PER_TOKEN * room or counter.surely_exceeds(end - position, room):
+            break
+        tokens = counter(text[position:end])
+        if tokens > room:
+            break
+        total += tokens
+        position = end
+    if position == 0:
+        return _head(text, counter, context_tokens)
+    return text[:position]
+
+
+def _head(text: str, counter: TokenCounter, context_tokens: int) -> str:
+    """The longest-ish prefix of ``text`` with at most ``context_tokens`` tokens (shrunk proportionally)."""
+    head = text[: context_tokens * 8]
+    tokens = counter(head)
+    while tokens > context_tokens and head:
+        head = head[: max(0, min(len(head) - 1, int(len(head) * context_tokens / tokens * 0.95)))]
+        tokens = counter(head)
+    return head
