@@ -18,7 +18,7 @@ from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.metrics.icc import chunk_pieces
-from adaptive_splitters.readers.files import read_document
+from adaptive_splitters.readers import read_document
 from adaptive_splitters.text.tokens import TokenCounter
 
 CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "clair"

@@ -26,14 +26,14 @@ DEFAULT_CLAIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" /
 ENGINE_ONLY = """
 import sys
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.readers.files import read_document
+from adaptive_splitters.readers import read_document
 chunker = AdaptiveChunker(chunk_size=1100, hard_limit=True)
 print(sum(len(chunker.chunk_document(read_document(p)).chunks) for p in sys.argv[1:]))
 """
 
 LANGCHAIN = """
 import json, os, sys
-from adaptive_splitters.readers.files import read_document
+from adaptive_splitters.readers import read_document
 from adaptive_splitters.text.tokens import bundled_tiktoken_cache
 if bundled_tiktoken_cache() is not None:  # offline: the o200k file shipped with llama-index-core
     os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(bundled_tiktoken_cache()))

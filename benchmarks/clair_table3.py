@@ -39,7 +39,7 @@ from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.metrics.dcc import context_windows
 from adaptive_splitters.metrics.icc import chunk_pieces
 from adaptive_splitters.postprocess import candidate_spans, repair_gaps
-from adaptive_splitters.readers.files import read_document, with_mentions
+from adaptive_splitters.readers import read_document, with_mentions
 from adaptive_splitters.selection import select
 from adaptive_splitters.text.locate import spans_from_strings
 from adaptive_splitters.text.tokens import TokenCounter

@@ -30,7 +30,7 @@ from typing import Any
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.metrics.rc import cut_pairs
-from adaptive_splitters.readers.files import read_document, with_mentions
+from adaptive_splitters.readers import read_document, with_mentions
 from adaptive_splitters.selection import select
 from adaptive_splitters.text.references import heuristic_pairs
 

@@ -1,4 +1,5 @@
-"""AdaptiveChunker end to end on the bundled sample, with the real tokenizer and embedding model."""
+"""AdaptiveChunker on the bundled sample: the stages wired together, with the real tokenizer and the cheap
+hashing embedder (the embedding model's values are not the point here)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ CHEAP = ["SC", "BI", "RC"]
 
 
 @pytest.fixture(scope="module")
-def sample_result():  # type: ignore[no-untyped-def]
-    return AdaptiveChunker().chunk(SAMPLE, name="sample")
+def sample_result(cheap_embedder):  # type: ignore[no-untyped-def]
+    return AdaptiveChunker(embedder=cheap_embedder).chunk(SAMPLE, name="sample")
 
 
 def test_every_candidate_tiles_the_text_and_the_winner_is_one_of_them(sample_result) -> None:  # type: ignore[no-untyped-def]

@@ -1,14 +1,12 @@
-"""Reading documents from files and folders.
+"""Finding documents in files and folders, and reading text and markdown files.
 
-Formats: ``.txt`` and ``.md`` (UTF-8, a BOM removed, newlines untouched), CLAIR parsed ``.json`` (``full_text``,
-``pages``, ``split_points``, ``titles``) and ``.pdf`` through the ``pdf`` extra (:mod:`.pdf`).
-Every failure is a :class:`DocumentError` whose ``reason`` says what kind it is, so a batch can name it and go on.
+``.txt`` and ``.md`` are UTF-8 (a BOM removed, newlines untouched); CLAIR ``.json`` is read by :mod:`.clair` and
+``.pdf`` by :mod:`.pdf`, both on :func:`read_text` and :class:`DocumentError`. Every failure is a
+:class:`DocumentError` whose ``reason`` says what kind it is, so a batch can name it and go on.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -170,28 +168,6 @@ def _walk(folder: str) -> Iterator[Found | Skipped]:
         yield Found(folder, DocumentError(folder, "unreadable", err.strerror or type(err).__name__))
 
 
-def read_document(path: str | Path) -> SourceDocument:
-    """The document stored at ``path``; its name is CLAIR's ``document_name`` or the file stem.
-
-    Raises:
-        DocumentError: the file cannot be read, is binary, empty, not UTF-8, of an unsupported type, a JSON file
-            that is not CLAIR's parsed format, or a PDF without text (or PDF support is not installed).
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        from adaptive_splitters.readers.pdf import read_pdf
-
-        return read_pdf(path)
-    if suffix not in (*TEXT_SUFFIXES, ".json"):
-        detail = f"{suffix or 'no extension'}; expected one of {', '.join(SUFFIXES)}"
-        raise DocumentError(path, "unsupported", detail)
-    text = read_text(path)
-    if suffix == ".json":
-        return _clair_document(path, text)
-    return SourceDocument.build(_nonempty(path, text), name=path.stem)
-
-
 def read_text(path: Path) -> str:
     """The file's text: UTF-8, a BOM removed, newlines as stored."""
     try:
@@ -210,57 +186,13 @@ def read_text(path: Path) -> str:
         raise DocumentError(path, "not UTF-8", detail) from err
 
 
-def _clair_document(path: Path, text: str) -> SourceDocument:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise DocumentError(path, "not a CLAIR document", f"invalid JSON: {err}") from err
-    except RecursionError as err:  # "[[[[...": deeper than Python can parse, and no CLAIR file nests so
-        raise DocumentError(path, "not a CLAIR document", "JSON nested too deeply to parse") from err
-    if not isinstance(data, dict) or not isinstance(data.get("full_text"), str):
-        raise DocumentError(path, "not a CLAIR document", "a .json document needs a 'full_text' string")
-    pages = data.get("pages")
-    try:
-        return SourceDocument.build(
-            _nonempty(path, data["full_text"]),
-            pages=list(pages.values()) if isinstance(pages, dict) else pages,  # numbered 1, 2, ... in order
-            blocks=data.get("split_points"),
-            titles=data.get("titles"),
-            name=str(data.get("document_name") or path.stem),
-        )
-    except RecursionError as err:
-        raise DocumentError(path, "not a CLAIR document", "its fields are nested too deeply") from err
-    except (TypeError, ValueError) as err:
-        if isinstance(err, DocumentError):
-            raise
-        raise DocumentError(path, "not a CLAIR document", str(err)) from err
+def read_text_document(path: Path) -> SourceDocument:
+    """The ``.txt`` or ``.md`` document at ``path``, named after the file stem (:func:`read_text`'s failures)."""
+    return SourceDocument.build(nonempty(path, read_text(path)), name=path.stem)
 
 
-def _nonempty(path: Path, text: str) -> str:
+def nonempty(path: Path, text: str) -> str:
+    """``text``, or ``DocumentError`` ``empty`` when it is empty or only whitespace."""
     if not text.strip():
         raise DocumentError(path, "empty", "no text" if not text else "only whitespace")
     return text
-
-
-def with_mentions(doc: SourceDocument, mentions_dir: str | Path) -> SourceDocument:
-    """``doc`` with the entity-pronoun pairs of ``mentions_dir/<doc.name>.json`` (CLAIR's mentions format), or
-    unchanged when that file does not exist."""
-    pairs = read_pairs(mentions_dir, doc.name)
-    return doc if pairs is None else dataclasses.replace(doc, pairs=SourceDocument.build("", pairs=pairs).pairs)
-
-
-def read_pairs(mentions_dir: str | Path, name: str) -> list[list[list[int]]] | None:
-    """Entity-pronoun pairs of document ``name`` from ``mentions_dir/<name>.json``, or ``None`` if absent."""
-    path = Path(mentions_dir) / f"{name}.json"
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except RecursionError as err:
-        msg = f"{path}: JSON nested too deeply to parse"
-        raise ValueError(msg) from err
-    pairs = data.get("entity_pronoun_pairs") if isinstance(data, dict) else None
-    if pairs is None:
-        msg = f"{path}: no 'entity_pronoun_pairs' list"
-        raise ValueError(msg)
-    return list(pairs)
