@@ -1,4 +1,5 @@
-"""The paper's Table 3 on the CLAIR corpus, side by side with the published numbers (docs/method.md#reproducing-the-paper).
+"""The paper's Table 3 on the CLAIR corpus, side by side with the published numbers
+(docs/method.md#reproducing-the-paper).
 
 Candidates: the paper's four post-processed ones (recursive-1100, recursive-600, page, LLM-regex) and, as baselines,
 raw page and LangChain's ``RecursiveCharacterTextSplitter`` (default, and the paper's 1100-token configuration),

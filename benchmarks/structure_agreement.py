@@ -1,4 +1,5 @@
-"""Agreement of the structure detectors with the CLAIR parser (the corpus: ../shared/data/clair/README.md), side by side in one run.
+"""Agreement of the structure detectors with the CLAIR parser (the corpus: ../shared/data/clair/README.md), side by
+side in one run.
 
 Blocks: the parser's ``split_points`` are the truth; a detected boundary matches when a true one lies within
 5 characters (the Block Integrity tolerance). Pages: detected page starts against the parser's page texts.

@@ -159,5 +159,7 @@ def test_weights_that_are_not_a_mapping_are_named(weights: object) -> None:
 
 @pytest.mark.parametrize("weight", [True, math.inf, -math.inf, None])
 def test_bad_weight_values_name_weights_and_the_value(weight: object) -> None:
-    with pytest.raises(ValueError, match=rf"weights: the weight of 'SC' must be a finite number \(received {weight}\)"):
+    with pytest.raises(
+        ValueError, match=rf"weights: the weight of 'SC' must be a finite number >= 0 \(received {weight}\)"
+    ):
         select(EDPS, ORDER, weights={"SC": weight})  # type: ignore[dict-item]

@@ -58,11 +58,7 @@ class FunctionCandidate:
             return spans_from_strings(text, items, self.name)
         spans: list[Span] = []
         for index, item in enumerate(items):
-            if (
-                not isinstance(item, tuple | list)
-                or len(item) != 2
-                or not all(checks.is_integer(x) for x in item)
-            ):
+            if not isinstance(item, tuple | list) or len(item) != 2 or not all(checks.is_integer(x) for x in item):
                 msg = (
                     f"candidate {self.name!r} returned chunk {index} ({item!r}); expected all (start, end) "
                     "integer pairs or all strings"

@@ -71,6 +71,7 @@ def one_of(*choices: str) -> Check:
             raise ValueError(msg)
         return value
 
+    check.choices = choices  # type: ignore[attr-defined]  # for option parsers (argparse choices)
     return check
 
 

@@ -64,10 +64,16 @@ class ChunkerConfig:
         DEFAULT_CHUNK_SIZE, checks.positive_int, "the maximum chunk size in tokens (alias: max_tokens)", cli="int"
     )
     min_tokens: int | None = setting(
-        None, checks.optional(checks.non_negative_int), "chunks under this are merged (default: min(100, size/11))"
+        None,
+        checks.optional(checks.non_negative_int),
+        "chunks under this are merged (default: min(100, size/11))",
+        cli="int",
     )
     merge_limit: int | None = setting(
-        None, checks.optional(checks.positive_int), "merging stops at this many tokens (default: chunk_size + 50)"
+        None,
+        checks.optional(checks.positive_int),
+        "merging stops at this many tokens (default: chunk_size + 50)",
+        cli="int",
     )
     hard_limit: bool = setting(
         False, checks.boolean, "no post-processed chunk exceeds chunk_size (the adapters set it)", adapters=False

@@ -1,0 +1,49 @@
+"""The ``split`` command: every candidate's spans for each file, post-processed unless ``--raw``
+(docs/method.md#candidates). It scores nothing, so it imports neither torch nor llama_index.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from adaptive_splitters.cli.options import add_settings, chunker_from_args
+from adaptive_splitters.cli.report import Handler, add_report_parser, write_report
+from adaptive_splitters.core.document import SourceDocument
+
+SCORING_SETTINGS = ("metrics", "long_texts", "selection", "pairs")
+"""Settings only the scoring reads: not options of ``split``."""
+
+
+def add_parser(commands: Any) -> None:
+    """Add the ``split`` command to the ``commands`` subparsers."""
+    split = add_report_parser(commands, "split", "write every candidate's spans for each file")
+    add_settings(split, leave_out=SCORING_SETTINGS)
+    split.set_defaults(run=run)
+
+
+def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Write ``{"documents": [{name, path, chars, spans: {candidate: [[start, end], ...]}, skipped}]}``."""
+    return write_report(args.files, _handler(parser, args), args.json)
+
+
+def _handler(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Handler:
+    from adaptive_splitters.candidates import NotApplicable, SplitContext
+    from adaptive_splitters.postprocess import candidate_spans
+    from adaptive_splitters.text.structure import with_detected_structure
+
+    chunker = chunker_from_args(parser, args, raw=args.raw)
+    context = SplitContext(chunker.counter, chunker.limits)
+
+    def handle(doc: SourceDocument) -> dict[str, Any]:
+        doc = with_detected_structure(doc)
+        spans: dict[str, list[list[int]]] = {}
+        skipped: dict[str, str] = {}
+        for candidate in chunker.candidates:
+            try:
+                spans[candidate.name] = [list(s) for s in candidate_spans(candidate, doc, context, raw=args.raw)]
+            except NotApplicable as reason:
+                skipped[candidate.name] = str(reason)
+        return {"spans": spans, "skipped": skipped}
+
+    return handle
