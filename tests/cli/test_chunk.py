@@ -49,10 +49,11 @@ def _page_of(starts: list[int], offset: int) -> int:
 
 @pytest.fixture(scope="module")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, list[dict[str, Any]], str]:
-    """The README's main job: the bundled sample with every default (the real model, offline)."""
+    """The README's main job on the bundled sample, scored without embeddings (the real model's run of the same
+    command is in integration_tests/test_readme_commands.py)."""
     out = tmp_path_factory.mktemp("chunk") / "nested" / "sample.jsonl"
     proc = subprocess.run(
-        [sys.executable, "-m", "adaptive_splitters.cli", "chunk", str(SAMPLE), "--out", str(out)],
+        [sys.executable, "-m", "adaptive_splitters.cli", "chunk", str(SAMPLE), "--out", str(out), *FAST],
         capture_output=True,
         text=True,
         check=False,
@@ -104,7 +105,9 @@ def test_ids_and_spans_equal_the_langchain_adapters(sample_run: Any) -> None:
     _, records, _ = sample_run
     text = SAMPLE.read_text(encoding="utf-8")
     source = os.path.realpath(SAMPLE)  # the command keys ids by the file's resolved path
-    docs = AdaptiveTextSplitter().split_documents([Document(text, metadata={"source": source})])
+    docs = AdaptiveTextSplitter(metrics=FAST[1].split(",")).split_documents(
+        [Document(text, metadata={"source": source})]
+    )
     assert [d.id for d in docs] == [r["id"] for r in records]
     assert [d.metadata["adaptive_candidate"] for d in docs] == [r["candidate"] for r in records]
     assert [d.metadata["start_index"] for d in docs] == [r["start_index"] for r in records]

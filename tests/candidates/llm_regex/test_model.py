@@ -144,26 +144,26 @@ def test_answer_text_reads_strings_messages_blocks_and_responses() -> None:
 )
 def test_model_that_does_not_answer_in_time_falls_back(make_model: Any) -> None:
     started = time.monotonic()
-    split = LLMRegexCandidate(make_model(), llm_timeout=0.5).split(SourceDocument.build(DOC), SplitContext())
+    split = LLMRegexCandidate(make_model(), llm_timeout=0.2).split(SourceDocument.build(DOC), SplitContext())
     assert time.monotonic() - started < 3.0  # a hang guard: the model takes 5 s
     assert split.notes is not None
-    assert split.notes.report == {"regex": None, "fallback": "the model did not answer within 0.5 s"}
+    assert split.notes.report == {"regex": None, "fallback": "the model did not answer within 0.2 s"}
     assert split.spans == RecursiveSplitter(chunk_size=1100).split_spans(DOC)
 
 
 async def test_model_timeout_holds_inside_a_running_event_loop() -> None:
     started = time.monotonic()
-    found = LLMRegexCandidate(_slow_async, llm_timeout=0.5).run(DOC)
+    found = LLMRegexCandidate(_slow_async, llm_timeout=0.2).run(DOC)
     assert time.monotonic() - started < 3.0
-    assert found.fallback == "the model did not answer within 0.5 s"
+    assert found.fallback == "the model did not answer within 0.2 s"
 
 
 def test_chunk_with_a_slow_model_returns_in_time() -> None:
-    candidate = LLMRegexCandidate(_slow, llm_timeout=0.5)
+    candidate = LLMRegexCandidate(_slow, llm_timeout=0.2)
     chunker = AdaptiveChunker(candidates=[candidate, "recursive_1100"], metrics=["SC"])
     started = time.monotonic()
     result = chunker.chunk(DOC)
     assert time.monotonic() - started < 3.0
-    assert "llm_regex fell back to recursive_1100: the model did not answer within 0.5 s" in result.reason
-    assert result.notes["llm_regex"]["fallback"] == "the model did not answer within 0.5 s"
-    assert result.candidates["llm_regex"][0].metadata["llm_regex_fallback"] == "the model did not answer within 0.5 s"
+    assert "llm_regex fell back to recursive_1100: the model did not answer within 0.2 s" in result.reason
+    assert result.notes["llm_regex"]["fallback"] == "the model did not answer within 0.2 s"
+    assert result.candidates["llm_regex"][0].metadata["llm_regex_fallback"] == "the model did not answer within 0.2 s"
