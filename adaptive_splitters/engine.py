@@ -8,26 +8,24 @@ every candidate, cheap ones first, embedding ones on one shared embedding run (s
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from adaptive_splitters.candidates import NotApplicable, Split, SplitContext, default_candidate_names
-from adaptive_splitters.candidates import resolve_candidate as _resolve_candidate
-from adaptive_splitters.candidates.base import run_candidate
+from adaptive_splitters.candidates import NotApplicable, Split, SplitContext, fallback_candidate, resolve_candidates
+from adaptive_splitters.candidates.base import Candidate, run_candidate
 from adaptive_splitters.core.config import ChunkerConfig
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.result import AdaptiveResult, Cost
-from adaptive_splitters.core.spans import Chunk, Span
+from adaptive_splitters.core.spans import Span
 from adaptive_splitters.embeddings import EmbeddingSource
-from adaptive_splitters.metrics import METRIC_NAMES, ScoringContext
-from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, Metric, resolve_metrics
+from adaptive_splitters.metrics import ScoringContext
+from adaptive_splitters.metrics.base import Metric, resolve_metrics
+from adaptive_splitters.metrics.scoring import Scores, failure, score_candidates
 from adaptive_splitters.postprocess import postprocess_split
-from adaptive_splitters.selection import check_weights, select
-from adaptive_splitters.text.annotate import page_numbers, sections
-from adaptive_splitters.text.references import resolve_pairs
+from adaptive_splitters.selection import select, selection_weights
+from adaptive_splitters.text.annotate import annotated_chunks
 from adaptive_splitters.text.structure import with_detected_structure
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -56,9 +54,9 @@ class AdaptiveChunker:
         cfg = self.config
         self.limits = SizeLimits(cfg.chunk_size, cfg.min_tokens, cfg.merge_limit, hard=cfg.hard_limit)  # type: ignore[arg-type]
         self.counter = TokenCounter(cfg.tokenizer)
-        self.candidates = _resolve_candidates(cfg, self.limits)
+        self.candidates = resolve_candidates(cfg.candidates, self.limits, cfg.llm, cfg.llm_timeout)
         self.metrics: list[Metric] = resolve_metrics(cfg.metrics)  # a snapshot: later registrations change nothing
-        self.weights = _weights(cfg.weights, self.metrics)
+        self.weights = selection_weights(cfg.weights, self.metrics)
         self.embeddings = EmbeddingSource(cfg.embedder)
 
     @property
@@ -87,22 +85,27 @@ class AdaptiveChunker:
     def chunk_document(self, doc: SourceDocument, metadata: Mapping[str, Any] | None = None) -> AdaptiveResult:
         """Chunk an already built :class:`SourceDocument`."""
         cost = Cost()
-        doc, pairs_source = self._structure(doc, cost)
+        with cost.stage("structure"):
+            doc = with_detected_structure(doc)
         splits, skipped = self._split(doc, self.candidates, cost)
         fallback = None
         if not splits:
-            recursive = _resolve_candidate(f"recursive_{self.chunk_size}", self.limits)
+            recursive = fallback_candidate(self.limits)
             splits, _ = self._split(doc, [recursive], cost)
             why = ", ".join(f"{name}: {reason}" for name, reason in skipped.items())
             fallback = f"no requested candidate applies ({why}); fell back to {recursive.name}"
-        spans = {name: split.spans for name, split in splits.items()}
-        scores = self.score(doc, spans, cost)
+        context = ScoringContext(self.counter, self.limits, pair_source=self.config.pairs)
+        scores = self._score(doc, {name: split.spans for name, split in splits.items()}, context, cost)
         with cost.stage("selection"):
-            selection = select(scores, list(spans), self.weights, rule=self.config.selection)
+            selection = select(scores, list(splits), self.weights, rule=self.config.selection)
+        if context.resolved is not None:
+            doc = replace(doc, pairs=context.resolved)
         notes = {name: split.notes for name, split in splits.items() if split.notes is not None}
         reasons = [*([fallback] if fallback else []), selection.reason, *(n.reason for n in notes.values() if n.reason)]
         chunks = {
-            name: _chunks(doc, name, split.spans, {**(metadata or {}), **(split.notes.metadata if split.notes else {})})
+            name: annotated_chunks(
+                doc, name, split.spans, {**(metadata or {}), **(split.notes.metadata if split.notes else {})}
+            )
             for name, split in splits.items()
         }
         return AdaptiveResult(
@@ -113,53 +116,30 @@ class AdaptiveChunker:
             candidates=chunks,
             reason="; ".join(reasons),
             skipped=skipped,
-            pairs_source=pairs_source,
+            pairs_source=context.pairs_source or ("given" if doc.pairs is not None else "none"),
             document=doc,
             cost=cost.report(),
             notes={name: dict(note.report) for name, note in notes.items()},
             fallback=fallback,
         )
 
-    def score(
-        self, doc: SourceDocument, spans: Mapping[str, list[Span]], cost: Cost | None = None
-    ) -> dict[str, dict[str, float | None]]:
+    def score(self, doc: SourceDocument, spans: Mapping[str, list[Span]], cost: Cost | None = None) -> Scores:
         """Every metric for every candidate: the cheap ones first, then the embedding ones on one embedding run."""
-        cost = cost or Cost()
-        context = ScoringContext(self.counter, self.limits)
-        names = [*METRIC_NAMES, *(m.name for m in self.metrics if m.name not in METRIC_NAMES)]
-        out: dict[str, dict[str, float | None]] = {name: dict.fromkeys(names) for name in spans}
-        cheap = [m for m in self.metrics if not m.embeds]
-        embedding = [m for m in self.metrics if m.embeds] if doc.text else []
-        for name, candidate_spans in spans.items():
-            for metric in cheap:
-                out[name][metric.name] = _scored(metric, doc, candidate_spans, context, cost)
-        if embedding:
-            context.vectors = self.embeddings.vectors(
-                doc, self.config.long_texts, self.counter, self.config.embedding_cache
-            )
-            before = _stats(context.vectors.cache)
-            with cost.stage("embedding"):
-                _prefetch(doc, spans, embedding, context)
-            for name, candidate_spans in spans.items():
-                for metric in embedding:
-                    out[name][metric.name] = _scored(metric, doc, candidate_spans, context, cost)
-            after = _stats(context.vectors.cache)
-            cost.embedding = {key: value - before.get(key, 0) for key, value in after.items()}
-        return out
+        context = ScoringContext(self.counter, self.limits, pair_source=self.config.pairs)
+        return self._score(doc, spans, context, cost or Cost())
 
-    def _structure(self, doc: SourceDocument, cost: Cost) -> tuple[SourceDocument, str]:
-        with cost.stage("structure"):
-            doc = with_detected_structure(doc)
-        if doc.pairs is not None:
-            return doc, "given"
-        if not any(m.name == "RC" for m in self.metrics) or self.config.pairs == "none":
-            return doc, "none"
-        with cost.stage("pairs"):
-            found, source = resolve_pairs(self.config.pairs, doc.text)
-        return (replace(doc, pairs=tuple(found)) if found is not None else doc), source
+    def _score(
+        self, doc: SourceDocument, spans: Mapping[str, list[Span]], context: ScoringContext, cost: Cost
+    ) -> Scores:
+        cfg = self.config
+
+        def vectors() -> Any:
+            return self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache)
+
+        return score_candidates(doc, spans, self.metrics, context, vectors, cost)
 
     def _split(
-        self, doc: SourceDocument, candidates: Sequence[Any], cost: Cost
+        self, doc: SourceDocument, candidates: Sequence[Candidate], cost: Cost
     ) -> tuple[dict[str, Split], dict[str, str]]:
         context = SplitContext(self.counter, self.limits)
         splits: dict[str, Split] = {}
@@ -174,7 +154,7 @@ class AdaptiveChunker:
             except (ValueError, TypeError):
                 raise  # already names the candidate and the input
             except Exception as err:
-                raise _failure(doc, f"candidate {candidate.name!r}", err) from err
+                raise failure(doc, f"candidate {candidate.name!r}", err) from err
             if not self.config.raw:
                 with cost.stage("postprocess"):
                     split = postprocess_split(split, doc, context, resplit=candidate.resplit)
@@ -184,89 +164,3 @@ class AdaptiveChunker:
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.config.changed().items())
         return f"AdaptiveChunker({settings})"
-
-
-def _resolve_candidates(cfg: ChunkerConfig, limits: SizeLimits) -> list[Any]:
-    names = list(cfg.candidates) if cfg.candidates is not None else default_candidate_names(cfg.chunk_size)
-    if cfg.llm is not None:
-        from adaptive_splitters.candidates.llm_regex import with_llm_candidate
-
-        names = with_llm_candidate(names, cfg.llm, llm_timeout=cfg.llm_timeout)
-    if not names:
-        msg = "candidates must name at least one candidate"
-        raise ValueError(msg)
-    candidates = [_resolve_candidate(c, limits) for c in names]
-    seen: set[str] = set()
-    for candidate in candidates:
-        if candidate.name in seen:
-            msg = f"candidate {candidate.name!r} is listed twice"
-            raise ValueError(msg)
-        seen.add(candidate.name)
-    return candidates
-
-
-def _weights(given: Mapping[str, float] | None, metrics: Sequence[Metric]) -> dict[str, float] | None:
-    """The selection weights: ``given`` (built-in metrics it leaves out weigh 0) plus each other metric's own."""
-    others = {m.name: m.weight for m in metrics if m.name not in METRIC_NAMES}
-    weights = (
-        dict(given) if given is not None else (None if not others else dict.fromkeys(METRIC_NAMES, DEFAULT_WEIGHT))
-    )
-    if weights is not None:
-        for name, weight in others.items():
-            weights.setdefault(name, weight)
-    check_weights(weights, {"": dict.fromkeys([*METRIC_NAMES, *others])})
-    return weights
-
-
-def _prefetch(
-    doc: SourceDocument, spans: Mapping[str, list[Span]], metrics: Sequence[Metric], context: ScoringContext
-) -> None:
-    """Embed every text the embedding metrics will read, for all candidates, in one sorted batch run.
-
-    The metrics then read cached vectors; one call instead of one per candidate and metric keeps batches full
-    and padding low. Values are unchanged (the same texts are embedded either way).
-    """
-    groups: list[tuple[Span, ...]] = []
-    for candidate_spans in spans.values():
-        groups.extend((span,) for span in candidate_spans)
-        for metric in metrics:
-            groups.extend(tuple(group) for group in metric.texts(doc, candidate_spans, context))
-    try:
-        context.span_vectors().of_joined(list(dict.fromkeys(groups)))
-    except Exception as err:
-        raise _failure(doc, "stage embedding", err) from err
-
-
-def _scored(
-    metric: Metric, doc: SourceDocument, spans: list[Span], context: ScoringContext, cost: Cost
-) -> float | None:
-    with cost.stage(metric.name):
-        try:
-            return metric.score(doc, spans, context)
-        except ValueError:
-            raise  # an out-of-range value or bad input, already named
-        except Exception as err:
-            raise _failure(doc, f"stage {metric.name}", err) from err
-
-
-def _stats(cache: Any) -> dict[str, int]:
-    stats = getattr(cache, "stats", None)
-    return dict(vars(stats)) if stats is not None else {}
-
-
-def _failure(doc: SourceDocument, where: str, err: Exception) -> RuntimeError:
-    return RuntimeError(f"document {doc.name or '(unnamed)'!r}, {where}: {type(err).__name__}: {err}")
-
-
-def _chunks(doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any]) -> list[Chunk]:
-    pages = page_numbers(doc, spans)
-    crumbs = sections(doc, spans)
-    out = []
-    for index, (start, end) in enumerate(spans):
-        meta = {**copy.deepcopy(dict(metadata)), "candidate": name, "chunk_index": index}
-        if pages is not None:
-            meta["pages"] = pages[index]
-        if crumbs is not None:
-            meta["section"] = crumbs[index]
-        out.append(Chunk(doc.text[start:end], start, end, meta))
-    return out

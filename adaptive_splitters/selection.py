@@ -19,7 +19,7 @@ from typing import Literal
 
 from adaptive_splitters.core import checks
 from adaptive_splitters.metrics import METRIC_NAMES
-from adaptive_splitters.metrics.base import DEFAULT_WEIGHT
+from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, Metric
 
 SelectionRule = Literal["fair", "paper"]
 FALLBACK_CANDIDATE = "page"
@@ -197,3 +197,17 @@ def check_weights(
         msg = f"weights: at least one metric weight must be positive (received {dict(weights)!r})"
         raise ValueError(msg)
     return active
+
+
+def selection_weights(given: Mapping[str, float] | None, metrics: Sequence[Metric]) -> dict[str, float] | None:
+    """The weights a chunker selects with: ``given`` (built-in metrics it leaves out weigh 0) plus each other
+    metric's own weight; ``None`` for the built-in metrics' equal default when no other metric is computed."""
+    others = {m.name: m.weight for m in metrics if m.name not in METRIC_NAMES}
+    weights = (
+        dict(given) if given is not None else (None if not others else dict.fromkeys(METRIC_NAMES, DEFAULT_WEIGHT))
+    )
+    if weights is not None:
+        for name, weight in others.items():
+            weights.setdefault(name, weight)
+    check_weights(weights, {"": dict.fromkeys([*METRIC_NAMES, *others])})
+    return weights

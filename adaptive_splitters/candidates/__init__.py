@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from adaptive_splitters.candidates.base import (
     Candidate,
@@ -15,7 +17,7 @@ from adaptive_splitters.candidates.base import (
     registered_names,
     resolve_candidate,
 )
-from adaptive_splitters.candidates.llm_regex.candidate import LLMRegexCandidate
+from adaptive_splitters.candidates.llm_regex import LLMRegexCandidate, with_llm_candidate
 from adaptive_splitters.candidates.page import PageCandidate
 from adaptive_splitters.candidates.recursive import RecursiveCandidate
 from adaptive_splitters.candidates.sections import MarkdownSectionsCandidate
@@ -53,6 +55,32 @@ register_candidate("sentence", _sentence)
 register_candidate("markdown_sections", _markdown_sections)
 
 
+def resolve_candidates(
+    specs: Sequence[str | Candidate] | None, limits: SizeLimits, llm: Any = None, llm_timeout: float = 60.0
+) -> list[Candidate]:
+    """The candidates of a chunker: ``specs`` (names or objects; default :func:`default_candidate_names`), with
+    ``llm_regex`` bound to ``llm`` when a model is given. Raises ``ValueError`` for none or a name listed twice."""
+    names = list(specs) if specs is not None else default_candidate_names(limits.max_tokens)
+    if llm is not None:
+        names = with_llm_candidate(names, llm, llm_timeout=llm_timeout)
+    if not names:
+        msg = "candidates must name at least one candidate"
+        raise ValueError(msg)
+    candidates = [resolve_candidate(c, limits) for c in names]
+    seen: set[str] = set()
+    for candidate in candidates:
+        if candidate.name in seen:
+            msg = f"candidate {candidate.name!r} is listed twice"
+            raise ValueError(msg)
+        seen.add(candidate.name)
+    return candidates
+
+
+def fallback_candidate(limits: SizeLimits) -> Candidate:
+    """What runs when no requested candidate applies: the recursive splitter at the chunk size."""
+    return RecursiveCandidate(chunk_size=limits.max_tokens)
+
+
 def default_candidate_names(chunk_size: int = 1100) -> list[str]:
     """The default candidates: ``recursive_{size}``, ``recursive_{round(size*600/1100)}`` and ``page`` (one
     recursive candidate when the two sizes coincide, as for a chunk size of 1)."""
@@ -75,8 +103,10 @@ __all__ = [
     "Split",
     "SplitContext",
     "default_candidate_names",
+    "fallback_candidate",
     "register_candidate",
     "register_user_candidate",
     "registered_names",
     "resolve_candidate",
+    "resolve_candidates",
 ]

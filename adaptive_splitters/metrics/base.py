@@ -16,10 +16,11 @@ from adaptive_splitters.core import checks
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.registry import REGISTRY
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.text.references import resolve_pairs
 from adaptive_splitters.text.tokens import TokenCounter
 
 if TYPE_CHECKING:
-    from adaptive_splitters.core.document import SourceDocument
+    from adaptive_splitters.core.document import Pair, SourceDocument
     from adaptive_splitters.embeddings import SpanVectors
 
 DEFAULT_WEIGHT = 0.2
@@ -28,12 +29,27 @@ DEFAULT_WEIGHT = 0.2
 
 @dataclass
 class ScoringContext:
-    """What metrics share within one document's scoring: the token counter, the size limits and, once an
-    embedding metric runs, the span vectors (``None`` before)."""
+    """What metrics share within one document's scoring: the token counter, the size limits, where entity-pronoun
+    pairs come from when the document has none (``pair_source``: ``"heuristic"``, ``"none"`` or a callable;
+    resolved at most once per document, on first use), and, once an embedding metric runs, the span vectors."""
 
     counter: TokenCounter
     limits: SizeLimits
     vectors: SpanVectors | None = None
+    pair_source: Any = "none"
+    resolved: tuple[Pair, ...] | None = None
+    pairs_source: str | None = None
+    """Where the pairs came from once asked for: ``given``, ``heuristic``, ``callable`` or ``none``."""
+
+    def pairs(self, doc: SourceDocument) -> tuple[Pair, ...] | None:
+        """The document's entity-pronoun pairs: its own, else from ``pair_source`` (resolved once)."""
+        if doc.pairs is not None:
+            self.pairs_source = "given"
+            return doc.pairs
+        if self.pairs_source is None:
+            found, self.pairs_source = resolve_pairs(self.pair_source, doc.text)
+            self.resolved = tuple(found) if found is not None else None
+        return self.resolved
 
     def span_vectors(self) -> SpanVectors:
         """The span vectors; only embedding metrics (``embeds``) may ask, after the engine has set them."""

@@ -70,7 +70,8 @@ class ReferencesCompleteness:
         return ()
 
     def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
-        """:func:`references_completeness` over the document's pairs."""
-        if doc.pairs is None:
+        """:func:`references_completeness` over the document's pairs (given, or from the chunker's ``pairs``)."""
+        pairs = context.pairs(doc)
+        if pairs is None:
             return None
-        return references_completeness(spans, doc.pairs, text=doc.text)
+        return references_completeness(spans, pairs, text=doc.text)

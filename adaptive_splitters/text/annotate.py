@@ -6,11 +6,13 @@ Both are computed for all spans of a candidate in one sweep (``O((spans + pages 
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from adaptive_splitters.core.document import SourceDocument, Title
-from adaptive_splitters.core.spans import Span
+from adaptive_splitters.core.spans import Chunk, Span
 
 SECTION_SEPARATOR = " > "
 
@@ -53,4 +55,20 @@ def sections(doc: SourceDocument, spans: Sequence[Span]) -> list[str] | None:
         active = [t for t in active if offset < t.end or offset == t.end == length]
         enclosing = sorted(active, key=lambda t: (t.level, t.start))
         out[index] = SECTION_SEPARATOR.join(t.title.lstrip("#").strip() for t in enclosing)
+    return out
+
+
+def annotated_chunks(doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any]) -> list[Chunk]:
+    """The chunks of candidate ``name``: ``metadata`` (deep-copied per chunk), ``candidate``, ``chunk_index`` and,
+    when the document has them, ``pages`` and ``section``."""
+    pages = page_numbers(doc, spans)
+    crumbs = sections(doc, spans)
+    out = []
+    for index, (start, end) in enumerate(spans):
+        meta = {**copy.deepcopy(dict(metadata)), "candidate": name, "chunk_index": index}
+        if pages is not None:
+            meta["pages"] = pages[index]
+        if crumbs is not None:
+            meta["section"] = crumbs[index]
+        out.append(Chunk(doc.text[start:end], start, end, meta))
     return out

@@ -37,9 +37,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from adaptive_splitters.core.document import parse_pair
+from adaptive_splitters.core.document import Pair, parse_pair
 
-Pair = tuple[tuple[int, int], tuple[int, int]]
 """``((entity_start, entity_end), (pronoun_start, pronoun_end))``, inclusive ends."""
 PairsFunction = Callable[[str], Sequence[Any]]
 
