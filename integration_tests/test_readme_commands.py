@@ -26,7 +26,7 @@ def test_the_main_command_prints_the_summary_the_readme_shows(tmp_path: Path) ->
     assert done.stderr.strip().endswith(shown.strip())
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     third = json.loads(
-        README.split("the third, with its `text` cut short here:", 1)[1].split("```json\n")[1].split("\n")[0]
+        README.split("so it differs with where the checkout lies):", 1)[1].split("```json\n")[1].split("\n")[0]
     )
     assert {k: v for k, v in records[2].items() if k not in ("id", "text")} == {
         k: v for k, v in third.items() if k not in ("id", "text")
