@@ -8,7 +8,8 @@ every candidate, cheap ones first, embedding ones on one shared embedding run (s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +20,7 @@ from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.result import AdaptiveResult, Cost
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.embeddings import EmbeddingSource
+from adaptive_splitters.embeddings import EmbeddingSource, SpanVectors
 from adaptive_splitters.metrics import ScoringContext
 from adaptive_splitters.metrics.base import Metric, resolve_metrics
 from adaptive_splitters.metrics.scoring import Scores, failure, score_candidates
@@ -87,15 +88,17 @@ class AdaptiveChunker:
         cost = Cost()
         with cost.stage("structure"):
             doc = with_detected_structure(doc)
-        splits, skipped = self._split(doc, self.candidates, cost)
+        vectors = self._vectors(doc)
+        splits, skipped = self._split(doc, self.candidates, cost, vectors)
         fallback = None
         if not splits:
             recursive = fallback_candidate(self.limits)
-            splits, _ = self._split(doc, [recursive], cost)
+            splits, _ = self._split(doc, [recursive], cost, vectors)
             why = ", ".join(f"{name}: {reason}" for name, reason in skipped.items())
             fallback = f"no requested candidate applies ({why}); fell back to {recursive.name}"
         context = ScoringContext(self.counter, self.limits, pair_source=self.config.pairs)
-        scores = self._score(doc, {name: split.spans for name, split in splits.items()}, context, cost)
+        spans = {name: split.spans for name, split in splits.items()}
+        scores = score_candidates(doc, spans, self.metrics, context, vectors, cost)
         with cost.stage("selection"):
             selection = select(scores, list(splits), self.weights, rule=self.config.selection)
         if context.resolved is not None:
@@ -126,22 +129,22 @@ class AdaptiveChunker:
     def score(self, doc: SourceDocument, spans: Mapping[str, list[Span]], cost: Cost | None = None) -> Scores:
         """Every metric for every candidate: the cheap ones first, then the embedding ones on one embedding run."""
         context = ScoringContext(self.counter, self.limits, pair_source=self.config.pairs)
-        return self._score(doc, spans, context, cost or Cost())
+        return score_candidates(doc, spans, self.metrics, context, self._vectors(doc), cost or Cost())
 
-    def _score(
-        self, doc: SourceDocument, spans: Mapping[str, list[Span]], context: ScoringContext, cost: Cost
-    ) -> Scores:
+    def _vectors(self, doc: SourceDocument) -> Callable[[], SpanVectors]:
+        """The document's span vectors, built on first use and then shared by candidates and metrics."""
         cfg = self.config
 
-        def vectors() -> Any:
+        @functools.cache
+        def vectors() -> SpanVectors:
             return self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache)
 
-        return score_candidates(doc, spans, self.metrics, context, vectors, cost)
+        return vectors
 
     def _split(
-        self, doc: SourceDocument, candidates: Sequence[Candidate], cost: Cost
+        self, doc: SourceDocument, candidates: Sequence[Candidate], cost: Cost, vectors: Callable[[], SpanVectors]
     ) -> tuple[dict[str, Split], dict[str, str]]:
-        context = SplitContext(self.counter, self.limits)
+        context = SplitContext(self.counter, self.limits, vectors)
         splits: dict[str, Split] = {}
         skipped: dict[str, str] = {}
         for candidate in candidates:

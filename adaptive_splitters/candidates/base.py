@@ -26,10 +26,22 @@ class NotApplicable(Exception):  # noqa: N818 - a signal, not an error
 
 @dataclass
 class SplitContext:
-    """What candidates share within one run: the token counter and the size limits."""
+    """What candidates share within one document's run: the token counter, the size limits and, for candidates
+    that embed (``semantic``), the document's span vectors, the same ones (and cache) the metrics then read."""
 
     counter: TokenCounter = field(default_factory=TokenCounter)
     limits: SizeLimits = field(default_factory=SizeLimits)
+    vectors: Callable[[], Any] | None = None
+
+    def span_vectors(self) -> Any:
+        """The document's :class:`~adaptive_splitters.embeddings.SpanVectors` (built on first use, then shared).
+
+        Raises ``RuntimeError`` outside an engine run, where no embedder is at hand.
+        """
+        if self.vectors is None:
+            msg = "this candidate embeds text: run it through AdaptiveChunker, which provides the embedder"
+            raise RuntimeError(msg)
+        return self.vectors()
 
 
 @dataclass(frozen=True)
