@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from adaptive_splitters.core import checks
 from adaptive_splitters.core.limits import SizeLimits
@@ -85,6 +85,21 @@ class Metric(Protocol):
     def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
         """Its value in [0, 1], or ``None`` where it is undefined."""
         ...
+
+
+@dataclass(frozen=True)
+class BuiltinMetric:
+    """What the five built-in metrics share: a name, the paper's equal weight, and nothing to embed unless a
+    metric says otherwise (``embeds`` and :meth:`texts`)."""
+
+    name: str
+    weight: float = DEFAULT_WEIGHT
+    embeds: ClassVar[bool] = False
+    builtin: ClassVar[bool] = True
+
+    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
+        """Nothing to embed."""
+        return ()
 
 
 def register_metric(

@@ -6,11 +6,10 @@ import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
+from adaptive_splitters.metrics.base import BuiltinMetric, ScoringContext
 
 
 def block_integrity(
@@ -38,17 +37,10 @@ def block_integrity(
 
 
 @dataclass(frozen=True)
-class BlockIntegrity:
+class BlockIntegrity(BuiltinMetric):
     """BI as a metric (docs/method.md#block-integrity-bi): blocks from the document's split points."""
 
     name: str = "BI"
-    weight: float = DEFAULT_WEIGHT
-    embeds: ClassVar[bool] = False
-    builtin: ClassVar[bool] = True
-
-    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
-        """Nothing to embed."""
-        return ()
 
     def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
         """:func:`block_integrity` over the document's blocks."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
+from adaptive_splitters.metrics.base import BuiltinMetric, ScoringContext
 
 if TYPE_CHECKING:
     from adaptive_splitters.core.document import SourceDocument
@@ -88,13 +88,11 @@ def _merge_contiguous(parts: list[Span]) -> list[Span]:
 
 
 @dataclass(frozen=True)
-class ContextualCoherence:
+class ContextualCoherence(BuiltinMetric):
     """DCC as a metric (docs/method.md#document-contextual-coherence-dcc): embeds chunks and their windows."""
 
     name: str = "DCC"
-    weight: float = DEFAULT_WEIGHT
     embeds: ClassVar[bool] = True
-    builtin: ClassVar[bool] = True
 
     def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
         """Every kept context window (none with fewer than 2 chunks)."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
+from adaptive_splitters.metrics.base import BuiltinMetric, ScoringContext
 
 if TYPE_CHECKING:
     from adaptive_splitters.core.document import SourceDocument
@@ -59,13 +59,11 @@ def intrachunk_cohesion(doc: SourceDocument, spans: Sequence[Span], vectors: Spa
 
 
 @dataclass(frozen=True)
-class IntrachunkCohesion:
+class IntrachunkCohesion(BuiltinMetric):
     """ICC as a metric (docs/method.md#intrachunk-cohesion-icc): embeds each chunk and its block pieces."""
 
     name: str = "ICC"
-    weight: float = DEFAULT_WEIGHT
     embeds: ClassVar[bool] = True
-    builtin: ClassVar[bool] = True
 
     def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
         """Every chunk's block pieces."""

@@ -6,11 +6,10 @@ import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
+from adaptive_splitters.metrics.base import BuiltinMetric, ScoringContext
 
 PairLike = Sequence[Sequence[int]]
 
@@ -57,17 +56,10 @@ def _misaligned(pair: tuple[tuple[int, int], tuple[int, int]], text: str) -> boo
 
 
 @dataclass(frozen=True)
-class ReferencesCompleteness:
+class ReferencesCompleteness(BuiltinMetric):
     """RC as a metric (docs/method.md#references-completeness-rc): ``None`` when the document has no pairs."""
 
     name: str = "RC"
-    weight: float = DEFAULT_WEIGHT
-    embeds: ClassVar[bool] = False
-    builtin: ClassVar[bool] = True
-
-    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
-        """Nothing to embed."""
-        return ()
 
     def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
         """:func:`references_completeness` over the document's pairs (given, or from the chunker's ``pairs``)."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, ScoringContext
+from adaptive_splitters.metrics.base import BuiltinMetric, ScoringContext
 
 
 def size_compliance(
@@ -33,17 +32,10 @@ def size_compliance(
 
 
 @dataclass(frozen=True)
-class SizeCompliance:
+class SizeCompliance(BuiltinMetric):
     """SC as a metric (docs/method.md#size-compliance-sc): sizes from the chunker's limits, no embeddings."""
 
     name: str = "SC"
-    weight: float = DEFAULT_WEIGHT
-    embeds: ClassVar[bool] = False
-    builtin: ClassVar[bool] = True
-
-    def texts(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> Iterable[tuple[Span, ...]]:
-        """Nothing to embed."""
-        return ()
 
     def score(self, doc: SourceDocument, spans: Sequence[Span], context: ScoringContext) -> float | None:
         """:func:`size_compliance` within ``[min_tokens, max_tokens]``."""
