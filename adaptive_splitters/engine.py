@@ -8,7 +8,6 @@ every candidate, cheap ones first, embedding ones on one shared embedding run (s
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -23,7 +22,7 @@ from adaptive_splitters.core.spans import Span
 from adaptive_splitters.embeddings import EmbeddingSource, SpanVectors
 from adaptive_splitters.metrics import ScoringContext
 from adaptive_splitters.metrics.base import Metric, resolve_metrics
-from adaptive_splitters.metrics.scoring import Scores, failure, score_candidates
+from adaptive_splitters.metrics.scoring import DocumentVectors, Scores, failure, score_candidates
 from adaptive_splitters.postprocess import postprocess_split
 from adaptive_splitters.selection import select, selection_weights
 from adaptive_splitters.text.annotate import annotated_chunks
@@ -99,6 +98,7 @@ class AdaptiveChunker:
         context = ScoringContext(self.counter, self.limits, pair_source=self.config.pairs)
         spans = {name: split.spans for name, split in splits.items()}
         scores = score_candidates(doc, spans, self.metrics, context, vectors, cost)
+        cost.embedding = vectors.embedded()
         with cost.stage("selection"):
             selection = select(scores, list(splits), self.weights, rule=self.config.selection)
         if context.resolved is not None:
@@ -129,17 +129,16 @@ class AdaptiveChunker:
     def score(self, doc: SourceDocument, spans: Mapping[str, list[Span]], cost: Cost | None = None) -> Scores:
         """Every metric for every candidate: the cheap ones first, then the embedding ones on one embedding run."""
         context = ScoringContext(self.counter, self.limits, pair_source=self.config.pairs)
-        return score_candidates(doc, spans, self.metrics, context, self._vectors(doc), cost or Cost())
+        cost = cost or Cost()
+        vectors = self._vectors(doc)
+        scores = score_candidates(doc, spans, self.metrics, context, vectors, cost)
+        cost.embedding = vectors.embedded()
+        return scores
 
-    def _vectors(self, doc: SourceDocument) -> Callable[[], SpanVectors]:
+    def _vectors(self, doc: SourceDocument) -> DocumentVectors:
         """The document's span vectors, built on first use and then shared by candidates and metrics."""
         cfg = self.config
-
-        @functools.cache
-        def vectors() -> SpanVectors:
-            return self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache)
-
-        return vectors
+        return DocumentVectors(lambda: self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache))
 
     def _split(
         self, doc: SourceDocument, candidates: Sequence[Candidate], cost: Cost, vectors: Callable[[], SpanVectors]

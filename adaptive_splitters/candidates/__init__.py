@@ -21,7 +21,9 @@ from adaptive_splitters.candidates.llm_regex import LLMRegexCandidate, with_llm_
 from adaptive_splitters.candidates.page import PageCandidate
 from adaptive_splitters.candidates.recursive import RecursiveCandidate
 from adaptive_splitters.candidates.sections import MarkdownSectionsCandidate
+from adaptive_splitters.candidates.semantic import SemanticCandidate
 from adaptive_splitters.candidates.sentence import SentenceCandidate
+from adaptive_splitters.candidates.structure_pattern import StructurePatternCandidate
 from adaptive_splitters.candidates.user import FunctionCandidate, register_user_candidate
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.text.recursive import SEPARATORS, RecursiveSplitter
@@ -53,6 +55,8 @@ register_candidate("page", _page)
 register_candidate("llm_regex", _llm_regex)
 register_candidate("sentence", _sentence)
 register_candidate("markdown_sections", _markdown_sections)
+register_candidate("semantic", lambda limits: SemanticCandidate())
+register_candidate("structure_pattern", lambda limits: StructurePatternCandidate())
 
 
 def resolve_candidates(
@@ -99,9 +103,11 @@ __all__ = [
     "PageCandidate",
     "RecursiveCandidate",
     "RecursiveSplitter",
+    "SemanticCandidate",
     "SentenceCandidate",
     "Split",
     "SplitContext",
+    "StructurePatternCandidate",
     "default_candidate_names",
     "fallback_candidate",
     "register_candidate",

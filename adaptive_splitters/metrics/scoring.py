@@ -36,14 +36,11 @@ def score_candidates(
             out[name][metric.name] = _scored(metric, doc, candidate_spans, context, cost)
     if embedding:
         context.vectors = vectors()
-        before = _stats(context.vectors.cache)
         with cost.stage("embedding"):
             _prefetch(doc, spans, embedding, context)
         for name, candidate_spans in spans.items():
             for metric in embedding:
                 out[name][metric.name] = _scored(metric, doc, candidate_spans, context, cost)
-        after = _stats(context.vectors.cache)
-        cost.embedding = {key: value - before.get(key, 0) for key, value in after.items()}
     return out
 
 
@@ -76,6 +73,29 @@ def _scored(
             raise  # an out-of-range value or bad input, already named
         except Exception as err:
             raise failure(doc, f"stage {metric.name}", err) from err
+
+
+class DocumentVectors:
+    """One document's span vectors, built on first use and shared by candidates and metrics; it counts what the
+    whole run embedded (``AdaptiveResult.cost["embedding"]``), candidates' texts included."""
+
+    def __init__(self, build: Callable[[], SpanVectors]) -> None:
+        self._build = build
+        self._vectors: SpanVectors | None = None
+        self._before: dict[str, int] = {}
+
+    def __call__(self) -> SpanVectors:
+        if self._vectors is None:
+            self._vectors = self._build()
+            self._before = _stats(self._vectors.cache)
+        return self._vectors
+
+    def embedded(self) -> dict[str, int]:
+        """What was embedded since the vectors were built (nothing when no one asked for them)."""
+        if self._vectors is None:
+            return {}
+        after = _stats(self._vectors.cache)
+        return {key: value - self._before.get(key, 0) for key, value in after.items()}
 
 
 def _stats(cache: Any) -> dict[str, int]:
