@@ -274,3 +274,27 @@ def test_200000_pathological_lines_split_in_linear_time() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     check_tiling([tuple(s) for s in found["spans"]], found["length"])
+
+
+COVID = ROOT.parent / "shared" / "data" / "retrieval" / "covidqa" / "corpus"
+# Of the 98 articles (no section headings), these five have a repeated pattern; the others decline.
+COVID_WITH_PATTERN = ["covidqa_1592", "covidqa_1667", "covidqa_188", "covidqa_2683", "covidqa_2684"]
+
+
+@pytest.mark.skipif(not COVID.is_dir(), reason="the COVID-QA articles are not beside the repository")
+@pytest.mark.parametrize("name", COVID_WITH_PATTERN)
+def test_covidqa_articles_tile_exactly_within_a_hard_limit_and_repeat(name: str) -> None:
+    text = (COVID / f"{name}.txt").read_text(encoding="utf-8")
+    doc = with_detected_structure(SourceDocument.build(text, name=name))
+    hard = SplitContext(limits=SizeLimits(max_tokens=300, hard=True))
+    first = candidate_spans(CANDIDATE, doc, hard)
+    check_tiling(first, len(text))
+    assert all(hard.counter(text[s:e]) <= 300 for s, e in first)
+    assert candidate_spans(CANDIDATE, doc, hard) == first
+
+
+@pytest.mark.skipif(not COVID.is_dir(), reason="the COVID-QA articles are not beside the repository")
+def test_covidqa_articles_without_a_pattern_decline() -> None:
+    text = (COVID / "covidqa_1545.txt").read_text(encoding="utf-8")
+    with pytest.raises(NotApplicable, match="no repeated structure pattern"):
+        CANDIDATE.split(with_detected_structure(SourceDocument.build(text)), SplitContext())
