@@ -30,7 +30,8 @@ RECORD_FIELDS = (
     "page_end",
     "section",
 )
-"""The promised fields of a chunk record, in order; ``tokens`` follows them."""
+"""The promised fields of a chunk record, in order; ``tokens`` follows them, then the chosen candidate's notes
+(``structure_pattern``, ``llm_regex_pattern`` or ``llm_regex_fallback``) when it keeps any."""
 
 
 def chunk_records(chunker: AdaptiveChunker, path: str) -> tuple[AdaptiveResult, list[dict[str, Any]]]:
@@ -60,6 +61,7 @@ def chunk_records(chunker: AdaptiveChunker, path: str) -> tuple[AdaptiveResult, 
                 "page_end": meta.get("page_end"),
                 "section": meta.get("section") or None,
                 "tokens": chunker.counter(e.text),
+                **{key: meta[key] for key in e.note_keys if key in meta},  # the chosen candidate's notes
             }
         )
     return result, records

@@ -33,3 +33,14 @@ def test_json_line_escapes_what_utf8_cannot_hold() -> None:
     line = json_line({"text": "a \ud800 b"})
     assert line == b'{"text": "a \\ud800 b"}\n'
     assert json.loads(line)["text"] == "a \ud800 b"
+
+
+def test_records_carry_the_chosen_candidates_notes(tmp_path: Path) -> None:
+    body = "The parties agree to the following terms and conditions of this agreement. " * 40
+    path = tmp_path / "contract.md"
+    path.write_text("".join(f"ARTICLE {i} - TERMS\n\n{body}\n\n" for i in range(1, 9)), encoding="utf-8")
+    chunker = AdaptiveChunker(candidates=["structure_pattern"], metrics=["SC", "BI"], hard_limit=True)
+    result, records = chunk_records(chunker, str(path))
+    assert result.chosen == "structure_pattern"
+    assert all(r["structure_pattern"] == "article" for r in records)
+    assert records[1]["text"].startswith("ARTICLE 2 - TERMS")
