@@ -8,6 +8,8 @@ every candidate, cheap ones first, embedding ones on one shared embedding run (s
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -166,3 +168,14 @@ class AdaptiveChunker:
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.config.changed().items())
         return f"AdaptiveChunker({settings})"
+
+
+def _signature() -> inspect.Signature:
+    """``AdaptiveChunker``'s signature for ``help()`` and IDEs: the config, then every setting with its default."""
+    fields = dataclasses.fields(ChunkerConfig)
+    settings_ = [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default) for f in fields]
+    config = inspect.Parameter("config", inspect.Parameter.POSITIONAL_ONLY, default=None)
+    return inspect.Signature([config, *settings_])
+
+
+setattr(AdaptiveChunker, "__signature__", _signature())  # noqa: B010 - the class has no such attribute to assign
