@@ -21,6 +21,13 @@ so a rerun only embeds texts it has not seen.
     python benchmarks/clair_table3.py [--docs N] [--modes truncate,pool] [--cache DIR]
 
 ``--docs N`` runs the N smallest documents only (the table then is not comparable with the paper's means).
+
+``--extra structure_pattern,semantic`` adds each named candidate as a post-processed row (after the paper's rows,
+no paper value) and an Adaptive row per rule whose pool is the paper's four candidates plus the extras, with its
+wins per candidate; without it every line printed is unchanged. An extra is split once per long-text mode, since
+a candidate that embeds (``semantic``) reads the span vectors of that mode (with ``--no-embeddings``: ``pool``,
+the engine's default, on the bundled all-MiniLM-L6-v2, for splitting only); where an extra does not apply to a
+document (``NotApplicable``) its row averages the other documents and the Adaptive pool goes without it there.
 """
 
 from __future__ import annotations
@@ -32,10 +39,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from adaptive_splitters.candidates import SplitContext, resolve_candidate
+from adaptive_splitters.candidates import NotApplicable, SplitContext, resolve_candidate
 from adaptive_splitters.candidates.llm_regex.candidate import LLMRegexCandidate
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.embeddings import EmbeddingCache
+from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.metrics.dcc import context_windows
 from adaptive_splitters.metrics.icc import chunk_pieces
@@ -109,6 +116,36 @@ def all_spans(doc: Any, counter: TokenCounter) -> dict[str, list[Span]]:
     return out
 
 
+def extra_spans(
+    doc: Any, counter: TokenCounter, names: list[str], split_modes: list[str], cache: EmbeddingCache
+) -> tuple[dict[str, dict[str, list[Span]]], dict[str, str], dict[str, float]]:
+    """Each extra candidate's post-processed spans per long-text mode (the mode of the span vectors a candidate
+    that embeds reads; the others split alike in every mode), the extras that do not apply with the reason, and
+    the seconds each took (embedding included)."""
+    out: dict[str, dict[str, list[Span]]] = {}
+    skipped: dict[str, str] = {}
+    seconds: dict[str, float] = dict.fromkeys(names, 0.0)
+    for mode in split_modes:
+        built: dict[str, SpanVectors] = {}
+
+        def vectors(mode: str = mode, built: dict[str, SpanVectors] = built) -> SpanVectors:
+            if mode not in built:
+                built[mode] = SpanVectors(doc, cache, mode, counter)  # type: ignore[arg-type]
+            return built[mode]
+
+        context = SplitContext(counter, vectors=vectors)
+        for name in names:
+            tick = time.perf_counter()
+            try:
+                spans = candidate_spans(resolve_candidate(name), doc, context)
+            except NotApplicable as reason:
+                skipped[name] = str(reason)
+            else:
+                out.setdefault(name, {})[mode] = spans
+            seconds[name] += time.perf_counter() - tick
+    return out, skipped, seconds
+
+
 def reference_workload(doc: Any, spans: dict[str, list[Span]], counter: TokenCounter) -> int:
     """Tokens the reference embeds for this document: per method, its chunks, every block, every DCC window."""
     text = doc.text
@@ -155,13 +192,16 @@ def main() -> None:
     parser.add_argument("--modes", default="truncate,pool", help="long-text modes for ICC and DCC")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache/adaptive-splitters/table3")
     parser.add_argument("--no-embeddings", action="store_true", help="SC, BI and RC only")
+    parser.add_argument("--extra", default="", help="extra candidates, comma-separated (structure_pattern,semantic)")
     args = parser.parse_args()
     modes = [] if args.no_embeddings else [m.strip() for m in args.modes.split(",") if m.strip()]
+    extras = [name.strip() for name in args.extra.split(",") if name.strip()]
+    split_modes = modes or ["pool"]  # the long-text mode of the vectors an extra that embeds splits with
     paths = sorted((CLAIR / "parsed").glob("*.json"), key=lambda p: p.stat().st_size)
     if args.docs is not None:
         paths = paths[: args.docs]
     counter = TokenCounter()
-    store: dict[Any, Any] = load_cache(args.cache / "minilm.pkl") if modes else {}
+    store: dict[Any, Any] = load_cache(args.cache / "minilm.pkl") if modes or extras else {}
     cache = EmbeddingCache(None, counter=counter, store=store)  # one model and one cache for both modes, all documents
     chunkers = {
         mode: AdaptiveChunker(metrics=("ICC", "DCC"), long_texts=mode, pairs="none", embedding_cache=cache)  # type: ignore[arg-type]
@@ -174,6 +214,9 @@ def main() -> None:
     workload = 0
     corpus_tokens = 0
     saved = 0
+    extra_seconds: Counter[str] = Counter()
+    extra_skipped: dict[str, dict[str, str]] = {}  # name -> doc -> reason
+    differs: Counter[str] = Counter()  # documents where an extra's spans differ between the modes
     for number, path in enumerate(paths, 1):
         doc = with_mentions(read_document(path), CLAIR / "mentions")
         tick = time.perf_counter()
@@ -184,6 +227,20 @@ def main() -> None:
         for mode, chunker in chunkers.items():
             for name, values in chunker.score(doc, spans).items():
                 row_scores[name][mode] = values
+        if extras:
+            more, skipped, seconds = extra_spans(doc, counter, extras, split_modes, cache)
+            extra_seconds.update(seconds)
+            for name, reason in skipped.items():
+                extra_skipped.setdefault(name, {})[doc.name] = reason
+            for name, by_mode in more.items():
+                row_scores[name] = {"-": cheap.score(doc, {name: by_mode[split_modes[0]]})[name]}
+                differs[name] += len({tuple(s) for s in by_mode.values()}) > 1
+            for mode, chunker in chunkers.items():  # all five metrics: an extra's spans may depend on the mode
+                more_spans = {name: by_mode[mode] for name, by_mode in more.items()}
+                for name, values in cheap.score(doc, more_spans).items():
+                    row_scores[name][mode] = values
+                for name, values in chunker.score(doc, more_spans).items():
+                    row_scores[name][mode].update({k: v for k, v in values.items() if v is not None})
         scores[doc.name] = row_scores
         ours += time.perf_counter() - tick
         doc_tokens = counter(doc.text)
@@ -194,7 +251,7 @@ def main() -> None:
             save_cache(args.cache / "minilm.pkl", store)
             saved = cache.stats.texts_embedded
     wall = time.perf_counter() - started
-    report(scores, modes, len(paths))
+    report(scores, modes, len(paths), extras)
     print()
     print(
         f"wall time: {ours:.1f} s splitting and scoring ({wall:.1f} s with the reference-workload count) for "
@@ -210,10 +267,20 @@ def main() -> None:
         f"({workload / max(1, corpus_tokens):.1f}× the documents' tokens; the paper's whole corpus has "
         f"{CORPUS_TOKENS:,})"
     )
+    for name in extras:
+        skipped = extra_skipped.get(name, {})
+        where = "; ".join(f"{doc[:40]}: {reason}" for doc, reason in skipped.items())
+        print(
+            f"extra {name}: split in {extra_seconds[name]:.1f} s ({', '.join(split_modes)}, post-processing and "
+            f"embedding included); not applicable on {len(skipped)} of {len(paths)} documents"
+            + (f": {where}" if where else "")
+            + (f"; spans differ between modes on {differs[name]} documents" if len(split_modes) > 1 else "")
+        )
 
 
-def report(scores: dict[str, Any], modes: list[str], n_docs: int) -> None:
-    """Print Table 3 beside the paper's numbers, the Adaptive rows and the win counts."""
+def report(scores: dict[str, Any], modes: list[str], n_docs: int, extras: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Print Table 3 beside the paper's numbers, the Adaptive rows and the win counts (and, with ``extras``, their
+    rows and the Adaptive rows whose pool adds them)."""
     print()
     print(f"Table 3 on {n_docs} CLAIR documents (mean %, ours | paper; ICC/DCC: MiniLM {', '.join(modes)} | jina-v3)")
     header = f"{'method':34} " + " ".join(f"{m:>13}" for m in METRICS) + "   mean"
@@ -236,6 +303,49 @@ def report(scores: dict[str, Any], modes: list[str], n_docs: int) -> None:
             print(f"{label:34} " + " ".join(cells) + f"   {fmt(overall)}")
         for rule in ("paper", "fair"):
             adaptive_row(scores, mode, rule)
+        if extras:
+            extra_rows(scores, mode, extras)
+
+
+def cell(doc_scores: dict[str, Any], name: str, mode: str) -> dict[str, float | None]:
+    """One candidate's five metrics on one document in ``mode``: SC, BI and RC of the ``"-"`` entry (an extra's
+    own ones in ``mode`` where it has them), ICC and DCC of ``mode``."""
+    values = dict(doc_scores[name]["-"])
+    if mode != "-":
+        values.update({k: v for k, v in doc_scores[name][mode].items() if v is not None})
+    return values
+
+
+def extra_rows(scores: dict[str, Any], mode: str, extras: list[str]) -> None:
+    """The extras' rows (mean over the documents where each applies) and the Adaptive rows with the paper's four
+    candidates plus the extras."""
+    print(f"-- extra candidates (post-processed; ours only): {', '.join(extras)}")
+    for name in extras:
+        docs = [d for d in scores if name in scores[d]]
+        values = [mean([cell(scores[d], name, mode).get(m) for d in docs]) if docs else None for m in METRICS]
+        if mode == "-":
+            values = [v if m in ("SC", "BI", "RC") else None for v, m in zip(values, METRICS, strict=True)]
+        overall = mean(values) if all(v is not None for v in values) else None
+        cells = [f"{fmt(v)} |   —  " for v in values]
+        print(f"{name + ' *':34} " + " ".join(cells) + f"   {fmt(overall)}   ({len(docs)} of {len(scores)} documents)")
+    pool = [*PAPER_CANDIDATES, *extras]
+    for rule in ("paper", "fair"):
+        wins: Counter[str] = Counter()
+        chosen_values: dict[str, list[float | None]] = {m: [] for m in METRICS}
+        for doc_scores in scores.values():
+            names = [name for name in pool if name in doc_scores]
+            table = {name: cell(doc_scores, name, mode) for name in names}
+            chosen = select(table, names, rule=rule).chosen
+            wins[chosen] += 1
+            for metric in METRICS:
+                chosen_values[metric].append(table[chosen].get(metric))
+        values = [mean(chosen_values[m]) for m in METRICS]
+        overall = mean(values) if all(v is not None for v in values) else None
+        cells = [f"{fmt(v)} | {PAPER['adaptive'][i]:5.1f}" for i, v in enumerate(values)]
+        print(f"{'Adaptive + extras (' + rule + ' rule)':34} " + " ".join(cells) + f"   {fmt(overall)}")
+        total = sum(wins.values())
+        shares = ", ".join(f"{name} {wins[name]} ({100 * wins[name] / total:.0f}%)" for name in pool)
+        print(f"{'':34} wins: {shares}")
 
 
 def adaptive_row(scores: dict[str, Any], mode: str, rule: str) -> None:

