@@ -193,7 +193,22 @@ def test_units_are_embedded_once_through_the_shared_cache(embedder: Embedder) ->
         assert result.cost["embedding"]["texts_embedded"] <= len(seen)
         runs[with_semantic] = (set(seen), result)
     extra = runs[True][0] - runs[False][0]
-    units, _ = SemanticCandidate().units(runs[True][1].document, COUNTER)
+    units, _ = SemanticCandidate().unit_spans(runs[True][1].document, COUNTER)
     assert 0 < len(extra) <= len(units)  # the units, once each, and nothing else
     assert runs[False][0] <= runs[True][0]
     assert "semantic" in runs[True][1].candidates
+
+
+def test_block_units_add_no_embedding_to_an_adaptive_run(cheap_embedder: object) -> None:
+    from adaptive_splitters.candidates import SemanticCandidate
+
+    text = (Path(__file__).resolve().parents[2] / "adaptive_splitters" / "data" / "sample.md").read_text(
+        encoding="utf-8"
+    )
+    pool = ["recursive_1100", "recursive_600", "page"]
+    base = AdaptiveChunker(embedder=cheap_embedder, candidates=pool).chunk(text)
+    blocks = AdaptiveChunker(embedder=cheap_embedder, candidates=[*pool, SemanticCandidate(units="blocks")]).chunk(text)
+    assert blocks.notes["semantic"]["units"] == "blocks"
+    assert blocks.cost["embedding"]["texts_embedded"] == base.cost["embedding"]["texts_embedded"]
+    with pytest.raises(ValueError, match="units"):
+        SemanticCandidate(units="words")
