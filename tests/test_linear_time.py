@@ -6,40 +6,12 @@ prints what a user would look at, and the test checks it. Timing ratios live in 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
-
 import pytest
-
-BOUND_SECONDS = 20
-ROOT = Path(__file__).resolve().parents[1]
+from bounded import run_bounded
 
 CRLF_RUN = '"Title\\r\\n" + "\\r\\n" * 20000 + "body"'
 LF_RUN = '"\\n\\n" * 100000'
 SPACED_RUN = '"Title\\n" + " \\n" * 50000 + "It ends here."'
-
-
-def run_bounded(code: str) -> object:
-    """Run ``code`` in a fresh interpreter within :data:`BOUND_SECONDS`; the JSON it prints last."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(code)],
-            capture_output=True,
-            text=True,
-            timeout=BOUND_SECONDS,
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"still running after {BOUND_SECONDS} s (quadratic time?)")
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("expression", [CRLF_RUN, LF_RUN, SPACED_RUN], ids=["crlf", "lf", "spaces"])

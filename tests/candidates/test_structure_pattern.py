@@ -3,14 +3,10 @@ hand-written documents of each kind, NotApplicable on prose, linear time, and it
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+from bounded import run_bounded
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -258,21 +254,7 @@ def test_200000_pathological_lines_split_in_linear_time() -> None:
         spans = candidate_spans(StructurePatternCandidate(), doc, SplitContext())
         print(json.dumps({"length": len(text), "spans": spans}))
         """
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(code)],
-            capture_output=True,
-            text=True,
-            timeout=BOUND_SECONDS,
-            cwd=ROOT,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail(f"still running after {BOUND_SECONDS} s (quadratic time?)")
-    assert done.returncode == 0, done.stderr[-2000:]
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = run_bounded(code)
     check_tiling([tuple(s) for s in found["spans"]], found["length"])
 
 
