@@ -29,7 +29,6 @@ from adaptive_splitters.text.structure import with_detected_structure
 ROOT = Path(__file__).resolve().parents[2]
 CLAIR = ROOT.parent / "shared" / "data" / "clair" / "parsed"
 CLAIR_FILES = sorted(CLAIR.glob("*.json")) if CLAIR.is_dir() else []
-BOUND_SECONDS = 20
 LIMITS = SizeLimits(max_tokens=400, min_tokens=150, merge_limit=450)
 CANDIDATE = StructurePatternCandidate()
 

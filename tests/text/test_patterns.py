@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from adaptive_splitters.text.patterns import FAMILY_ORDER, PAGE_BREAK, DelimiterFamily, detect_families
 
 ROOT = Path(__file__).resolve().parents[2]
-BOUND_SECONDS = 20
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
