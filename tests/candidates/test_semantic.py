@@ -173,8 +173,8 @@ def test_registered_and_needs_an_engine_to_embed() -> None:
 
 
 def test_units_are_embedded_once_through_the_shared_cache(embedder: Embedder) -> None:
-    """The cache's stats count the whole run (``cost["embedding"]`` counts the metrics' stage only): with
-    ``semantic`` in the pool each text still reaches the embedder once, and the extra texts are its units."""
+    """With sentence units in the pool each text still reaches the embedder once, the extra texts are the
+    sentences, and ``cost["embedding"]`` counts the whole run, the candidate's texts included."""
     doc = read_document(SAMPLE)
     runs = {}
     for with_semantic in (False, True):
@@ -185,15 +185,16 @@ def test_units_are_embedded_once_through_the_shared_cache(embedder: Embedder) ->
             return embedder(texts)
 
         cache = EmbeddingCache(counting)
-        names = [*default_candidate_names(), *(["semantic"] if with_semantic else [])]
+        names = [*default_candidate_names(), *([SemanticCandidate(units="sentences")] if with_semantic else [])]
         chunker = AdaptiveChunker(embedding_cache=cache, candidates=names)
         result = chunker.chunk_document(doc)
         assert max(seen.values()) == 1  # every text embedded once in the run
         assert cache.stats.texts_embedded == len(seen)
-        assert result.cost["embedding"]["texts_embedded"] <= len(seen)
+        assert result.cost["embedding"]["texts_embedded"] == len(seen)
         runs[with_semantic] = (set(seen), result)
     extra = runs[True][0] - runs[False][0]
-    units, _ = SemanticCandidate().unit_spans(runs[True][1].document, COUNTER)
+    units, kind = SemanticCandidate(units="sentences").unit_spans(runs[True][1].document, COUNTER)
+    assert kind == "sentences"
     assert 0 < len(extra) <= len(units)  # the units, once each, and nothing else
     assert runs[False][0] <= runs[True][0]
     assert "semantic" in runs[True][1].candidates
