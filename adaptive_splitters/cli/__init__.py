@@ -27,12 +27,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command; each sets ``run(parser, args) -> exit code``."""
-    parser = argparse.ArgumentParser(prog="adaptive-splitters", description=__doc__)
+    description = (__doc__ or "").replace("``", "'")  # help reads as text, not reST
+    parser = argparse.ArgumentParser(
+        prog="adaptive-splitters", description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     chunk.add_parser(commands)
     split.add_parser(commands)
     evaluate.add_parser(commands)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("adaptive-splitters")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import PrivateAttr
+from llama_index.core.bridge.pydantic import Field, PrivateAttr
+
+from adaptive_splitters.embeddings.resolve import DEFAULT_MODEL
 
 
 class MiniLMEmbedding(BaseEmbedding):
@@ -14,6 +16,8 @@ class MiniLMEmbedding(BaseEmbedding):
     An embedding model for ingestion pipelines that works right after ``pip install``; ``embedded`` counts the
     texts it has embedded (private, so it does not change the ingestion cache key).
     """
+
+    model_name: str = Field(default=DEFAULT_MODEL, description="The bundled model's upstream name.")
 
     _model: Any = PrivateAttr(default=None)
     _embedded: int = PrivateAttr(default=0)

@@ -141,16 +141,21 @@ def registered_metrics() -> dict[str, Metric]:
 
 def resolve_metrics(specs: Sequence[Metric | str] | None) -> list[Metric]:
     """The metrics a chunker computes: ``None`` for every registered one (the built-in five first), else each
-    named (or given) metric, in the order given.
+    named (or given) metric, in the order given. Names match regardless of case (``sc`` is ``SC``) when no
+    metric has the name exactly.
 
     Raises:
-        ValueError: an unknown name, or a metric listed twice.
+        ValueError: no metric, an unknown name, or a metric listed twice.
     """
     if specs is None:
         return list(REGISTRY.metrics.values())
+    if not specs:
+        msg = "metrics must name at least one metric (leave it out for all of them)"
+        raise ValueError(msg)
+    folded = {name.casefold(): m for name, m in REGISTRY.metrics.items()}
     out: list[Metric] = []
     for spec in specs:
-        metric = spec if not isinstance(spec, str) else REGISTRY.metrics.get(spec)
+        metric = spec if not isinstance(spec, str) else REGISTRY.metrics.get(spec, folded.get(spec.casefold()))
         if metric is None or not isinstance(metric, Metric):
             known = ", ".join(REGISTRY.metrics)
             msg = f"unknown metric {spec!r}; known: {known} (register others with register_metric)"

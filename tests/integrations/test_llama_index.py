@@ -453,3 +453,9 @@ def test_llm_timeout_is_a_field_that_reaches_the_candidate() -> None:
     nodes = p.get_nodes_from_documents([Document(text=SAMPLE_TEXT)])
     assert time.monotonic() - began < 3
     assert "did not answer within 0.5 s" in nodes[0].metadata["llm_regex_fallback"]
+
+
+def test_the_llama_index_embedding_names_its_model() -> None:
+    from adaptive_splitters.integrations.llama_index_embedding import MiniLMEmbedding
+
+    assert MiniLMEmbedding().model_name == "sentence-transformers/all-MiniLM-L6-v2"
