@@ -8,7 +8,6 @@ every candidate, cheap ones first, embedding ones on one shared embedding run (s
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -17,6 +16,7 @@ from typing import Any
 from adaptive_splitters.candidates import NotApplicable, Split, SplitContext, fallback_candidate, resolve_candidates
 from adaptive_splitters.candidates.base import Candidate, run_candidate
 from adaptive_splitters.core.config import ChunkerConfig
+from adaptive_splitters.core.config import settings as config_settings
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.result import AdaptiveResult, Cost
@@ -97,10 +97,8 @@ class AdaptiveChunker:
             splits, _ = self._split(doc, [recursive], cost, vectors)
             why = ", ".join(f"{name}: {reason}" for name, reason in skipped.items())
             fallback = f"no requested candidate applies ({why}); fell back to {recursive.name}"
-        context = ScoringContext(self.counter, self.limits, pair_source=self.config.pairs)
         spans = {name: split.spans for name, split in splits.items()}
-        scores = score_candidates(doc, spans, self.metrics, context, vectors, cost)
-        cost.embedding = vectors.embedded()
+        scores, context = self._score(doc, spans, cost, vectors)
         with cost.stage("selection"):
             selection = select(scores, list(splits), self.weights, rule=self.config.selection)
         if context.resolved is not None:
@@ -130,12 +128,15 @@ class AdaptiveChunker:
 
     def score(self, doc: SourceDocument, spans: Mapping[str, list[Span]], cost: Cost | None = None) -> Scores:
         """Every metric for every candidate: the cheap ones first, then the embedding ones on one embedding run."""
+        return self._score(doc, spans, cost or Cost(), self._vectors(doc))[0]
+
+    def _score(
+        self, doc: SourceDocument, spans: Mapping[str, list[Span]], cost: Cost, vectors: DocumentVectors
+    ) -> tuple[Scores, ScoringContext]:
         context = ScoringContext(self.counter, self.limits, pair_source=self.config.pairs)
-        cost = cost or Cost()
-        vectors = self._vectors(doc)
         scores = score_candidates(doc, spans, self.metrics, context, vectors, cost)
         cost.embedding = vectors.embedded()
-        return scores
+        return scores, context
 
     def _vectors(self, doc: SourceDocument) -> DocumentVectors:
         """The document's span vectors, built on first use and then shared by candidates and metrics."""
@@ -172,7 +173,7 @@ class AdaptiveChunker:
 
 def _signature() -> inspect.Signature:
     """``AdaptiveChunker``'s signature for ``help()`` and IDEs: the config, then every setting with its default."""
-    fields = dataclasses.fields(ChunkerConfig)
+    fields = config_settings()
     settings_ = [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default) for f in fields]
     config = inspect.Parameter("config", inspect.Parameter.POSITIONAL_ONLY, default=None)
     return inspect.Signature([config, *settings_])

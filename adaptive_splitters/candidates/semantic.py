@@ -26,6 +26,7 @@ from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.text.blocks import block_spans
 from adaptive_splitters.text.recursive import RecursiveSplitter
 from adaptive_splitters.text.sentences import check_language, sentence_starts
 from adaptive_splitters.text.tokens import TokenCounter
@@ -95,11 +96,11 @@ class SemanticCandidate:
         Whitespace-only units join the unit before them."""
         text = doc.text
         points = tuple(doc.split_points or ())
-        blocks = _solid(text, list(itertools.pairwise([0, *points, len(text)]))) if points else []
+        blocks = _solid(text, block_spans(text, points)) if points else []
         if self.units == "blocks" and len(blocks) > 1:
             return blocks, "blocks"  # no sentence splitting: the slowest part on large documents
         starts = sorted({*sentence_starts(text, self.language), *points})
-        sentences = _solid(text, list(itertools.pairwise([0, *starts, len(text)])))
+        sentences = _solid(text, block_spans(text, starts))
         short = (
             len(sentences) > 1
             and statistics.median(counter(text[s:e]) for s, e in sentences) < self.short_sentence_tokens
@@ -169,7 +170,6 @@ class _Sizer:
             pieces = self._fitted(start, end)
             self.atoms.extend(pieces)
             owner.extend([index] * len(pieces))
-        self.owner = owner
         self.starts = [start for start, _ in self.atoms]
         self.weights = np.array([max(1, self.tokens(s, e)) for s, e in self.atoms], dtype=np.float64)
         self.prefix = np.concatenate([[0.0], np.cumsum(self.weights)])

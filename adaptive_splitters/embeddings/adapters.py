@@ -117,7 +117,7 @@ class FrameworkEmbedder(EmbedderAdapter):
             except NotImplementedError:
                 if self._async is None:
                     raise
-        from adaptive_splitters.candidates.llm_regex.model import run_sync
+        from adaptive_splitters.core.sync import run_sync
 
         assert self._async is not None  # no sync method means an async one (checked in __init__)
         return np.asarray(run_sync(self._async(list(texts))), dtype=np.float64)

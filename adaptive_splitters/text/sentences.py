@@ -37,11 +37,13 @@ def _segmenter(language: str) -> Any:
     return pysbd.Segmenter(language=language, clean=False)
 
 
+_KNOWN_LANGUAGE = checks.one_of(*sorted(pysbd.languages.LANGUAGE_CODES))
+
+
 def check_language(language: str) -> str:
     """``language`` when the sentence segmenter (pysbd) knows it; ``ValueError`` naming the known ones otherwise
     (an unknown language is never silently split by the simple fallback rule)."""
-    known = sorted(pysbd.languages.LANGUAGE_CODES)
-    return checks.one_of(*known)("language", language)  # type: ignore[no-any-return]
+    return _KNOWN_LANGUAGE("language", language)  # type: ignore[no-any-return]
 
 
 def sentence_starts(text: str, language: str = "en") -> list[int]:

@@ -18,9 +18,10 @@ from typing import Any, NamedTuple
 
 from adaptive_splitters.candidates.base import Notes, Split, SplitContext
 from adaptive_splitters.candidates.llm_regex.cache import DEFAULT_SIZE, AnswerCache
-from adaptive_splitters.candidates.llm_regex.model import ModelTimeoutError, ask, check_model, check_seconds
+from adaptive_splitters.candidates.llm_regex.model import ModelTimeoutError, ask, check_model
 from adaptive_splitters.candidates.llm_regex.pattern import compile_pattern, extract_pattern, find_cuts
 from adaptive_splitters.candidates.llm_regex.prompt import DEFAULT_CONTEXT_TOKENS, build_prompt, llm_context
+from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.recursive import RecursiveSplitter, spans_at_cuts
@@ -122,7 +123,7 @@ class LLMRegexCandidate:
             raise ValueError(msg)
         self.context_tokens = context_tokens
         self.timeout = float(timeout)
-        self.llm_timeout = check_seconds("llm_timeout", llm_timeout)
+        self.llm_timeout = checks.positive_number("llm_timeout", llm_timeout)
         self.cache = cache
 
     @property
@@ -204,7 +205,7 @@ class LLMRegexCandidate:
 def with_llm_candidate(candidates: Sequence[Any], llm: Any, llm_timeout: float = DEFAULT_LLM_TIMEOUT) -> list[Any]:
     """``candidates`` with the name ``llm_regex`` bound to ``LLMRegexCandidate(llm, llm_timeout=llm_timeout)``,
     appended if absent."""
-    check_seconds("llm_timeout", llm_timeout)
+    checks.positive_number("llm_timeout", llm_timeout)
     out = [LLMRegexCandidate(llm, llm_timeout=llm_timeout) if spec == NAME else spec for spec in candidates]
     if not any(spec == NAME or getattr(spec, "name", None) == NAME for spec in candidates):
         out.append(LLMRegexCandidate(llm, llm_timeout=llm_timeout))

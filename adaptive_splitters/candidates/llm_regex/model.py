@@ -16,13 +16,14 @@ its thread is abandoned (as a daemon it does not keep the interpreter alive) and
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextvars
 import inspect
-import math
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any, TypeVar
+
+from adaptive_splitters.core import checks
+from adaptive_splitters.core.sync import run_sync
 
 _T = TypeVar("_T")
 
@@ -33,15 +34,6 @@ class ModelTimeoutError(TimeoutError):
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         super().__init__(f"the model did not answer within {timeout:g} s")
-
-
-def check_seconds(name: str, value: object) -> float:
-    """``value`` as a float if it is a positive finite number of seconds (not a bool), else ``ValueError`` naming
-    ``name``."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or not value > 0:
-        msg = f"{name} must be a positive finite number of seconds (received {value!r})"
-        raise ValueError(msg)
-    return float(value)
 
 
 def check_model(llm: object) -> None:
@@ -60,7 +52,7 @@ def ask(llm: Any, prompt: str, timeout: float | None = None) -> str:
     (seconds) is given and the model has not answered by then (see the module's docstring)."""
     if timeout is None:
         return _ask(llm, prompt, None)
-    seconds = check_seconds("timeout", timeout)
+    seconds = checks.positive_number("timeout", timeout)
     return call_with_timeout(lambda: _ask(llm, prompt, seconds), seconds)
 
 
@@ -148,18 +140,3 @@ def _block_text(block: object) -> str:
     if isinstance(block, dict) and block.get("type", "text") == "text":
         return str(block.get("text", ""))
     return ""
-
-
-def run_sync(awaitable: Any) -> Any:
-    """Await ``awaitable`` from sync code, in a private event loop (in a worker thread if one is running here)."""
-
-    async def wrapped() -> Any:
-        return await awaitable
-
-    coroutine: Coroutine[Any, Any, Any] = wrapped()
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
