@@ -62,7 +62,6 @@ class Output:
     """
 
     def __init__(self, out: str | None) -> None:
-        self.out = out
         self.name = out or "standard output"
         self.target = os.path.realpath(out) if out and os.path.islink(out) else out
         self.temp: str | None = None

@@ -80,8 +80,7 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     with signals_raise():
         try:
             return _chunk_into(parser, args, output)
-        except Interrupted as stop:
-            output.discard()
+        except Interrupted as stop:  # the finally below removes the temporary file
             print(f"adaptive-splitters: interrupted; {output.left}", file=sys.stderr)
             return 128 + stop.signum
         finally:
@@ -94,7 +93,8 @@ def _chunk_into(parser: argparse.ArgumentParser, args: argparse.Namespace, outpu
     chunker = chunker_from_args(parser, args, hard_limit=True)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings are noise beside our reasons
     search = search_documents(args.paths)
-    if args.out and any(os.path.realpath(f.path) == os.path.realpath(args.out) for f in search.found):
+    out = os.path.realpath(args.out) if args.out else None
+    if out is not None and any(os.path.realpath(f.path) == out for f in search.found):
         parser.error(f"--out {args.out} is also an input; writing it would erase it")
     try:
         stream = output.open()
@@ -108,8 +108,7 @@ def _chunk_into(parser: argparse.ArgumentParser, args: argparse.Namespace, outpu
         if output.stream is None:  # standard output: nothing may be flushed to it at exit
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return SIGPIPE_EXIT
-    except OSError as err:  # e.g. a full disk: the output would be incomplete
-        output.discard()
+    except OSError as err:  # e.g. a full disk: the output would be incomplete (run's finally discards it)
         print(f"adaptive-splitters: cannot write {output.name}: {err.strerror}; {output.left}", file=sys.stderr)
         return 1
     if not args.quiet:

@@ -28,7 +28,6 @@ class Unit:
         source_key: the key of chunk ids (see :func:`unique_keys`).
         page_starts: offset of each page in ``text`` (a group only).
         page_labels: each page's ``page`` value as the loader numbered it (a group), or the one page's value.
-        members: indexes of the input documents the unit comes from.
         page_metadata: each page's own metadata (a group only); a chunk carries the metadata of the page it
             starts on.
         id_offset: added to offsets in ids, so that the ids of a chunk of a chunk index the original text.
@@ -39,7 +38,6 @@ class Unit:
     source_key: str
     page_starts: tuple[int, ...] | None = None
     page_labels: tuple[int | str, ...] | None = None
-    members: tuple[int, ...] = ()
     page_metadata: tuple[Mapping[str, Any], ...] | None = None
     id_offset: int = 0
 
@@ -81,7 +79,7 @@ def _single(index: int, text: str, metadata: Mapping[str, Any]) -> Unit:
     page = metadata.get("page")
     labels = (_label(page, index),) if page is not None else None
     key = text_key(text) if source is None else source if page is None else f"{source}#page={page}"
-    return Unit(text, metadata, key, None, labels, (index,))
+    return Unit(text, metadata, key, None, labels)
 
 
 def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> list[Unit]:
@@ -101,7 +99,7 @@ def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> li
             offset += len(items[i][0]) + (len(separator) if position < len(members) - 1 else 0)
         text = separator.join(items[i][0] for i in members)
         pages = tuple(items[i][1] for i in members)
-        units.append(Unit(text, pages[0], source, tuple(starts), labels, tuple(members), pages))
+        units.append(Unit(text, pages[0], source, tuple(starts), labels, pages))
     return units
 
 

@@ -80,11 +80,6 @@ def describe_skipped(skipped: Sequence[Skipped]) -> str:
     return f"skipped {len(skipped)}: {', '.join(parts)}"
 
 
-def find_documents(paths: Sequence[str | Path]) -> list[Found]:
-    """The files ``paths`` name: :func:`search_documents`'s ``found``."""
-    return search_documents(paths).found
-
-
 def search_documents(paths: Sequence[str | Path]) -> Search:
     """The files ``paths`` name, folders searched recursively for :data:`SUFFIXES` (sorted; hidden names skipped;
     links to folders inside a folder are not followed, links to files are), and what those folders held besides
