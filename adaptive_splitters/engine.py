@@ -18,10 +18,11 @@ from adaptive_splitters.candidates.base import Candidate, run_candidate
 from adaptive_splitters.core.config import ChunkerConfig
 from adaptive_splitters.core.config import settings as config_settings
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.core.limits import SizeLimits
+from adaptive_splitters.core.limits import SizeLimits, default_chunk_size
 from adaptive_splitters.core.result import AdaptiveResult, Cost
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.embeddings import EmbeddingSource, SpanVectors
+from adaptive_splitters.embeddings.resolve import input_window
 from adaptive_splitters.metrics import ScoringContext
 from adaptive_splitters.metrics.base import Metric, resolve_metrics
 from adaptive_splitters.metrics.scoring import DocumentVectors, Scores, failure, score_candidates
@@ -38,11 +39,13 @@ class AdaptiveChunker:
     """Chunk each document with the candidate that scores best on the intrinsic metrics.
 
     Settings are keywords, each declared once in :class:`~adaptive_splitters.core.config.ChunkerConfig` (name,
-    default, check, help); ``AdaptiveChunker(config)`` takes a built config. The main ones: ``chunk_size`` (the
-    paper's 1100; alias ``max_tokens``), ``candidates`` (default ``recursive_{size}``, ``recursive_{size*6/11}``,
-    ``page``), ``metrics`` (default the five and every registered one), ``weights``, ``selection`` (``fair`` or
-    ``paper``), ``long_texts`` (``pool`` or ``truncate``), ``hard_limit`` (no chunk above ``chunk_size``),
-    ``pairs``, ``llm`` and ``llm_timeout``, ``embedder``, ``tokenizer``.
+    default, check, help); ``AdaptiveChunker(config)`` takes a built config, and
+    ``AdaptiveChunker(ChunkerConfig.paper())`` is the paper's configuration. The main ones: ``chunk_size``
+    (default half the embedder's input window: 128 for the bundled model; alias ``max_tokens``), ``candidates``
+    (default ``recursive_{size}``, ``recursive_{size*6/11}``, ``page``), ``metrics`` (default the paper's five,
+    Self-Retrieval and every registered one), ``weights``, ``selection`` (``fair`` or ``paper``), ``long_texts``
+    (``sentences``, ``pool`` or ``truncate``), ``hard_limit`` (no chunk above ``chunk_size``), ``pairs``, ``llm``
+    and ``llm_timeout``, ``embedder``, ``tokenizer``.
 
     When no candidate applies to a document (``page`` without pages, say), the engine falls back to
     ``recursive_{chunk_size}`` and says so in :attr:`AdaptiveResult.fallback` and in the reason.
@@ -54,7 +57,8 @@ class AdaptiveChunker:
             raise TypeError(msg)
         self.config = config if config is not None else ChunkerConfig.from_settings("AdaptiveChunker", settings)
         cfg = self.config
-        self.limits = SizeLimits(cfg.chunk_size, cfg.min_tokens, cfg.merge_limit, hard=cfg.hard_limit)  # type: ignore[arg-type]
+        size = cfg.chunk_size if cfg.chunk_size is not None else default_chunk_size(input_window(cfg.embedder))
+        self.limits = SizeLimits(size, cfg.min_tokens, cfg.merge_limit, hard=cfg.hard_limit)  # type: ignore[arg-type]
         self.counter = TokenCounter(cfg.tokenizer)
         self.candidates = resolve_candidates(cfg.candidates, self.limits, cfg.llm, cfg.llm_timeout)
         self.metrics: list[Metric] = resolve_metrics(cfg.metrics)  # a snapshot: later registrations change nothing

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from adaptive_splitters.core import checks
-from adaptive_splitters.metrics import METRIC_NAMES
-from adaptive_splitters.metrics.base import DEFAULT_WEIGHT, Metric
+from adaptive_splitters.metrics import BUILTIN_WEIGHTS
+from adaptive_splitters.metrics.base import Metric
 
 SelectionRule = Literal["fair", "paper"]
 FALLBACK_CANDIDATE = "page"
@@ -177,14 +177,14 @@ def check_weights(
             weight; the message names ``weights`` and the bad value.
     """
     if weights is None:
-        return dict.fromkeys(METRIC_NAMES, DEFAULT_WEIGHT)
+        return dict(BUILTIN_WEIGHTS)
     if not isinstance(weights, Mapping):
         msg = (
             "weights must be a mapping metric name -> weight, such as {'SC': 0.5, 'BI': 0.5} "
             f"(received {type(weights).__name__} {weights!r})"
         )
         raise TypeError(msg)
-    known = set(METRIC_NAMES) | {k for row in scores.values() for k in row}
+    known = set(BUILTIN_WEIGHTS) | {k for row in scores.values() for k in row}
     active: dict[str, float] = {}
     for name, weight in weights.items():
         if name not in known:
@@ -202,12 +202,10 @@ def check_weights(
 def selection_weights(given: Mapping[str, float] | None, metrics: Sequence[Metric]) -> dict[str, float] | None:
     """The weights a chunker selects with: ``given`` (built-in metrics it leaves out weigh 0) plus each other
     metric's own weight; ``None`` for the built-in metrics' equal default when no other metric is computed."""
-    others = {m.name: m.weight for m in metrics if m.name not in METRIC_NAMES}
-    weights = (
-        dict(given) if given is not None else (None if not others else dict.fromkeys(METRIC_NAMES, DEFAULT_WEIGHT))
-    )
+    others = {m.name: m.weight for m in metrics if m.name not in BUILTIN_WEIGHTS}
+    weights = dict(given) if given is not None else (None if not others else dict(BUILTIN_WEIGHTS))
     if weights is not None:
         for name, weight in others.items():
             weights.setdefault(name, weight)
-    check_weights(weights, {"": dict.fromkeys([*METRIC_NAMES, *others])})
+    check_weights(weights, {"": dict.fromkeys([*BUILTIN_WEIGHTS, *others])})
     return weights

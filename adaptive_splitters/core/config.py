@@ -15,9 +15,8 @@ from typing import Any
 
 from adaptive_splitters.core import checks
 
-DEFAULT_CHUNK_SIZE = 1100
 DEFAULT_LLM_TIMEOUT = 60.0
-LONG_TEXT_MODES = ("pool", "truncate")
+LONG_TEXT_MODES = ("sentences", "pool", "truncate")
 SELECTION_RULES = ("fair", "paper")
 PAIR_SOURCES = ("heuristic", "none")
 
@@ -54,14 +53,18 @@ class ChunkerConfig:
     metrics: tuple[Any, ...] | None = setting(
         None,
         checks.optional(checks.sequence_of_names),
-        "metric names or objects (default: SC, BI, RC, ICC, DCC and every registered metric)",
+        "metric names or objects (default: SC, BI, RC, ICC, DCC, SR and every registered metric)",
         cli="names",
     )
     weights: dict[str, float] | None = setting(
         None, checks.optional(checks.mapping), "metric weights keyed by metric name (default: each metric's own)"
     )
-    chunk_size: int = setting(
-        DEFAULT_CHUNK_SIZE, checks.positive_int, "the maximum chunk size in tokens (alias: max_tokens)", cli="int"
+    chunk_size: int | None = setting(
+        None,
+        checks.optional(checks.positive_int),
+        "the maximum chunk size in tokens (alias: max_tokens; default: half the embedder's input window, at most"
+        " 1100: 128 for the bundled model, 256 when the window is unknown)",
+        cli="int",
     )
     min_tokens: int | None = setting(
         None,
@@ -81,9 +84,10 @@ class ChunkerConfig:
     tokenizer: Any = setting("o200k_base", checks.anything, "a tiktoken encoding name or a counting callable")
     embedder: Any = setting(None, checks.anything, "the embedding model for ICC and DCC (default: bundled MiniLM)")
     long_texts: str = setting(
-        "pool",
+        "sentences",
         checks.one_of(*LONG_TEXT_MODES),
-        "how texts longer than the embedder's window are embedded: pool (block-wise, pooled) or truncate (the paper's)",
+        "how spans are embedded: sentences (sentence pieces, pooled), pool (block pieces, pooled) or truncate"
+        " (whole, as the paper)",
         cli="choice",
     )
     selection: str = setting(
@@ -139,6 +143,20 @@ class ChunkerConfig:
             msg = f"{owner} got an unknown setting {unknown[0]!r}; its settings are: {', '.join(sorted(known))}"
             raise TypeError(msg)
         return cls(**values, **fixed)
+
+    @classmethod
+    def paper(cls, **overrides: Any) -> ChunkerConfig:
+        """The paper's configuration by name (docs/method.md#reproducing-the-paper): its recursive and page
+        candidates at 1100 tokens, its five metrics, its selection rule and texts embedded whole; ``overrides``
+        change any setting (``llm=`` adds its LLM-regex candidate)."""
+        paper = {
+            "candidates": ("recursive_1100", "recursive_600", "page"),
+            "metrics": ("SC", "BI", "RC", "ICC", "DCC"),
+            "chunk_size": 1100,
+            "selection": "paper",
+            "long_texts": "truncate",
+        }
+        return cls.from_settings("ChunkerConfig.paper", {**paper, **overrides})
 
     def changed(self) -> dict[str, Any]:
         """The settings that differ from their defaults (for reprs)."""

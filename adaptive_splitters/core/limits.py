@@ -9,6 +9,16 @@ from adaptive_splitters.core import checks
 PAPER_MAX_TOKENS = 1100
 PAPER_MIN_TOKENS = 100
 PAPER_MERGE_LIMIT = 1150
+UNKNOWN_WINDOW = 512
+"""The input window assumed for an embedder that does not report one (BERT's)."""
+
+
+def default_chunk_size(window: int | None) -> int:
+    """The default chunk size for an embedder reading ``window`` of its own tokens: half of it, at most the
+    paper's 1100 (docs/method.md#the-defaults). A chunk of half the window is read whole even where the
+    model's tokenizer cuts the text into twice as many pieces as the chunker's; below the window, smaller chunks
+    retrieve more of the answer within the same budget of retrieved tokens. ``None``: :data:`UNKNOWN_WINDOW`."""
+    return max(1, min(PAPER_MAX_TOKENS, (window or UNKNOWN_WINDOW) // 2))
 
 
 def default_min_tokens(max_tokens: int) -> int:

@@ -17,6 +17,7 @@ import ...``; code inside the package imports the exact submodule.
 
 from __future__ import annotations
 
+from adaptive_splitters.core.config import LONG_TEXT_MODES
 from adaptive_splitters.embeddings.adapters import (
     DEFAULT_BATCH_SIZE,
     CallableEmbedder,
@@ -40,7 +41,7 @@ from adaptive_splitters.embeddings.cache import EmbeddingCache, EmbeddingStats
 from adaptive_splitters.embeddings.resolve import DEFAULT_MODEL, resolve_embedder
 from adaptive_splitters.embeddings.sentence_transformer import SentenceTransformerEmbedder
 from adaptive_splitters.embeddings.source import EmbeddingSource
-from adaptive_splitters.embeddings.vectors import LONG_TEXT_MODES, LongTexts, SpanVectors
+from adaptive_splitters.embeddings.vectors import LongTexts, SpanVectors
 
 __all__ = [
     "BUNDLED_MODEL_REVISION",

@@ -5,6 +5,7 @@ The default is the bundled all-MiniLM-L6-v2 (``docs/model.md``), loaded offline 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -78,3 +79,22 @@ def _named_model(spec: str | os.PathLike[str] | None, device: str | None) -> Sen
         msg = f"no embedding model folder at {path!r}"
         raise ValueError(msg)
     return SentenceTransformerEmbedder(path=path, name=path, device=device)  # a model name on the hub
+
+
+def input_window(spec: Any = None) -> int | None:
+    """How many of its own tokens the embedder ``spec`` reads, when it says so without being loaded: a
+    sentence-transformers model's ``max_seq_length``, or the ``sentence_bert_config.json`` of a model folder (the
+    bundled model's: 256); ``None`` when unknown (LangChain and LlamaIndex embeddings, callables, hub names)."""
+    if isinstance(spec, SentenceTransformerEmbedder):
+        spec = spec.spec
+    if spec is None or (isinstance(spec, str) and spec in BUNDLED_ALIASES):
+        spec = bundled_model_path()
+    if isinstance(spec, (str, os.PathLike)):
+        config = Path(spec).expanduser() / "sentence_bert_config.json"
+        try:
+            length = json.loads(config.read_text(encoding="utf-8")).get("max_seq_length")
+        except (OSError, ValueError, AttributeError):
+            return None
+    else:
+        length = getattr(spec, "max_seq_length", None)
+    return length if isinstance(length, int) and not isinstance(length, bool) and length > 0 else None

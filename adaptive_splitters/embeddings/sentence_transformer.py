@@ -57,6 +57,11 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
         self._lock = threading.Lock()
 
     @property
+    def spec(self) -> Any:
+        """The model object when one was given, else its name or path (without loading it)."""
+        return self._model if self._model is not None else self._path
+
+    @property
     def model(self) -> Any:
         """The sentence-transformers model, loaded on first use (once: two threads never both load it)."""
         if self._model is None:

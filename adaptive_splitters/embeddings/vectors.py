@@ -2,28 +2,33 @@
 
 - ``"truncate"`` (the paper's): the span's text is encoded whole and the model truncates it (256 word pieces for
   all-MiniLM-L6-v2), so only its beginning counts.
-- ``"pool"`` (default): the span is cut at the document's block boundaries, then at the model's limit inside an
-  over-long block; every piece is embedded (cached by its text, so shared across candidates, chunks and DCC windows)
-  and the span's vector is the token-weighted mean of its pieces' vectors, L2-normalised.
+- ``"pool"``: the span is cut at the document's block boundaries, then at the model's limit inside an over-long
+  block; every piece is embedded (cached by its text, so shared across candidates, chunks and DCC windows) and the
+  span's vector is the token-weighted mean of its pieces' vectors, L2-normalised.
+- ``"sentences"`` (default): as ``"pool"``, with the pieces cut at sentence starts too. Chunks far smaller than a
+  block (sized for a 256-piece embedder) then share their pieces across candidates, and the pieces are the
+  sentences Self-Retrieval asks with, so one pass over the document serves every candidate and metric.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from adaptive_splitters.core.config import LONG_TEXT_MODES
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.embeddings.cache import EmbeddingCache
 
 if TYPE_CHECKING:
     from adaptive_splitters.core.document import SourceDocument
 
-LongTexts = Literal["pool", "truncate"]
-LONG_TEXT_MODES: tuple[str, ...] = ("pool", "truncate")
+LongTexts = Literal["sentences", "pool", "truncate"]
+_WORD = re.compile(r"\w")
 
 
 class SpanVectors:
@@ -32,7 +37,7 @@ class SpanVectors:
     Args:
         doc: the document; its ``split_points`` cut spans into pieces in pool mode.
         cache: the shared :class:`~adaptive_splitters.embeddings.cache.EmbeddingCache`.
-        mode: ``"pool"`` (default) or ``"truncate"`` (the paper's).
+        mode: ``"sentences"`` (default), ``"pool"`` or ``"truncate"`` (the paper's).
         counter: token counter for the pooling weights (default: the cache's).
     """
 
@@ -40,18 +45,20 @@ class SpanVectors:
         self,
         doc: SourceDocument,
         cache: EmbeddingCache,
-        mode: str = "pool",
+        mode: str = "sentences",
         counter: Callable[[str], int] | None = None,
     ) -> None:
         if mode not in LONG_TEXT_MODES:
-            msg = f"long_texts must be 'pool' or 'truncate' (received {mode!r})"
+            msg = f"long_texts must be one of {', '.join(LONG_TEXT_MODES)} (received {mode!r})"
             raise ValueError(msg)
         self.doc = doc
         self.text = doc.text
         self.cache = cache
         self.mode = mode
         self.counter = counter if counter is not None else cache.counter
-        self._bounds = [0, *(doc.split_points or ()), len(doc.text)]
+        self._sentences: list[Span] | None = None
+        blocks = [0, *(doc.split_points or ()), len(doc.text)]
+        self._bounds = _cuts(self.sentences()) if mode == "sentences" else blocks
         self._atoms: dict[int, list[int]] = {}
         self._memo: dict[tuple[Span, ...], np.ndarray] = {}
 
@@ -73,8 +80,47 @@ class SpanVectors:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._memo[k] for k in keys])
 
+    def retrieved(self, spans: Sequence[Span], window: int) -> np.ndarray:
+        """One normalised row per span: the vector a vector store would keep for it, which reads at most
+        ``window`` tokens. In ``truncate`` mode the model itself truncates the whole text; in the pooled modes
+        only the pieces within the span's first ``window`` tokens (counted by :attr:`counter`) are pooled, the
+        one reaching past the window weighted by its share inside it."""
+        if self.mode == "truncate":
+            return self.of(spans)
+        self.of(spans)  # embeds every piece once, through the shared cache
+        rows = []
+        for span in spans:
+            plan = self.pieces(span)
+            texts = [self.text[a:b] for a, b in plan]
+            if not texts:
+                rows.append(self.of([span])[0])
+                continue
+            sizes = np.array([max(1, self.counter(t)) for t in texts], dtype=np.float64)
+            before = np.concatenate(([0.0], np.cumsum(sizes)[:-1]))
+            weights = np.clip(window - before, 0.0, sizes)
+            pooled = weights @ self.cache.embed(texts).astype(np.float64)
+            rows.append((pooled / np.linalg.norm(pooled)).astype(np.float32))
+        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+    def sentences(self) -> list[Span]:
+        """The document's sentences cut at its block boundaries, tiling the text (found once per document)."""
+        if self._sentences is None:
+            from adaptive_splitters.text.sentences import sentence_starts
+
+            cuts = set(self.doc.split_points or ()) | set(sentence_starts(self.text))
+            bounds = [0]
+            for cut in sorted(c for c in cuts if 0 < c < len(self.text)):
+                if not self.text[bounds[-1] : cut].isspace():  # a blank piece joins the one after it
+                    bounds.append(cut)
+            if len(bounds) > 1 and self.text[bounds[-1] :].isspace():
+                bounds.pop()  # trailing blanks join the last piece
+            self._sentences = list(itertools.pairwise([*bounds, len(self.text)])) if self.text else []
+        return self._sentences
+
     def pieces(self, span: Span) -> list[Span]:
-        """The pieces pool mode embeds for ``span``: cut at block boundaries and at the model's limit."""
+        """The pieces a pooled mode embeds for ``span``: cut at block boundaries (and sentence starts, in
+        ``sentences`` mode, where blank pieces, such as the line breaks a chunk starts with, carry no meaning and
+        are left out: a blank span's vector is zero, at cosine 0 to every other) and at the model's limit."""
         start, end = span
         if end <= start:
             return []
@@ -86,8 +132,17 @@ class SpanVectors:
             for left, right in itertools.pairwise(cuts):
                 a, b = max(left, start), min(right, end)
                 if b > a:
-                    out.append((a, b))
+                    out.append(self._snapped(a, b, left, right))
+        if self.mode == "sentences":
+            return [(a, b) for a, b in out if not self.text[a:b].isspace()]
         return out
+
+    def _snapped(self, a: int, b: int, left: int, right: int) -> Span:
+        """In ``sentences`` mode, a sentence cut only from its punctuation or spaces (the recursive splitter's
+        sentence separator starts the next chunk) stands for the whole sentence: the same text, embedded once."""
+        if self.mode == "sentences" and not _WORD.search(self.text, left, a) and not _WORD.search(self.text, b, right):
+            return (left, right)
+        return (a, b)
 
     def _block_cuts(self, block: int) -> list[int]:
         found = self._atoms.get(block)
@@ -101,13 +156,14 @@ class SpanVectors:
     def _pool(self, keys: list[tuple[Span, ...]]) -> None:
         plans = [[p for span in key for p in self.pieces(span)] for key in keys]
         texts = list(dict.fromkeys(self.text[a:b] for plan in plans for a, b in plan))
-        if not all(plans):
+        blank_is_zero = self.mode == "sentences" and bool(texts)
+        if not all(plans) and not blank_is_zero:
             texts.append("")  # the vector of an empty span
         rows = self.cache.embed(texts)
         index = {t: i for i, t in enumerate(texts)}
         for key, plan in zip(keys, plans, strict=True):
             if not plan:
-                self._memo[key] = rows[index[""]]
+                self._memo[key] = np.zeros(rows.shape[1], dtype=np.float32) if blank_is_zero else rows[index[""]]
                 continue
             piece_texts = [self.text[a:b] for a, b in plan]
             weights = np.array([max(1, self.counter(t)) for t in piece_texts], dtype=np.float64)
@@ -117,3 +173,8 @@ class SpanVectors:
                 msg = f"embedder {self.cache.identity!r}: the pieces of span {key[0]} average to a zero vector"
                 raise ValueError(msg)
             self._memo[key] = (pooled / norm).astype(np.float32)
+
+
+def _cuts(pieces: list[Span]) -> list[int]:
+    """The boundaries of pieces that tile a text, both ends included."""
+    return [pieces[0][0], *(e for _, e in pieces)] if pieces else [0, 0]

@@ -16,7 +16,7 @@ from typing import Any, Literal, Self
 from langchain_core.documents import Document
 from langchain_text_splitters import TextSplitter
 
-from adaptive_splitters.core.config import DEFAULT_CHUNK_SIZE, ChunkerConfig
+from adaptive_splitters.core.config import ChunkerConfig
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.integrations._pickling import require_picklable
 from adaptive_splitters.output.records import emit_unit
@@ -32,6 +32,7 @@ class AdaptiveTextSplitter(TextSplitter):
     Args:
         chunk_size: the maximum chunk size in tokens, a hard limit: no emitted chunk exceeds it; it also sizes
             the default candidates (``recursive_{chunk_size}``, ``recursive_{chunk_size*6/11}``, ``page``).
+            Default: half the embedder's input window (128 tokens for the bundled all-MiniLM-L6-v2).
         chunk_overlap: must be 0; candidates define their own overlap.
         length_function: a ``str -> int`` token counter (as ``from_huggingface_tokenizer`` passes); an
             alternative to ``tokenizer``.
@@ -50,7 +51,7 @@ class AdaptiveTextSplitter(TextSplitter):
 
     def __init__(
         self,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        chunk_size: int | None = None,
         chunk_overlap: int = 0,
         length_function: Callable[[str], int] | None = None,
         keep_separator: bool | Literal["start", "end"] = False,
@@ -76,7 +77,9 @@ class AdaptiveTextSplitter(TextSplitter):
             "AdaptiveTextSplitter", {**settings, "chunk_size": chunk_size}, adapter=True, hard_limit=True
         )
         self.chunker = AdaptiveChunker(config)
-        super().__init__(chunk_size, 0, self.chunker.counter, keep_separator, add_start_index, strip_whitespace)
+        super().__init__(
+            self.chunker.chunk_size, 0, self.chunker.counter, keep_separator, add_start_index, strip_whitespace
+        )
         self.group_pages = group_pages
         self.page_separator = page_separator
 

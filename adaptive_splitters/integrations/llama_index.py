@@ -138,8 +138,9 @@ class _AdaptiveNodeParser(NodeParser):
 
     @property
     def max_tokens(self) -> int:
-        """The alias of ``chunk_size``."""
-        return int(self.chunk_size)
+        """The alias of ``chunk_size``: the size in force (derived from the embedder when ``chunk_size`` is
+        ``None``)."""
+        return self._chunker().chunk_size
 
     @max_tokens.setter
     def max_tokens(self, value: int) -> None:

@@ -88,8 +88,9 @@ def test_real_model_on_a_clair_document(minilm: object) -> None:
     if not path.exists():
         pytest.skip("CLAIR data not present")
     doc = read_document(path)
-    result = AdaptiveChunker(embedder=minilm, candidates=["semantic"], metrics=["SC"]).chunk_document(doc)
-    _check_sizes(doc.text, result.spans(), SizeLimits())
+    chunker = AdaptiveChunker(embedder=minilm, candidates=["semantic"], metrics=["SC"])
+    result = chunker.chunk_document(doc)
+    _check_sizes(doc.text, result.spans(), chunker.limits)
     assert result.notes["semantic"]["breakpoints"] > 0
 
 
@@ -173,7 +174,7 @@ def test_registered_and_needs_an_engine_to_embed() -> None:
 
 
 def test_units_are_embedded_once_through_the_shared_cache(embedder: Embedder) -> None:
-    """With sentence units in the pool each text still reaches the embedder once, the extra texts are the
+    """With sentence units in a pool-mode run each text still reaches the embedder once, the extra texts are the
     sentences, and ``cost["embedding"]`` counts the whole run, the candidate's texts included."""
     doc = read_document(SAMPLE)
     runs = {}
@@ -186,7 +187,7 @@ def test_units_are_embedded_once_through_the_shared_cache(embedder: Embedder) ->
 
         cache = EmbeddingCache(counting)
         names = [*default_candidate_names(), *([SemanticCandidate(units="sentences")] if with_semantic else [])]
-        chunker = AdaptiveChunker(embedding_cache=cache, candidates=names)
+        chunker = AdaptiveChunker(embedding_cache=cache, candidates=names, long_texts="pool", chunk_size=1100)
         result = chunker.chunk_document(doc)
         assert max(seen.values()) == 1  # every text embedded once in the run
         assert cache.stats.texts_embedded == len(seen)

@@ -222,7 +222,9 @@ def long_contract() -> str:
 
 
 def test_the_engine_carries_the_pattern_in_notes_reason_and_chunk_metadata() -> None:
-    chunker = AdaptiveChunker(candidates=["structure_pattern", "recursive_1100"], metrics=["SC", "BI", "RC"])
+    chunker = AdaptiveChunker(
+        candidates=["structure_pattern", "recursive_1100"], metrics=["SC", "BI", "RC"], chunk_size=1100
+    )
     result = chunker.chunk(long_contract())
     assert result.chosen == "structure_pattern"
     assert result.notes["structure_pattern"]["pattern"] == "article"

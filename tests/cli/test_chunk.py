@@ -86,9 +86,9 @@ def test_sample_pages_count_from_one_and_sections_are_breadcrumbs(sample_run: An
     assert records[-1]["page_end"] == len(starts) == 9
     sectioned = [r for r in records if r["section"] is not None]
     assert sectioned  # chunks that start inside a section name its headings, outermost first
-    for r in sectioned:
-        before = text[: r["start_index"]]
-        positions = [before.rindex(f" {heading}\n") for heading in r["section"].split(" > ")]
+    for r in sectioned:  # a chunk that starts with a heading line is in that heading's section
+        upto = text[: r["end_index"]]
+        positions = [upto.rindex(f" {heading}\n") for heading in r["section"].split(" > ")]
         assert positions == sorted(positions)
 
 
@@ -376,13 +376,13 @@ def test_requested_candidate_that_never_applies_falls_back_and_the_table_says_so
     args = ["chunk", str(SAMPLE), str(plain), "--candidate", "page", "--candidate", "markdown_sections"]
     assert main([*args, "--out", str(out), *FAST]) == 0
     records = _records(out)
-    assert {r["candidate"] for r in records if r["path"] == str(plain)} == {"recursive_1100"}
+    assert {r["candidate"] for r in records if r["path"] == str(plain)} == {"recursive_128"}  # the default size
     lines = capsys.readouterr().err.splitlines()
-    assert next(line for line in lines if line.startswith(str(plain))).split()[1] == "recursive_1100*"
+    assert next(line for line in lines if line.startswith(str(plain))).split()[1] == "recursive_128*"
     assert next(line for line in lines if line.startswith(str(SAMPLE))).split()[1] in ("page", "markdown_sections")
     (note,) = [line for line in lines if line.startswith("* ")]
     assert note.startswith(f"* {plain}: no requested candidate applies (")
-    assert note.endswith("fell back to recursive_1100")
+    assert note.endswith("fell back to recursive_128")
 
 
 def test_skipped_folder_entries_are_counted_in_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

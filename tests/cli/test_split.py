@@ -27,7 +27,7 @@ def test_split_writes_spans_per_default_candidate(tmp_path: Path) -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     assert doc["name"] == "sample"
     assert doc["chars"] == len(text)
-    assert list(doc["spans"]) == ["recursive_1100", "recursive_600", "page"]
+    assert list(doc["spans"]) == ["recursive_128", "recursive_70", "page"]  # the bundled model's default size
     for spans in doc["spans"].values():
         assert spans[0][0] == 0
         assert spans[-1][1] == len(text)

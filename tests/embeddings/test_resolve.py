@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -71,3 +72,16 @@ def test_a_local_model_folder_loads_offline(minilm: SentenceTransformerEmbedder)
     assert isinstance(embedder, SentenceTransformerEmbedder)
     vector = EmbeddingCache(embedder).embed(["offline"])
     assert np.allclose(vector, EmbeddingCache(minilm).embed(["offline"]), atol=1e-5)
+
+
+def test_input_window_is_read_without_loading_the_model(tmp_path: Path) -> None:
+    from adaptive_splitters.embeddings.resolve import input_window
+
+    assert input_window(None) == 256  # the bundled all-MiniLM-L6-v2's sentence_bert_config.json
+    assert input_window("all-MiniLM-L6-v2") == 256
+    (tmp_path / "sentence_bert_config.json").write_text('{"max_seq_length": 512}', encoding="utf-8")
+    assert input_window(str(tmp_path)) == 512
+    assert input_window(tmp_path / "missing") is None
+    assert input_window(lambda texts: texts) is None
+    (tmp_path / "sentence_bert_config.json").write_text("not json", encoding="utf-8")
+    assert input_window(tmp_path) is None

@@ -16,7 +16,7 @@ def letters(texts: list[str]) -> np.ndarray:
 
 
 def test_span_vectors_validate_mode() -> None:
-    with pytest.raises(ValueError, match="'pool' or 'truncate'"):
+    with pytest.raises(ValueError, match="one of sentences, pool, truncate"):
         SpanVectors(SourceDocument.build("ab"), EmbeddingCache(letters), "mean")
 
 

@@ -39,7 +39,7 @@ def test_records_carry_the_chosen_candidates_notes(tmp_path: Path) -> None:
     body = "The parties agree to the following terms and conditions of this agreement. " * 40
     path = tmp_path / "contract.md"
     path.write_text("".join(f"ARTICLE {i} - TERMS\n\n{body}\n\n" for i in range(1, 9)), encoding="utf-8")
-    chunker = AdaptiveChunker(candidates=["structure_pattern"], metrics=["SC", "BI"], hard_limit=True)
+    chunker = AdaptiveChunker(candidates=["structure_pattern"], metrics=["SC", "BI"], hard_limit=True, chunk_size=1100)
     result, records = chunk_records(chunker, str(path))
     assert result.chosen == "structure_pattern"
     assert all(r["structure_pattern"] == "article" for r in records)

@@ -303,7 +303,7 @@ def test_with_llm_candidate_passes_the_llm_timeout() -> None:
 
 
 def test_chunker_with_llm_adds_the_candidate_and_records_the_regex() -> None:
-    chunker = AdaptiveChunker(llm=FakeListChatModel(responses=[PAPER_ANSWER]), metrics=["SC", "BI"])
+    chunker = AdaptiveChunker(llm=FakeListChatModel(responses=[PAPER_ANSWER]), metrics=["SC", "BI"], chunk_size=1100)
     assert [c.name for c in chunker.candidates] == ["recursive_1100", "recursive_600", "page", "llm_regex"]
     result = chunker.chunk(DOC)
     assert result.notes == {"llm_regex": {"regex": PAPER_REGEX, "fallback": None}}
@@ -319,6 +319,7 @@ def test_chunker_with_llm_adds_the_candidate_and_records_the_regex() -> None:
 def test_chunker_records_the_fallback_in_reason_and_metadata() -> None:
     chunker = AdaptiveChunker(
         candidates=["llm_regex", "recursive_1100"],
+        chunk_size=1100,
         llm=ScriptedLLM(answer="no idea"),
         metrics=["SC"],
     )

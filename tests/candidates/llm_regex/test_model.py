@@ -160,7 +160,7 @@ async def test_model_timeout_holds_inside_a_running_event_loop() -> None:
 
 def test_chunk_with_a_slow_model_returns_in_time() -> None:
     candidate = LLMRegexCandidate(_slow, llm_timeout=0.2)
-    chunker = AdaptiveChunker(candidates=[candidate, "recursive_1100"], metrics=["SC"])
+    chunker = AdaptiveChunker(candidates=[candidate, "recursive_1100"], metrics=["SC"], chunk_size=1100)
     started = time.monotonic()
     result = chunker.chunk(DOC)
     assert time.monotonic() - started < 3.0
