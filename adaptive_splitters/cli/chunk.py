@@ -122,16 +122,17 @@ def _write_all(
     from adaptive_splitters.output.jsonl import json_line
 
     outcomes: list[Chunked | Failed] = []
-    with _progress(len(found), quiet=quiet) as progress:
+    with progress(len(found), quiet=quiet) as bar:
         for outcome in chunk_files(found, chunker, lambda r: stream.write(json_line(r))):
             outcomes.append(outcome)
             if isinstance(outcome, Failed):
-                progress.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
-            progress.update(1)
+                bar.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
+            bar.update(1)
     return outcomes
 
 
-def _progress(total: int, *, quiet: bool) -> Any:
+def progress(total: int, *, quiet: bool) -> Any:
+    """A progress bar on standard error, for two documents or more (none when ``quiet``)."""
     from tqdm import tqdm
 
     return tqdm(total=total, unit="doc", file=sys.stderr, disable=quiet or total < 2, dynamic_ncols=True)
