@@ -115,6 +115,8 @@ def test_the_report_shows_tables_and_boundaries_and_runs_nothing_from_documents(
     )
     assert shown == HOSTILE
     _screenshot(browser, tmp_path, "report.png")
+    browser.execute_script("document.getElementById('doc-3').scrollIntoView()")
+    _screenshot(browser, tmp_path, "hostile.png")
     assert _errors(browser) == []
 
 
@@ -132,5 +134,8 @@ def test_compare_shows_two_candidates_side_by_side(browser: Any, tmp_path: Path)
     left, right = (c.find_element(By.CLASS_NAME, "view") for c in columns)
     assert left.location["y"] == right.location["y"]  # side by side, not one under the other
     assert left.location["x"] < right.location["x"]
+    cut = left.find_element(By.CSS_SELECTOR, ".mark.breaks")  # recursive_600 starts a chunk inside a block
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", cut)
+    assert cut.is_displayed()
     _screenshot(browser, tmp_path, "compare.png")
     assert _errors(browser) == []

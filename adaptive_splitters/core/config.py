@@ -83,13 +83,15 @@ class ChunkerConfig:
     long_texts: str = setting(
         "pool",
         checks.one_of(*LONG_TEXT_MODES),
-        "how texts longer than the embedder's window are embedded: pool (block-wise, pooled) or truncate (the paper's)",
+        "how ICC and DCC embed a text longer than the model's window: pool (embed it block by block and average "
+        "the vectors) or truncate (let the model cut it, as the paper did)",
         cli="choice",
     )
     selection: str = setting(
         "fair",
         checks.one_of(*SELECTION_RULES),
-        "fair (compare on metrics defined for every candidate) or paper (mean of the defined metrics)",
+        "how candidates are compared: fair (weighted mean over the metrics defined for every candidate) or paper "
+        "(each candidate's mean over the metrics defined for it, as the paper did)",
         cli="choice",
     )
     pairs: Any = setting(

@@ -29,7 +29,7 @@ def boundary_view(text: str, spans: Sequence[Span], cut: Sequence[Span], open_ch
     fold = fold_point(len(text), [s for s, _ in spans], open_chars)
     shown = _pieces(text, spans, cut, 0, fold)
     if fold < len(text):
-        first = bisect_right([s for s, _ in spans], fold - 1)
+        first = bisect_right([s for s, _ in spans], fold)  # the number of the chunk holding offset fold
         rest = len(text) - fold
         summary = f"the remaining {rest:,} characters (from offset {fold:,}, chunk {first} onward)"
         folded = _pieces(text, spans, cut, fold, len(text))

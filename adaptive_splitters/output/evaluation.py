@@ -123,11 +123,17 @@ def selection_shares(documents: Sequence[Evaluated]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Mean:
-    """A candidate's mean of one metric over the documents where it is defined (``value`` ``None`` where none),
-    and how many documents those are."""
+    """A candidate's mean of one metric over the ``documents`` where it is defined (``value`` ``None`` where
+    none), of the ``of`` documents the candidate ran on."""
 
     value: float | None
     documents: int
+    of: int
+
+    def shown(self) -> str:
+        """Three decimals (``-`` for none), then the documents in parentheses when fewer than it ran on."""
+        number = "-" if self.value is None else f"{self.value:.3f}"
+        return number if self.documents in (0, self.of) else f"{number} ({self.documents})"
 
 
 def metric_means(documents: Sequence[Evaluated]) -> dict[str, dict[str, Mean]]:
@@ -139,6 +145,6 @@ def metric_means(documents: Sequence[Evaluated]) -> dict[str, dict[str, Mean]]:
         row = {}
         for metric in [*metric_names(documents), "score"]:
             values = [v for e in ran if (v := e.score(candidate, metric)) is not None]
-            row[metric] = Mean(sum(values) / len(values) if values else None, len(values))
+            row[metric] = Mean(sum(values) / len(values) if values else None, len(values), len(ran))
         table[candidate] = row
     return table

@@ -55,7 +55,7 @@ details.candidate{margin:6px 0}details.candidate>summary{cursor:pointer;font-wei
 svg.chart{display:block;margin:6px 0}
 svg text{font-family:system-ui,sans-serif;fill:#1d232a}
 svg .tick{font-size:10px;text-anchor:end;fill:#5b6670}svg .label{font-size:11px;text-anchor:middle}
-svg .na{font-size:9px;text-anchor:middle;fill:#8a949e}svg .name{font-size:12px;text-anchor:end}
+svg .na{font-size:9px;fill:#8a949e}svg .name{font-size:12px;text-anchor:end}
 svg .count{font-size:12px}svg .axis{stroke:#8a949e}svg .grid{stroke:#eceff2}
 """
 LEGEND = (
@@ -112,11 +112,9 @@ def summary_section(documents: Sequence[Evaluated], candidates: Sequence[str]) -
     metrics = [*metric_names(documents), "score"]
     rows = []
     for name, means in metric_means(documents).items():
-        cells = "".join(
-            f"<td>{_value(means[m].value)}{'' if means[m].documents in (0, total) else f' ({means[m].documents})'}</td>"
-            for m in metrics
-        )
-        rows.append(f"<tr>{_name_cell(name, candidates)}<td>{shares.get(name, 0)}</td>{cells}</tr>")
+        cells = "".join(f"<td>{_e(means[m].shown())}</td>" for m in metrics)
+        counts = f"<td>{means[metrics[-1]].of}</td><td>{shares.get(name, 0)}</td>"
+        rows.append(f"<tr>{_name_cell(name, candidates)}{counts}{cells}</tr>")
     head = "".join(f"<th>{_e(m)}</th>" for m in metrics)
     links = "".join(
         f'<li><a href="#doc-{i}">{_e(e.name)}</a> → {_e(e.result.chosen)}</li>' for i, e in enumerate(documents, 1)
@@ -124,9 +122,10 @@ def summary_section(documents: Sequence[Evaluated], candidates: Sequence[str]) -
     return (
         f'<section id="summary"><h2>Summary of {total} documents</h2><h3>Selection shares</h3>'
         f"{shares_chart(shares, total, candidates)}"
-        '<h3>Mean per candidate</h3><p class="legend">Over the documents where the metric is defined '
-        "(their number in parentheses when not all); score: the selection's objective.</p>"
-        f'<table class="means"><tr><th class="name">candidate</th><th>chosen</th>{head}</tr>{"".join(rows)}</table>'
+        '<h3>Mean per candidate</h3><p class="legend">Over the documents the candidate ran on, where the metric '
+        "is defined (their number in parentheses when not all); score: the selection's objective.</p>"
+        '<table class="means"><tr><th class="name">candidate</th><th>ran</th><th>chosen</th>'
+        f"{head}</tr>{''.join(rows)}</table>"
         f"<h3>Documents</h3><nav><ol>{links}</ol></nav></section>"
     )
 
@@ -175,7 +174,7 @@ def _heading(evaluated: Evaluated) -> str:
 
 def _reason(evaluated: Evaluated) -> str:
     result = evaluated.result
-    return f'<p class="reason"><b>Why {_e(result.chosen)}:</b> {_e(result.reason)}</p>'
+    return f'<p class="reason"><strong>Why {_e(result.chosen)}:</strong> {_e(result.reason)}</p>'
 
 
 def _skipped(evaluated: Evaluated) -> str:

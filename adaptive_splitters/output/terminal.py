@@ -34,14 +34,14 @@ def aligned(rows: Sequence[Sequence[str]], *, right: Collection[int] = (), rule_
 
 
 def shorten(text: str, width: int) -> str:
-    """``text`` cut in the middle to ``width`` characters (an ellipsis in place of what is left out), so that
-    both a path's start and its file name stay readable."""
+    """``text`` cut to ``width`` characters, an ellipsis in place of what is left out: a third of the room for its
+    start, the rest for its end, so that a path's file name stays readable."""
     if len(text) <= width:
         return text
     if width <= len(ELLIPSIS):
         return text[:width]
-    tail = (width - len(ELLIPSIS) + 1) // 2 + (width - len(ELLIPSIS) + 1) % 2
-    head = width - len(ELLIPSIS) - tail
+    head = (width - len(ELLIPSIS)) // 3
+    tail = width - len(ELLIPSIS) - head
     return text[:head] + ELLIPSIS + text[len(text) - tail :]
 
 
@@ -92,16 +92,14 @@ def summary_table(documents: Sequence[Evaluated], width: int = WIDTH) -> str:
     listed = ", ".join(f"{name} {n} ({n / total:.0%})" for name, n in shares.items())
     means = metric_means(documents)
     metrics = [*metric_names(documents), "score"]
-    rows = [["candidate", "chosen", *metrics]]
+    rows = [["candidate", "ran", "chosen", *metrics]]
     for name, row in means.items():
-        cells = [
-            value(row[m].value) + ("" if row[m].documents in (0, total) else f" ({row[m].documents})") for m in metrics
-        ]
-        rows.append([name, str(shares.get(name, 0)), *cells])
+        ran = row[metrics[-1]].of
+        rows.append([name, str(ran), str(shares.get(name, 0)), *(row[m].shown() for m in metrics)])
     return "\n".join(
         [
             wrapped(f"chosen in {total} documents: ", listed, width),
-            "mean per candidate (in parentheses: the documents where defined, when not all):",
+            "mean per candidate over the documents it ran on (in parentheses: where defined, when not all):",
             aligned(rows, right=range(1, len(rows[0])), rule_after=(0,)),
         ]
     )
