@@ -49,9 +49,9 @@ def score_chart(
 def _bar(x: float, top: int, number: float | None, label: str, fill: str) -> str:
     if number is None:
         title = f"<title>{html.escape(label)}: undefined</title>"
-        middle, y = x + BAR / 2 + 3, top + PLOT - 3  # written upwards, so that neighbours do not overlap
-        turn = f"rotate(-90 {middle:.0f} {y})"
-        return f'<text x="{middle:.0f}" y="{y}" transform="{turn}" class="na">n/a{title}</text>'
+        middle, bottom = x + BAR / 2 + 3, top + PLOT - 3  # written upwards, so that neighbours do not overlap
+        turn = f"rotate(-90 {middle:.0f} {bottom})"
+        return f'<text x="{middle:.0f}" y="{bottom}" transform="{turn}" class="na">n/a{title}</text>'
     high = max(1.0, PLOT * min(max(number, 0.0), 1.0))
     y = top + PLOT - high
     title = f"<title>{html.escape(label)}: {number:.4f}</title>"
