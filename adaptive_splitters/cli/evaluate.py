@@ -28,7 +28,11 @@ def add_parser(commands: Any) -> None:
 
 def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     """``--html``, ``--mentions``, ``--user-metric`` and the engine's settings (``evaluate`` and ``compare``)."""
-    parser.add_argument("--html", metavar="FILE.html", help="where to write the HTML report (one self-contained file)")
+    parser.add_argument(
+        "--html",
+        metavar="FILE.html",
+        help="where to write the HTML report, one self-contained file ('-': standard output)",
+    )
     parser.add_argument(
         "--mentions", metavar="DIR", help="folder of <name>.json with entity_pronoun_pairs (else --pairs applies)"
     )
@@ -37,9 +41,9 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    """Print the table (to standard error when ``--json -`` takes standard output); write ``--json`` (each
-    document's choice, reason, candidate order, skipped candidates, pairs source, cost and, per candidate, its
-    spans, metric scores, selection score, chunks and blocks cut) and ``--html``."""
+    """Print the table (to standard error when ``--json -`` or ``--html -`` takes standard output); write
+    ``--json`` (each document's choice, reason, candidate order, skipped candidates, pairs source, cost and, per
+    candidate, its spans, metric scores, selection score, chunks and blocks cut) and ``--html``."""
     from adaptive_splitters.output.html import evaluation_page
     from adaptive_splitters.output.terminal import evaluation_table
 
@@ -52,6 +56,8 @@ def evaluate_all(parser: argparse.ArgumentParser, args: argparse.Namespace) -> t
     from adaptive_splitters.output.evaluation import Evaluated
     from adaptive_splitters.readers.clair import with_mentions
 
+    if args.json == STDOUT and args.html == STDOUT:
+        parser.error("--json - and --html - cannot both take standard output")
     chunker = chunker_from_args(parser, args, user_metrics=args.user_metric, raw=args.raw)
     metrics = tuple(m.name for m in chunker.metrics)
 
@@ -81,5 +87,5 @@ def deliver(
     if args.html and documents:
         written = write_output(args.html, page(documents), "HTML report") and written
     if documents:
-        print(table(documents), file=sys.stderr if args.json == STDOUT else sys.stdout)
+        print(table(documents), file=sys.stderr if STDOUT in (args.json, args.html) else sys.stdout)
     return 1 if failed or not written else 0

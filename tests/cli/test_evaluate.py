@@ -154,3 +154,16 @@ def test_a_failing_file_is_named_and_the_others_reported(tmp_path: Path, capsys:
     assert main(["evaluate", str(empty), str(SAMPLE), "--metrics", "SC", "--json", str(tmp_path / "o.json")]) == 1
     assert f"adaptive-splitters: {empty}: empty" in capsys.readouterr().err
     assert [d["name"] for d in _report(tmp_path / "o.json")["documents"]] == ["sample"]
+
+
+def test_html_dash_takes_standard_output_and_not_together_with_json_dash(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["evaluate", str(SAMPLE), "--metrics", "SC", "--html", "-"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("<!DOCTYPE html>")
+    assert "* recursive_1100" in captured.err
+    with pytest.raises(SystemExit) as stopped:
+        main(["evaluate", str(SAMPLE), "--html", "-", "--json", "-"])
+    assert stopped.value.code == 2
+    assert "--json - and --html - cannot both take standard output" in capsys.readouterr().err
