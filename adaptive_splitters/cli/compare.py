@@ -10,8 +10,7 @@ import argparse
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from adaptive_splitters.cli.evaluate import add_scoring_options, deliver, evaluate_all
-from adaptive_splitters.cli.report import add_report_parser
+from adaptive_splitters.cli.evaluate import add_scoring_command, deliver, evaluate_all
 
 if TYPE_CHECKING:
     from adaptive_splitters.output.evaluation import Evaluated
@@ -20,9 +19,7 @@ if TYPE_CHECKING:
 def add_parser(commands: Any) -> None:
     """Add the ``compare`` command to the ``commands`` subparsers."""
     help_text = "two candidates' chunk boundaries side by side (--candidate A --candidate B)"
-    compare = add_report_parser(commands, "compare", help_text, json_required=False)
-    add_scoring_options(compare)
-    compare.set_defaults(run=run)
+    add_scoring_command(commands, "compare", help_text, run)
 
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:

@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 def add_parser(commands: Any) -> None:
     """Add the ``evaluate`` command to the ``commands`` subparsers."""
     help_text = "score every candidate and select the best per file; a table, and JSON and HTML reports"
-    evaluate = add_report_parser(commands, "evaluate", help_text, json_required=False)
-    add_scoring_options(evaluate)
-    evaluate.set_defaults(run=run)
+    add_scoring_command(commands, "evaluate", help_text, run)
 
 
-def add_scoring_options(parser: argparse.ArgumentParser) -> None:
-    """``--html``, ``--mentions``, ``--user-metric`` and the engine's settings (``evaluate`` and ``compare``)."""
+def add_scoring_command(commands: Any, name: str, help_text: str, run: Callable[..., int]) -> None:
+    """A command that runs the engine and reports (``evaluate``, ``compare``): the report's paths, ``--raw`` and
+    ``--json``, then ``--html``, ``--mentions``, ``--user-metric`` and the engine's settings."""
+    parser = add_report_parser(commands, name, help_text, json_required=False)
     parser.add_argument(
         "--html",
         metavar="FILE.html",
@@ -38,6 +38,7 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
     )
     add_user_metrics(parser)
     add_settings(parser)
+    parser.set_defaults(run=run)
 
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
