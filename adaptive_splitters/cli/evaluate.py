@@ -15,6 +15,7 @@ from adaptive_splitters.cli.options import add_settings, add_user_metrics, chunk
 from adaptive_splitters.cli.report import STDOUT, add_report_parser, json_report, read_all, report_entry, write_output
 
 if TYPE_CHECKING:
+    from adaptive_splitters.core.document import SourceDocument
     from adaptive_splitters.output.evaluation import Evaluated
 
 
@@ -62,7 +63,7 @@ def evaluate_all(parser: argparse.ArgumentParser, args: argparse.Namespace) -> t
     chunker = chunker_from_args(parser, args, user_metrics=args.user_metric, raw=args.raw)
     metrics = tuple(m.name for m in chunker.metrics)
 
-    def handle(doc: Any, path: str) -> Evaluated:
+    def handle(doc: SourceDocument, path: str) -> Evaluated:
         if args.mentions:
             doc = with_mentions(doc, args.mentions)
         return Evaluated(path, chunker.chunk_document(doc), metrics)
