@@ -152,3 +152,10 @@ def test_a_hard_limit_holds_on_every_scored_span() -> None:
     result = chunker.chunk(SAMPLE)
     for chunks in result.candidates.values():
         assert max(chunker.counter(c.text) for c in chunks) <= 80
+
+
+def test_repr_shows_the_settings_that_differ_from_the_defaults() -> None:
+    assert repr(AdaptiveChunker()) == "AdaptiveChunker()"
+    assert repr(AdaptiveChunker(chunk_size=500, long_texts="truncate")) == (
+        "AdaptiveChunker(chunk_size=500, long_texts='truncate')"
+    )

@@ -1,5 +1,6 @@
 """The ``adaptive-splitters`` command: ``chunk`` (files and folders to JSON lines, the main job), ``split``
-(every candidate's spans) and ``evaluate`` (scores and selection); the engine's settings are options of each.
+(every candidate's spans), ``evaluate`` (scores and selection: a table, JSON and HTML reports) and ``compare``
+(two candidates' boundaries side by side); the engine's settings are options of each.
 
 Exit codes: 0 all done; 2 bad usage; 1 some file failed (the others are still written; each failure is named
 with its reason on standard error), or ``chunk`` could not write its ``--out``; 141 when the reader of
@@ -14,14 +15,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from adaptive_splitters.cli import chunk, evaluate, split
+from adaptive_splitters.cli import chunk, compare, evaluate, split
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code. A command's errors show that command's usage."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    code: int = args.run(parser, args)
+    args, extra = parser.parse_known_args(argv)
+    command: argparse.ArgumentParser = args.command_parser
+    if extra:
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
+    code: int = args.run(command, args)
     return code
 
 
@@ -36,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     chunk.add_parser(commands)
     split.add_parser(commands)
     evaluate.add_parser(commands)
+    compare.add_parser(commands)
+    for command in commands.choices.values():
+        command.set_defaults(command_parser=command)
     return parser
 
 

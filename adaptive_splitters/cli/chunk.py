@@ -122,16 +122,17 @@ def _write_all(
     from adaptive_splitters.output.jsonl import json_line
 
     outcomes: list[Chunked | Failed] = []
-    with _progress(len(found), quiet=quiet) as progress:
+    with progress(len(found), quiet=quiet) as bar:
         for outcome in chunk_files(found, chunker, lambda r: stream.write(json_line(r))):
             outcomes.append(outcome)
             if isinstance(outcome, Failed):
-                progress.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
-            progress.update(1)
+                bar.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
+            bar.update(1)
     return outcomes
 
 
-def _progress(total: int, *, quiet: bool) -> Any:
+def progress(total: int, *, quiet: bool) -> Any:
+    """A progress bar on standard error, for two documents or more (none when ``quiet``)."""
     from tqdm import tqdm
 
     return tqdm(total=total, unit="doc", file=sys.stderr, disable=quiet or total < 2, dynamic_ncols=True)
@@ -166,29 +167,28 @@ def chunk_files(
 
 def summary_table(outcomes: Sequence[Chunked | Failed], skipped: Sequence[Skipped] = ()) -> str:
     """A plain-text table: document, chosen candidate, chunks, mean tokens, with a total row (and the number of
-    failed documents, each of which was named when it failed). Below it, a line counting what searched folders
+    failed documents, each of which was named when it failed), paths shortened in the middle to keep it within
+    :data:`~adaptive_splitters.output.terminal.WIDTH` columns. Below it, a line counting what searched folders
     held but were not read (see :func:`describe_skipped`), and a footnote per document whose candidate is
     marked :data:`FALLBACK_MARK`: none of the requested candidates applied, and the engine fell back."""
+    from adaptive_splitters.output.terminal import WIDTH, aligned, shorten
+
     done = [o for o in outcomes if isinstance(o, Chunked)]
     failed = len(outcomes) - len(done)
-    rows = [("document", "candidate", "chunks", "mean tokens")]
-    rows += [
-        (d.path, d.candidate + (FALLBACK_MARK if d.fallback else ""), str(d.chunks), f"{d.mean_tokens:.0f}")
+    rows = [
+        [d.path, d.candidate + (FALLBACK_MARK if d.fallback else ""), str(d.chunks), f"{d.mean_tokens:.0f}"]
         for d in done
     ]
     chunks = sum(d.chunks for d in done)
     tokens = sum(d.tokens for d in done)
     total = f"{len(done)} document(s)" + (f", {failed} failed" if failed else "")
-    rows.append((total, "", str(chunks), f"{tokens / chunks:.0f}" if chunks else "-"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = [
-        "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
-        for row in rows
-    ]
-    rule = "  ".join("-" * w for w in widths)
-    lines.insert(1, rule)
-    lines.insert(len(lines) - 1, rule)
+    rows.append([total, "", str(chunks), f"{tokens / chunks:.0f}" if chunks else "-"])
+    rows.insert(0, ["document", "candidate", "chunks", "mean tokens"])
+    others = sum(max(len(row[i]) for row in rows) + 2 for i in (1, 2, 3))
+    for row in rows:
+        row[0] = shorten(row[0], max(WIDTH - others, len(total)))
+    lines = [aligned(rows, right=(2, 3), rule_after=(0, len(rows) - 2))]
     if skipped:
         lines.append(describe_skipped(skipped))
     lines += [f"{FALLBACK_MARK} {d.path}: {d.fallback}" for d in done if d.fallback]
-    return "\n".join(line.rstrip() for line in lines)
+    return "\n".join(lines)

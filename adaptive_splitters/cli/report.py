@@ -1,56 +1,100 @@
-"""What ``split`` and ``evaluate`` share: their file arguments and the JSON report.
+"""What ``split``, ``evaluate`` and ``compare`` share: their paths (files and folders, found as ``chunk`` finds
+them), reading each document, and writing the JSON and HTML reports.
 
-A report is ``{"documents": [...]}``, one entry per file read (``name``, ``path``, ``chars`` and the command's
-fields); a file that fails is named with its reason on standard error, and the others are still reported.
+A JSON report is ``{"documents": [...]}``, one entry per document read, indented, its floats rounded; ``--json -``
+writes it to standard output. A file that fails is named with its reason on standard error, and the others are
+still reported.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.readers import DocumentError, read_document
+from adaptive_splitters.readers.files import describe_skipped, search_documents
 
-Handler = Callable[[SourceDocument], dict[str, Any]]
-"""What a command reports for one document."""
+T = TypeVar("T")
+STDOUT = "-"
+"""``--json -``: standard output."""
+_PAIR = re.compile(r"\[\n\s+(-?\d+),\n\s+(-?\d+)\n\s*\]")
+"""An indented ``[start, end]`` pair (JSON strings hold no raw newline, so this never matches inside one)."""
 
 
-def add_report_parser(commands: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-    """A report command with its files, ``--raw`` and ``--json``."""
-    command: argparse.ArgumentParser = commands.add_parser(name, help=help_text)
+def add_report_parser(commands: Any, name: str, help_text: str, *, json_required: bool) -> argparse.ArgumentParser:
+    """A report command with its paths, ``--raw`` and ``--json``."""
+    command: argparse.ArgumentParser = commands.add_parser(name, help=help_text, description=help_text)
     command.add_argument(
-        "files", nargs="+", metavar="FILE", help=".txt, .md, CLAIR parsed .json or .pdf (with the pdf extra)"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=".txt, .md, CLAIR parsed .json or .pdf (with the pdf extra) files, or folders (searched recursively)",
     )
     command.add_argument("--raw", action="store_true", help="skip post-processing")
-    command.add_argument("--json", required=True, metavar="OUT", help="where to write the JSON report")
+    command.add_argument(
+        "--json",
+        required=json_required,
+        metavar="FILE",
+        help="where to write the JSON report ('-': standard output)",
+    )
     return command
 
 
-def write_report(files: Sequence[str], handler: Handler, out: str) -> int:
-    """Report each file to ``out``; 1 if some file failed, else 0."""
-    documents, failed = _run_files(files, handler)
-    path = Path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"documents": documents}, ensure_ascii=False), encoding="utf-8")
-    return 1 if failed else 0
+def read_all(paths: Sequence[str], handler: Callable[[SourceDocument, str], T]) -> tuple[list[T], int]:
+    """``handler(document, path)`` for each document ``paths`` lead to, and how many failed (each named on
+    standard error with its reason); what searched folders held besides is counted there too."""
+    from adaptive_splitters.cli.chunk import progress
 
-
-def _run_files(files: Sequence[str], handler: Handler) -> tuple[list[dict[str, Any]], int]:
-    documents: list[dict[str, Any]] = []
+    search = search_documents(paths)
+    done: list[T] = []
     failed = 0
-    for path in files:
-        try:
-            doc = read_document(path)
-            documents.append({"name": doc.name, "path": str(path), "chars": len(doc.text), **handler(doc)})
-        except DocumentError as err:  # its message names the path and the reason
-            failed += 1
-            print(f"adaptive-splitters: {err}", file=sys.stderr)
-        except Exception as err:
-            failed += 1
-            print(f"adaptive-splitters: {path}: {type(err).__name__}: {err}", file=sys.stderr)
-    return documents, failed
+    with progress(len(search.found), quiet=False) as bar:
+        for found in search.found:
+            try:
+                if found.error is not None:
+                    raise found.error
+                done.append(handler(read_document(found.path), found.path))
+            except DocumentError as err:  # its message names the path and the reason
+                failed += 1
+                bar.write(f"adaptive-splitters: {err}", file=sys.stderr)
+            except Exception as err:
+                failed += 1
+                bar.write(f"adaptive-splitters: {found.path}: {type(err).__name__}: {err}", file=sys.stderr)
+            bar.update(1)
+    if search.skipped:
+        print(f"adaptive-splitters: {describe_skipped(search.skipped)}", file=sys.stderr)
+    return done, failed
+
+
+def report_entry(doc: SourceDocument, path: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A document's JSON entry: ``name``, ``path``, ``chars``, then the command's ``fields``."""
+    return {"name": doc.name, "path": path, "chars": len(doc.text), **fields}
+
+
+def json_report(documents: Sequence[dict[str, Any]]) -> str:
+    """``{"documents": documents}`` indented by two spaces, each ``[start, end]`` pair kept on one line."""
+    text = json.dumps({"documents": list(documents)}, ensure_ascii=False, indent=2)
+    return _PAIR.sub(r"[\1, \2]", text) + "\n"
+
+
+def write_output(out: str, content: str, what: str) -> bool:
+    """Write ``content`` to the file ``out`` (its folders made) or, for ``-``, standard output; ``False`` after
+    naming the error on standard error when it cannot be written."""
+    if out == STDOUT:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return True
+    try:
+        path = Path(out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    except OSError as err:
+        print(f"adaptive-splitters: cannot write the {what} {out}: {err.strerror or err}", file=sys.stderr)
+        return False
+    return True

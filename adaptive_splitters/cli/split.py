@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any
 
 from adaptive_splitters.cli.options import add_settings, chunker_from_args
-from adaptive_splitters.cli.report import Handler, add_report_parser, write_report
+from adaptive_splitters.cli.report import add_report_parser, json_report, read_all, report_entry, write_output
 from adaptive_splitters.core.document import SourceDocument
 
 SCORING_SETTINGS = ("metrics", "long_texts", "selection", "pairs")
@@ -17,17 +18,19 @@ SCORING_SETTINGS = ("metrics", "long_texts", "selection", "pairs")
 
 def add_parser(commands: Any) -> None:
     """Add the ``split`` command to the ``commands`` subparsers."""
-    split = add_report_parser(commands, "split", "write every candidate's spans for each file")
+    split = add_report_parser(commands, "split", "write every candidate's spans for each file", json_required=True)
     add_settings(split, leave_out=SCORING_SETTINGS)
     split.set_defaults(run=run)
 
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Write ``{"documents": [{name, path, chars, spans: {candidate: [[start, end], ...]}, skipped}]}``."""
-    return write_report(args.files, _handler(parser, args), args.json)
+    documents, failed = read_all(args.paths, _handler(parser, args))
+    written = write_output(args.json, json_report(documents), "JSON report")
+    return 1 if failed or not written else 0
 
 
-def _handler(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Handler:
+def _handler(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Callable[[SourceDocument, str], Any]:
     from adaptive_splitters.candidates import NotApplicable, SplitContext
     from adaptive_splitters.postprocess import candidate_spans
     from adaptive_splitters.text.structure import with_detected_structure
@@ -35,7 +38,7 @@ def _handler(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Handl
     chunker = chunker_from_args(parser, args, raw=args.raw)
     context = SplitContext(chunker.counter, chunker.limits)
 
-    def handle(doc: SourceDocument) -> dict[str, Any]:
+    def handle(doc: SourceDocument, path: str) -> dict[str, Any]:
         doc = with_detected_structure(doc)
         spans: dict[str, list[list[int]]] = {}
         skipped: dict[str, str] = {}
@@ -44,6 +47,6 @@ def _handler(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Handl
                 spans[candidate.name] = [list(s) for s in candidate_spans(candidate, doc, context, raw=args.raw)]
             except NotApplicable as reason:
                 skipped[candidate.name] = str(reason)
-        return {"spans": spans, "skipped": skipped}
+        return report_entry(doc, path, {"spans": spans, "skipped": skipped})
 
     return handle

@@ -86,14 +86,16 @@ class ChunkerConfig:
     long_texts: str = setting(
         "sentences",
         checks.one_of(*LONG_TEXT_MODES),
-        "how spans are embedded: sentences (sentence pieces, pooled), pool (block pieces, pooled) or truncate"
-        " (whole, as the paper)",
+        "how the embedding metrics embed a text: sentences (sentence by sentence, the vectors averaged, so every"
+        " candidate shares them), pool (block by block, averaged) or truncate (whole, the model cutting it at its"
+        " window, as the paper did)",
         cli="choice",
     )
     selection: str = setting(
         "fair",
         checks.one_of(*SELECTION_RULES),
-        "fair (compare on metrics defined for every candidate) or paper (mean of the defined metrics)",
+        "how candidates are compared: fair (weighted mean over the metrics defined for every candidate) or paper "
+        "(each candidate's mean over the metrics defined for it, as the paper did)",
         cli="choice",
     )
     pairs: Any = setting(

@@ -25,15 +25,24 @@ def block_integrity(
         return None
     if len(spans) == 1:
         return 1.0
+    points = sorted(split_points or ())
+    blocks = len(points) + 1
+    return (blocks - len(cut_blocks(spans, points, length, tolerance))) / blocks
+
+
+def cut_blocks(
+    spans: Sequence[Span], split_points: Iterable[int] | None, length: int, tolerance: int = 5
+) -> list[Span]:
+    """The blocks ``[l, r)`` that BI counts as broken: some chunk start ``p`` (of chunks 2..n) lies in
+    ``(l + tolerance, r - tolerance)`` (docs/method.md#block-integrity-bi); reports highlight them."""
     predicted = sorted({start for start, _ in spans[1:]})
     bounds = [0, *sorted(split_points or ()), length]
-    broken = 0
+    cut: list[Span] = []
     for left, right in itertools.pairwise(bounds):
         i = bisect_right(predicted, left + tolerance)
         if i < len(predicted) and predicted[i] < right - tolerance:
-            broken += 1
-    blocks = len(bounds) - 1
-    return (blocks - broken) / blocks
+            cut.append((left, right))
+    return cut
 
 
 @dataclass(frozen=True)

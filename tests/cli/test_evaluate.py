@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -78,3 +79,92 @@ def test_user_metric_is_scored_without_touching_the_registry(tmp_path: Path) -> 
         assert 0 < entry["scores"]["fewer"] <= 1
         assert entry["scores"]["ICC"] is None
     assert dict(REGISTRY.metrics) == before
+
+
+def _folder(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    (docs / "inner").mkdir(parents=True)
+    (docs / "a.md").write_text("# A\n\nFirst document. It is short.\n\nIt has two paragraphs.\n", encoding="utf-8")
+    (docs / "inner" / "b.txt").write_text("Second document, in a sub-folder.\n", encoding="utf-8")
+    (docs / "notes.docx").write_bytes(b"PK\x03\x04")
+    return docs
+
+
+def test_folders_are_searched_and_the_table_goes_to_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = _folder(tmp_path)
+    assert main(["evaluate", str(docs), "--metrics", "SC,BI,RC"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "a"
+    assert lines[1] == f"{docs / 'a.md'} (58 chars)"
+    assert lines[2].split() == ["candidate", "chunks", "cut", "SC", "BI", "RC", "score"]
+    assert lines[4].startswith("* recursive_1100 ")
+    assert "b" in lines
+    assert f"{docs / 'inner' / 'b.txt'} (34 chars)" in lines
+    assert "chosen in 2 documents: recursive_1100 2 (100%)" in lines
+    assert "skipped 1: 1 unsupported (.docx)" in captured.err
+    assert not list(tmp_path.glob("*.json"))  # no --json, no report
+
+
+def test_json_dash_writes_the_report_to_standard_output_and_the_table_to_standard_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["evaluate", str(SAMPLE), "--metrics", "SC,BI", "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    (doc,) = json.loads(captured.out)["documents"]
+    assert doc["name"] == "sample"
+    assert "* recursive_1100" in captured.err
+    assert not (tmp_path / "-").exists()
+
+
+def test_the_json_report_is_indented_with_rounded_floats(tmp_path: Path) -> None:
+    out = tmp_path / "eval.json"
+    assert main(["evaluate", str(SAMPLE), "--metrics", "SC,BI,RC", "--json", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith('{\n  "documents": [\n    {\n      "name": "sample",\n')
+    assert "\n            [0, 2949],\n" in text  # a span on one line
+    floats = re.findall(r"\d+\.\d+", text)
+    assert floats
+    assert all(len(f.split(".")[1]) <= 4 for f in floats)
+    (doc,) = _report(out)["documents"]
+    assert doc["metrics"] == ["SC", "BI", "RC"]
+    assert doc["candidates"]["recursive_600"]["blocks_cut"] == 1
+
+
+def test_html_report_is_written_and_names_the_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "out" / "report.html"
+    assert main(["evaluate", str(SAMPLE), "--metrics", "SC,BI", "--html", str(report)]) == 0
+    page = report.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<h2>sample</h2>" in page
+    assert page.count('<div class="view">') == 3
+    assert "* recursive_1100" in capsys.readouterr().out
+
+
+def test_an_html_report_that_cannot_be_written_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", str(SAMPLE), "--metrics", "SC", "--html", str(tmp_path)]) == 1
+    assert f"adaptive-splitters: cannot write the HTML report {tmp_path}: Is a directory" in capsys.readouterr().err
+
+
+def test_a_failing_file_is_named_and_the_others_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text("", encoding="utf-8")
+    assert main(["evaluate", str(empty), str(SAMPLE), "--metrics", "SC", "--json", str(tmp_path / "o.json")]) == 1
+    assert f"adaptive-splitters: {empty}: empty" in capsys.readouterr().err
+    assert [d["name"] for d in _report(tmp_path / "o.json")["documents"]] == ["sample"]
+
+
+def test_html_dash_takes_standard_output_and_not_together_with_json_dash(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["evaluate", str(SAMPLE), "--metrics", "SC", "--html", "-"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("<!DOCTYPE html>")
+    assert "* recursive_1100" in captured.err
+    with pytest.raises(SystemExit) as stopped:
+        main(["evaluate", str(SAMPLE), "--html", "-", "--json", "-"])
+    assert stopped.value.code == 2
+    assert "--json - and --html - cannot both take standard output" in capsys.readouterr().err

@@ -109,3 +109,20 @@ def test_split_has_no_scoring_options(tmp_path: Path, capsys: pytest.CaptureFixt
         main(["split", str(SAMPLE), "--metrics", "SC", "--json", str(tmp_path / "o.json")])
     assert exit_info.value.code == 2
     assert "unrecognized arguments: --metrics" in capsys.readouterr().err
+
+
+def test_split_reads_folders_and_writes_json_to_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "a.md").write_text("# T\n\nHello there.\n", encoding="utf-8")
+    (docs / "sub" / "b.txt").write_text("x", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["split", "docs", "--candidate", "recursive_1100", "--json", "-"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(d["path"], d["spans"]) for d in report["documents"]] == [
+        (str(Path("docs") / "a.md"), {"recursive_1100": [[0, 18]]}),
+        (str(Path("docs") / "sub" / "b.txt"), {"recursive_1100": [[0, 1]]}),
+    ]
+    assert not (tmp_path / "-").exists()

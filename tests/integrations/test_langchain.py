@@ -473,3 +473,9 @@ def test_llm_timeout_reaches_the_candidate() -> None:
     docs = s.create_documents([TEXT])
     assert time.monotonic() - began < 3
     assert "did not answer within 0.5 s" in docs[0].metadata["llm_regex_fallback"]
+
+
+def test_repr_shows_the_settings_that_differ_from_the_defaults() -> None:
+    assert repr(AdaptiveTextSplitter()) == "AdaptiveTextSplitter()"
+    splitter = AdaptiveTextSplitter(chunk_size=500, metrics=["SC", "BI"], selection="paper")
+    assert repr(splitter) == "AdaptiveTextSplitter(metrics=('SC', 'BI'), chunk_size=500, selection='paper')"

@@ -23,3 +23,13 @@ def test_block_integrity_undefined_and_trivial_cases() -> None:
     assert block_integrity([(0, 40)], [10], 40) == 1.0
     assert block_integrity([(0, 20), (20, 40)], None, 40) == 0.0  # one block, cut in its middle
     assert block_integrity([(0, 20), (20, 40)], [], 40) == 0.0
+
+
+def test_cut_blocks_are_the_blocks_bi_counts_as_broken() -> None:
+    from adaptive_splitters.metrics.bi import cut_blocks
+
+    assert cut_blocks([(0, 20), (20, 40)], [10, 30], 40) == [(10, 30)]
+    assert cut_blocks([(0, 15), (15, 40)], [10, 30], 40) == []  # within the tolerance
+    assert cut_blocks([(0, 5), (5, 17), (17, 35), (35, 40)], [10, 30], 40) == [(10, 30)]  # 5 and 35 are not inside
+    assert cut_blocks([(0, 20), (20, 40)], None, 40) == [(0, 40)]
+    assert cut_blocks([(0, 40)], [10], 40) == []
