@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from langchain_core.documents import Document
 from pypdf import PdfReader
+from tqdm import tqdm
 
 from adaptive_splitters.cli import main
 from adaptive_splitters.integrations.langchain import AdaptiveTextSplitter
@@ -98,7 +99,9 @@ def test_sample_summary_table_names_the_choice(sample_run: Any) -> None:
     assert row.split()[1:3] == [records[0]["candidate"], str(len(records))]
     assert "1 document(s)" in stderr
     assert "Loading weights" not in stderr
-    assert "%|" not in stderr  # no progress bar for one document
+    size = tqdm.format_sizeof(SAMPLE.stat().st_size)
+    assert "100%|" in stderr  # one document moves a bar too (by its bytes, stage by stage)
+    assert f"{size}/{size}" in stderr
 
 
 def test_ids_and_spans_equal_the_langchain_adapters(sample_run: Any) -> None:
@@ -185,12 +188,12 @@ def test_quiet_keeps_failures_but_drops_table_and_progress(tmp_path: Path) -> No
     assert record["text"] == "One."
 
 
-def test_progress_bar_on_multi_document_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_counts_input_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("a", "b"):
-        (tmp_path / f"{name}.txt").write_text(f"Text {name}.", encoding="utf-8")
+        (tmp_path / f"{name}.txt").write_text(f"Text {name}." * 20, encoding="utf-8")
     assert main(["chunk", str(tmp_path), "--out", str(tmp_path / "o.jsonl"), *FAST]) == 0
     err = capsys.readouterr().err
-    assert "2/2" in err
+    assert "280/280" in err  # bytes of both files, not files
     assert "2 document(s)" in err
 
 
