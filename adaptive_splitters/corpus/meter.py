@@ -3,13 +3,13 @@ file), and moves while it is chunked, stage by stage and embedding batch by embe
 
 A :class:`Meter` turns a document's stages into a fraction of its size and sends only the increments; at the end
 it sends the rest, so a bar's total is exactly the sum of the sizes. :class:`MeteredChunker` is a view of a
-chunker whose runs report to the meter it holds: stage ends through :class:`StageCost`, embedded characters
-through :class:`ReportingEmbedder`. Neither changes what is computed: the same batches reach the same model.
+chunker whose runs report to the meter it holds: stage ends through :class:`StageCost`, the characters each
+embedding call will embed through :class:`ReportingCache`, and each batch's through :class:`ReportingEmbedder`. Neither changes what is computed: the same batches reach the same model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,7 +18,9 @@ import numpy as np
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.result import AdaptiveResult, Cost
 from adaptive_splitters.embeddings.adapters import EmbedderAdapter
+from adaptive_splitters.embeddings.cache import EmbeddingCache
 from adaptive_splitters.embeddings.source import EmbeddingSource
+from adaptive_splitters.embeddings.vectors import SpanVectors
 from adaptive_splitters.engine import AdaptiveChunker
 
 STAGE_FRACTIONS = {"structure": 0.02, "postprocess": 0.15, "SC": 0.17, "BI": 0.18, "RC": 0.2, "selection": 0.98}
@@ -34,13 +36,14 @@ class Meter:
         self.send = send
         self.sent = 0
         self.fraction = 0.0
-        self.to_embed = 0
-        self.embedded = 0
+        self.call = (0.0, 1.0, 1, 0)  # the embedding call under way: from, to, characters to embed, embedded
 
-    def start(self, doc: SourceDocument, candidates: int) -> None:
-        """A document starts: its embedding work is estimated as each candidate embedding the text once."""
-        self.to_embed = max(1, len(doc.text) * max(1, candidates))
-        self.embedded = 0
+    def expect(self, chars: int) -> None:
+        """An embedding call starts with ``chars`` characters to embed: it fills the rest of its stage (the
+        candidates' before the cheap metrics end, then the embedding stage's)."""
+        low, high = EMBEDDING_SPAN
+        ceiling = high if self.fraction >= low else STAGE_FRACTIONS["postprocess"]
+        self.call = (self.fraction, max(self.fraction, ceiling), max(1, chars), 0)
 
     def stage_done(self, name: str) -> None:
         """A stage ended: move to its share (candidates move a little each, up to post-processing's)."""
@@ -51,10 +54,10 @@ class Meter:
             self.advance(share)
 
     def embedded_chars(self, chars: int) -> None:
-        """An embedding batch ended: move within the embedding stage's span by the characters embedded."""
-        self.embedded += chars
-        low, high = EMBEDDING_SPAN
-        self.advance(min(high, low + (high - low) * self.embedded / max(1, self.to_embed)))
+        """An embedding batch ended: move within the call's span by the characters embedded."""
+        start, end, total, done = self.call
+        self.call = (start, end, total, done + chars)
+        self.advance(start + (end - start) * min(1.0, (done + chars) / total))
 
     def advance(self, fraction: float) -> None:
         """Move to ``fraction`` of the document (never back), sending the new units."""
@@ -112,11 +115,37 @@ class ReportingSource(EmbeddingSource):
         self.inner = inner
         self.owner = owner
 
+    def vectors(
+        self,
+        doc: SourceDocument,
+        long_texts: str,
+        counter: Callable[[str], int],
+        cache: EmbeddingCache | None = None,
+    ) -> SpanVectors:
+        """As :meth:`EmbeddingSource.vectors`, in a :class:`ReportingCache` unless a shared cache is given."""
+        if cache is None:
+            cache = ReportingCache(self.model(), self.owner, counter)
+        return super().vectors(doc, long_texts, counter, cache)
+
     def model(self) -> EmbedderAdapter:
         with self._lock:
             if self._model is None:
                 self._model = ReportingEmbedder(self.inner.model(), self.owner)
             return self._model
+
+
+class ReportingCache(EmbeddingCache):
+    """A document's embedding cache that tells its owner's meter how many characters each call will embed."""
+
+    def __init__(self, embedder: EmbedderAdapter, owner: MeteredChunker, counter: Callable[[str], int]) -> None:
+        super().__init__(embedder, counter=counter)
+        self.owner = owner
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self.owner.meter is not None:
+            key = self.identity
+            self.owner.meter.expect(sum(len(t) for t in set(texts) if (key, t) not in self.store))
+        return super().embed(texts)
 
 
 class MeteredChunker(AdaptiveChunker):
@@ -138,5 +167,4 @@ class MeteredChunker(AdaptiveChunker):
     ) -> AdaptiveResult:
         if self.meter is None or cost is not None:
             return super().chunk_document(doc, metadata, cost=cost)
-        self.meter.start(doc, len(self.candidates))
         return super().chunk_document(doc, metadata, cost=StageCost(self.meter))

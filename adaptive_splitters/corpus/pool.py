@@ -82,71 +82,91 @@ def _in_pool(
     update: Callable[[int], object],
 ) -> Iterator[Outcome[R]]:
     context = multiprocessing.get_context("spawn")  # fork is unsafe once torch's threads run
-    tasks: Any = context.Queue()
     done: Any = context.Queue()
-    for index in sorted(range(len(items)), key=lambda i: -sizes[i]):
-        tasks.put((index, items[index], sizes[index]))
     threads = max(1, usable_cores() // workers)
-    procs = [
-        context.Process(target=_serve, args=(chunker, job, tasks, done, threads), daemon=True) for _ in range(workers)
-    ]
-    for proc in procs:
-        tasks.put(None)
-        proc.start()
+    pool = [_Worker(context, chunker, job, done, threads) for _ in range(workers)]
     try:
-        yield from _collect(procs, done, len(items), sizes, update)
+        yield from _Dispatch(pool, items, sizes, update).run(done)
     finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-            proc.join()
+        for worker in pool:
+            worker.stop()
 
 
-def _collect(
-    procs: list[Any], done: Any, count: int, sizes: Sequence[int], update: Callable[[int], object]
-) -> Iterator[Outcome[R]]:
-    """Read the workers' messages until every item is done; yield outcomes in input order."""
-    held: dict[int, Any] = {}
-    running: dict[int, int] = {}  # worker pid -> the item it holds
-    sent: dict[int, int] = {}
-    following = 0
-    while following < count:
-        try:
-            kind, pid, index, value = done.get(timeout=1.0)
-        except queue.Empty:
-            _fail_dead(procs, running, held, lambda i, n: update(sizes[i] - sent.get(i, 0)))
-        else:
-            if kind == "start":
-                running[pid] = index
-            elif kind == "progress":
-                sent[index] = sent.get(index, 0) + value
-                update(value)
+class _Worker:
+    """One worker process, its own task queue, and the item it holds (the parent always knows which)."""
+
+    def __init__(self, context: Any, chunker: AdaptiveChunker, job: Job[Any, Any], done: Any, threads: int) -> None:
+        self.tasks: Any = context.Queue()
+        self.process = context.Process(target=_serve, args=(chunker, job, self.tasks, done, threads), daemon=True)
+        self.process.start()
+        self.holding: int | None = None
+
+    def give(self, task: tuple[int, Any, int] | None) -> None:
+        self.holding = task[0] if task is not None else None
+        self.tasks.put(task)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+
+
+class _Dispatch:
+    """The parent's side: one item at a time to each worker, largest first; outcomes back in input order."""
+
+    def __init__(
+        self, pool: list[_Worker], items: Sequence[Any], sizes: Sequence[int], update: Callable[[int], object]
+    ) -> None:
+        self.pool = {worker.process.pid: worker for worker in pool}
+        self.todo = sorted(range(len(items)), key=lambda i: (sizes[i], -i))  # popped from the end: largest first
+        self.items, self.sizes, self.update = items, sizes, update
+        self.sent = [0] * len(items)
+        self.held: dict[int, Any] = {}
+
+    def run(self, done: Any) -> Iterator[Outcome[Any]]:
+        for worker in self.pool.values():
+            self._next(worker)
+        following = 0
+        while following < len(self.items):
+            try:
+                kind, pid, index, value = done.get(timeout=1.0)
+            except queue.Empty:
+                self._check_workers()
             else:
-                running.pop(pid, None)
-                held[index] = pickle.loads(value)
-                update(sizes[index] - sent.get(index, 0))
-        while following in held:
-            yield following, held.pop(following)
-            following += 1
+                if kind == "progress":
+                    self.sent[index] += value
+                    self.update(value)
+                else:
+                    self._finish(index, pickle.loads(value))
+                    self._next(self.pool[pid])
+            while following in self.held:
+                yield following, self.held.pop(following)
+                following += 1
 
+    def _next(self, worker: _Worker) -> None:
+        index = self.todo.pop() if self.todo else None
+        worker.give((index, self.items[index], self.sizes[index]) if index is not None else None)
 
-def _fail_dead(
-    procs: list[Any], running: dict[int, int], held: dict[int, Any], rest: Callable[[int, int], object]
-) -> None:
-    """A worker that died fails the item it held; when every worker is gone, nothing more will come."""
-    for proc in procs:
-        if proc.exitcode is not None and proc.pid in running:
-            index = running.pop(proc.pid)
-            held[index] = RuntimeError(f"the worker process chunking it died (exit code {proc.exitcode})")
-            rest(index, 0)
-    if all(proc.exitcode is not None for proc in procs) and not running:
-        codes = ", ".join(str(proc.exitcode) for proc in procs)
-        msg = (
-            f"every worker process stopped before the corpus was done (exit codes {codes}); a script that chunks "
-            'with workers > 1 must start the work under `if __name__ == "__main__":` (worker processes import '
-            "it), or pass workers=1"
-        )
-        raise RuntimeError(msg)
+    def _finish(self, index: int, outcome: Any) -> None:
+        self.held[index] = outcome
+        self.update(self.sizes[index] - self.sent[index])
+
+    def _check_workers(self) -> None:
+        """A worker that died fails the item it held; when none is left, the items not yet given fail the run."""
+        for pid, worker in list(self.pool.items()):
+            code = worker.process.exitcode
+            if code is None or (code == 0 and worker.holding is None):
+                continue
+            if worker.holding is not None:
+                self._finish(worker.holding, RuntimeError(f"the worker process chunking it died (exit code {code})"))
+            del self.pool[pid]
+            if self.todo and not self.pool:
+                msg = (
+                    f"every worker process stopped before the corpus was done (the last with exit code {code}); a "
+                    "script that chunks with workers > 1 must start the work under `if __name__ == "
+                    '"__main__":` (worker processes import it), or pass workers=1'
+                )
+                raise RuntimeError(msg)
 
 
 def _serve(chunker: AdaptiveChunker, job: Job[Any, Any], tasks: Any, done: Any, threads: int) -> None:
@@ -157,7 +177,6 @@ def _serve(chunker: AdaptiveChunker, job: Job[Any, Any], tasks: Any, done: Any, 
     metered = MeteredChunker.of(chunker)
     while (task := tasks.get()) is not None:
         index, item, size = task
-        done.put(("start", pid, index, None))
         metered.meter = Meter(size, functools.partial(_report, done, pid, index))
         result = _attempt(job, metered, item)
         done.put(("done", pid, index, _pickled(result)))
