@@ -4,7 +4,8 @@ file), and moves while it is chunked, stage by stage and embedding batch by embe
 A :class:`Meter` turns a document's stages into a fraction of its size and sends only the increments; at the end
 it sends the rest, so a bar's total is exactly the sum of the sizes. :class:`MeteredChunker` is a view of a
 chunker whose runs report to the meter it holds: stage ends through :class:`StageCost`, the characters each
-embedding call will embed through :class:`ReportingCache`, and each batch's through :class:`ReportingEmbedder`. Neither changes what is computed: the same batches reach the same model.
+embedding call will embed through :class:`ReportingCache`, and each batch's through :class:`ReportingEmbedder`.
+None changes what is computed: the same batches reach the same model.
 """
 
 from __future__ import annotations

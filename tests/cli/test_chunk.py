@@ -263,6 +263,7 @@ def test_lone_surrogates_are_written_escaped_and_read_back(tmp_path: Path) -> No
         (["chunk", "x.md", "--candidate", "recursve"], "unknown candidate 'recursve'"),
         (["chunk", "x.md", "--chunk-size", "0"], "argument --chunk-size: must be a positive integer (received 0)"),
         (["chunk", "x.md", "--metrics", "SC,XYZ"], "XYZ"),
+        (["chunk", "x.md", "--workers", "0"], "argument --workers: must be a positive integer (received 0)"),
     ],
 )
 def test_bad_usage_exits_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -461,3 +462,23 @@ def test_deeply_nested_json_fails_as_not_a_clair_document(tmp_path: Path, capsys
     for name in ("deep.json", "deep_pages.json"):
         assert f"adaptive-splitters: {tmp_path / name}: not a CLAIR document (JSON nested too deeply to parse)" in err
     assert "RecursionError" not in err
+
+
+def test_workers_write_the_same_output_in_input_order_and_name_failures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = SAMPLE.read_text(encoding="utf-8")
+    for i in range(4):  # sizes out of order: the largest is worked first, written in its place
+        (tmp_path / f"d{i}.md").write_text(sample[: 1500 * (1 + (i * 3) % 4)], encoding="utf-8")
+    (tmp_path / "d2b.txt").write_text("", encoding="utf-8")
+    outs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        assert main(["chunk", str(tmp_path), "--out", str(out), "--workers", workers, *FAST]) == 1
+        outs[workers] = out.read_bytes()
+        err = capsys.readouterr().err
+        assert f"adaptive-splitters: {tmp_path / 'd2b.txt'}: empty (no text)" in err
+        assert "4 document(s), 1 failed" in err
+    assert outs["1"] == outs["2"]
+    paths = list(dict.fromkeys(r["path"] for r in _records(tmp_path / "out2.jsonl")))
+    assert paths == [str(tmp_path / f"d{i}.md") for i in range(4)]

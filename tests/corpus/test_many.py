@@ -25,7 +25,7 @@ def corpus() -> list[str | SourceDocument]:
         "A short note.\n\nWith two paragraphs.",
         sample,
         SourceDocument.build("".join(pages), pages=pages, name="atlas"),
-        "\n\n".join(f"Section {i}. " + "Words about topic %d. " % i * 25 for i in range(12)),
+        "\n\n".join(f"Section {i}. " + f"Words about topic {i}. " * 25 for i in range(12)),
     ]
 
 
