@@ -84,8 +84,10 @@ def _in_pool(
     context = multiprocessing.get_context("spawn")  # fork is unsafe once torch's threads run
     done: Any = context.Queue()
     threads = max(1, usable_cores() // workers)
-    pool = [_Worker(context, chunker, job, done, threads) for _ in range(workers)]
+    pool: list[_Worker] = []
     try:
+        for _ in range(workers):
+            pool.append(_Worker(context, chunker, job, done, threads))
         yield from _Dispatch(pool, items, sizes, update).run(done)
     finally:
         for worker in pool:
@@ -98,7 +100,14 @@ class _Worker:
     def __init__(self, context: Any, chunker: AdaptiveChunker, job: Job[Any, Any], done: Any, threads: int) -> None:
         self.tasks: Any = context.Queue()
         self.process = context.Process(target=_serve, args=(chunker, job, self.tasks, done, threads), daemon=True)
-        self.process.start()
+        try:
+            self.process.start()  # pickles the chunker for the new process
+        except (pickle.PicklingError, AttributeError, TypeError) as err:
+            msg = (
+                f"workers > 1 sends the chunker to worker processes, and it cannot be pickled ({err}); give its "
+                "embedder, tokenizer and llm as names or module-level objects, or pass workers=1"
+            )
+            raise TypeError(msg) from err
         self.holding: int | None = None
 
     def give(self, task: tuple[int, Any, int] | None) -> None:
@@ -106,6 +115,8 @@ class _Worker:
         self.tasks.put(task)
 
     def stop(self) -> None:
+        if self.process.pid is None:
+            return  # never started
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()

@@ -471,14 +471,16 @@ def test_workers_write_the_same_output_in_input_order_and_name_failures(
     for i in range(4):  # sizes out of order: the largest is worked first, written in its place
         (tmp_path / f"d{i}.md").write_text(sample[: 1500 * (1 + (i * 3) % 4)], encoding="utf-8")
     (tmp_path / "d2b.txt").write_text("", encoding="utf-8")
+    missing = tmp_path / "missing.md"
     outs = {}
     for workers in ("1", "2"):
         out = tmp_path / f"out{workers}.jsonl"
-        assert main(["chunk", str(tmp_path), "--out", str(out), "--workers", workers, *FAST]) == 1
+        assert main(["chunk", str(tmp_path), str(missing), "--out", str(out), "--workers", workers, *FAST]) == 1
         outs[workers] = out.read_bytes()
         err = capsys.readouterr().err
         assert f"adaptive-splitters: {tmp_path / 'd2b.txt'}: empty (no text)" in err
-        assert "4 document(s), 1 failed" in err
+        assert f"adaptive-splitters: {missing}: unreadable (no such file or folder)" in err
+        assert "4 document(s), 2 failed" in err
     assert outs["1"] == outs["2"]
     paths = list(dict.fromkeys(r["path"] for r in _records(tmp_path / "out2.jsonl")))
     assert paths == [str(tmp_path / f"d{i}.md") for i in range(4)]

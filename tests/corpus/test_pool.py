@@ -3,6 +3,7 @@ document it held."""
 
 from __future__ import annotations
 
+import pytest
 from corpus_jobs import DIE, chunk_or_die
 from hashing_embedders import biased_vectors
 
@@ -27,3 +28,11 @@ def test_a_worker_that_dies_fails_its_document_and_the_others_go_on() -> None:
             assert not isinstance(result, Exception)
             assert result.chunks == chunker.chunk_document(docs[i]).chunks
     assert sum(done) == sum(sizes)  # the bar reaches its total even when a worker dies
+
+
+def test_a_chunker_that_cannot_be_pickled_is_refused_with_the_way_out() -> None:
+    chunker = AdaptiveChunker(embedder=lambda texts: biased_vectors(texts), chunk_size=200)
+    docs = [SourceDocument.build(f"Text {i}. " * 50) for i in range(2)]
+    with pytest.raises(TypeError, match=r"workers > 1 sends the chunker to worker processes.*or pass workers=1"):
+        chunker.chunk_many(docs, workers=2)
+    assert len(chunker.chunk_many(docs, workers=1)) == 2
