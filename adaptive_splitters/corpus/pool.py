@@ -9,14 +9,15 @@ that dies (killed, out of memory) fails the document it held and the run goes on
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
 import pickle
-import queue
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import wait
 from typing import Any, TypeVar
 
 from adaptive_splitters.corpus.meter import Meter, MeteredChunker
@@ -82,24 +83,24 @@ def _in_pool(
     update: Callable[[int], object],
 ) -> Iterator[Outcome[R]]:
     context = multiprocessing.get_context("spawn")  # fork is unsafe once torch's threads run
-    done: Any = context.Queue()
     threads = max(1, usable_cores() // workers)
     pool: list[_Worker] = []
     try:
         for _ in range(workers):
-            pool.append(_Worker(context, chunker, job, done, threads))
-        yield from _Dispatch(pool, items, sizes, update).run(done)
+            pool.append(_Worker(context, chunker, job, threads))
+        yield from _Dispatch(pool, items, sizes, update).run()
     finally:
         for worker in pool:
             worker.stop()
 
 
 class _Worker:
-    """One worker process, its own task queue, and the item it holds (the parent always knows which)."""
+    """One worker process, a pipe each way (a worker that dies can break only its own), and the item it holds."""
 
-    def __init__(self, context: Any, chunker: AdaptiveChunker, job: Job[Any, Any], done: Any, threads: int) -> None:
-        self.tasks: Any = context.Queue()
-        self.process = context.Process(target=_serve, args=(chunker, job, self.tasks, done, threads), daemon=True)
+    def __init__(self, context: Any, chunker: AdaptiveChunker, job: Job[Any, Any], threads: int) -> None:
+        tasks, self.tasks = context.Pipe(duplex=False)
+        self.done, done = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(chunker, job, tasks, done, threads), daemon=True)
         try:
             self.process.start()  # pickles the chunker for the new process
         except (pickle.PicklingError, AttributeError, TypeError) as err:
@@ -108,11 +109,15 @@ class _Worker:
                 "embedder, tokenizer and llm as names or module-level objects, or pass workers=1"
             )
             raise TypeError(msg) from err
+        finally:
+            tasks.close()
+            done.close()  # only the worker writes: its death then reads as the end of the pipe
         self.holding: int | None = None
 
     def give(self, task: tuple[int, Any, int] | None) -> None:
         self.holding = task[0] if task is not None else None
-        self.tasks.put(task)
+        with contextlib.suppress(OSError):  # it died: reading its other pipe fails the item it now holds
+            self.tasks.send(task)
 
     def stop(self) -> None:
         if self.process.pid is None:
@@ -120,6 +125,8 @@ class _Worker:
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
+        self.tasks.close()
+        self.done.close()
 
 
 class _Dispatch:
@@ -128,31 +135,46 @@ class _Dispatch:
     def __init__(
         self, pool: list[_Worker], items: Sequence[Any], sizes: Sequence[int], update: Callable[[int], object]
     ) -> None:
-        self.pool = {worker.process.pid: worker for worker in pool}
+        self.pool = {worker.done: worker for worker in pool}
         self.todo = sorted(range(len(items)), key=lambda i: (sizes[i], -i))  # popped from the end: largest first
         self.items, self.sizes, self.update = items, sizes, update
         self.sent = [0] * len(items)
         self.held: dict[int, Any] = {}
 
-    def run(self, done: Any) -> Iterator[Outcome[Any]]:
+    def run(self) -> Iterator[Outcome[Any]]:
         for worker in self.pool.values():
             self._next(worker)
         following = 0
         while following < len(self.items):
-            try:
-                kind, pid, index, value = done.get(timeout=1.0)
-            except queue.Empty:
-                self._check_workers()
-            else:
-                if kind == "progress":
-                    self.sent[index] += value
-                    self.update(value)
-                else:
-                    self._finish(index, pickle.loads(value))
-                    self._next(self.pool[pid])
+            if not self.pool:
+                msg = (
+                    "every worker process stopped before the corpus was done; a script that chunks with workers > 1 "
+                    'must start the work under `if __name__ == "__main__":` (worker processes import it), or pass '
+                    "workers=1"
+                )
+                raise RuntimeError(msg)
+            for reader in wait(list(self.pool)):
+                self._read(self.pool[reader])
             while following in self.held:
                 yield following, self.held.pop(following)
                 following += 1
+
+    def _read(self, worker: _Worker) -> None:
+        try:
+            kind, index, value = worker.done.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):  # the worker died (killed, out of memory)
+            worker.process.join()
+            if worker.holding is not None:
+                code = worker.process.exitcode
+                self._finish(worker.holding, RuntimeError(f"the worker process chunking it died (exit code {code})"))
+            del self.pool[worker.done]
+            return
+        if kind == "progress":
+            self.sent[index] += value
+            self.update(value)
+        else:
+            self._finish(index, pickle.loads(value))
+            self._next(worker)
 
     def _next(self, worker: _Worker) -> None:
         index = self.todo.pop() if self.todo else None
@@ -162,39 +184,21 @@ class _Dispatch:
         self.held[index] = outcome
         self.update(self.sizes[index] - self.sent[index])
 
-    def _check_workers(self) -> None:
-        """A worker that died fails the item it held; when none is left, the items not yet given fail the run."""
-        for pid, worker in list(self.pool.items()):
-            code = worker.process.exitcode
-            if code is None or (code == 0 and worker.holding is None):
-                continue
-            if worker.holding is not None:
-                self._finish(worker.holding, RuntimeError(f"the worker process chunking it died (exit code {code})"))
-            del self.pool[pid]
-            if self.todo and not self.pool:
-                msg = (
-                    f"every worker process stopped before the corpus was done (the last with exit code {code}); a "
-                    "script that chunks with workers > 1 must start the work under `if __name__ == "
-                    '"__main__":` (worker processes import it), or pass workers=1'
-                )
-                raise RuntimeError(msg)
-
 
 def _serve(chunker: AdaptiveChunker, job: Job[Any, Any], tasks: Any, done: Any, threads: int) -> None:
     """A worker process: take items until the sentinel, chunk each with this process's copy of the chunker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; Ctrl-C reaches it alone
     _share_cores(threads)
-    pid = os.getpid()
     metered = MeteredChunker.of(chunker)
-    while (task := tasks.get()) is not None:
+    while (task := tasks.recv()) is not None:
         index, item, size = task
-        metered.meter = Meter(size, functools.partial(_report, done, pid, index))
+        metered.meter = Meter(size, functools.partial(_report, done, index))
         result = _attempt(job, metered, item)
-        done.put(("done", pid, index, _pickled(result)))
+        done.send(("done", index, _pickled(result)))
 
 
-def _report(done: Any, pid: int, index: int, units: int) -> None:
-    done.put(("progress", pid, index, units))
+def _report(done: Any, index: int, units: int) -> None:
+    done.send(("progress", index, units))
 
 
 def _share_cores(threads: int) -> None:
