@@ -21,7 +21,6 @@ from adaptive_splitters.core.result import AdaptiveResult, Cost
 from adaptive_splitters.embeddings.adapters import EmbedderAdapter
 from adaptive_splitters.embeddings.cache import EmbeddingCache
 from adaptive_splitters.embeddings.source import EmbeddingSource
-from adaptive_splitters.embeddings.vectors import SpanVectors
 from adaptive_splitters.engine import AdaptiveChunker
 
 STAGE_FRACTIONS = {"structure": 0.02, "postprocess": 0.15, "SC": 0.17, "BI": 0.18, "RC": 0.2, "selection": 0.98}
@@ -116,17 +115,9 @@ class ReportingSource(EmbeddingSource):
         self.inner = inner
         self.owner = owner
 
-    def vectors(
-        self,
-        doc: SourceDocument,
-        long_texts: str,
-        counter: Callable[[str], int],
-        cache: EmbeddingCache | None = None,
-    ) -> SpanVectors:
-        """As :meth:`EmbeddingSource.vectors`, in a :class:`ReportingCache` unless a shared cache is given."""
-        if cache is None:
-            cache = ReportingCache(self.model(), self.owner, counter)
-        return super().vectors(doc, long_texts, counter, cache)
+    def document_cache(self, counter: Callable[[str], int]) -> EmbeddingCache:
+        """A :class:`ReportingCache` (a shared cache, when the settings give one, is used as is and not reported)."""
+        return ReportingCache(self.model(), self.owner, counter)
 
     def model(self) -> EmbedderAdapter:
         with self._lock:

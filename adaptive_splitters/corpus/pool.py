@@ -53,8 +53,18 @@ def run_jobs(
     """
     if workers <= 1 or len(items) <= 1:
         yield from _in_process(chunker, job, items, sizes, update)
-    else:
-        yield from _in_pool(chunker, job, items, sizes, min(workers, len(items)), update)
+        return
+    workers = min(workers, len(items))
+    context = multiprocessing.get_context("spawn")  # fork is unsafe once torch's threads run
+    threads = max(1, usable_cores() // workers)
+    pool: list[_Worker] = []
+    try:
+        for _ in range(workers):
+            pool.append(_Worker(context, chunker, job, threads))
+        yield from _Dispatch(pool, items, sizes, update).run()
+    finally:
+        for worker in pool:
+            worker.stop()
 
 
 def _in_process(
@@ -72,26 +82,6 @@ def _attempt(job: Job[T, R], chunker: AdaptiveChunker, item: T) -> R | Exception
         return job(chunker, item)
     except Exception as err:
         return err
-
-
-def _in_pool(
-    chunker: AdaptiveChunker,
-    job: Job[T, R],
-    items: Sequence[T],
-    sizes: Sequence[int],
-    workers: int,
-    update: Callable[[int], object],
-) -> Iterator[Outcome[R]]:
-    context = multiprocessing.get_context("spawn")  # fork is unsafe once torch's threads run
-    threads = max(1, usable_cores() // workers)
-    pool: list[_Worker] = []
-    try:
-        for _ in range(workers):
-            pool.append(_Worker(context, chunker, job, threads))
-        yield from _Dispatch(pool, items, sizes, update).run()
-    finally:
-        for worker in pool:
-            worker.stop()
 
 
 class _Worker:

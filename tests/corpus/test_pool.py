@@ -31,7 +31,10 @@ def test_a_worker_that_dies_fails_its_document_and_the_others_go_on() -> None:
 
 
 def test_a_chunker_that_cannot_be_pickled_is_refused_with_the_way_out() -> None:
-    chunker = AdaptiveChunker(embedder=lambda texts: biased_vectors(texts), chunk_size=200)
+    def local(texts: list[str]) -> list[list[float]]:  # a function defined here cannot be pickled
+        return biased_vectors(texts)
+
+    chunker = AdaptiveChunker(embedder=local, chunk_size=200)
     docs = [SourceDocument.build(f"Text {i}. " * 50) for i in range(2)]
     with pytest.raises(TypeError, match=r"workers > 1 sends the chunker to worker processes.*or pass workers=1"):
         chunker.chunk_many(docs, workers=2)
