@@ -28,6 +28,8 @@ R = TypeVar("R")
 Job = Callable[[AdaptiveChunker, T], R]
 """The work for one document: a module-level function (it is pickled by reference to the workers)."""
 Outcome = tuple[int, R | Exception]
+STOP_WAIT = 10.0
+"""Seconds a worker told to stop may take to exit on its own before it is terminated."""
 
 
 def usable_cores() -> int:
@@ -103,15 +105,19 @@ class _Worker:
             tasks.close()
             done.close()  # only the worker writes: its death then reads as the end of the pipe
         self.holding: int | None = None
+        self.told_to_stop = False
 
     def give(self, task: tuple[int, Any, int] | None) -> None:
         self.holding = task[0] if task is not None else None
+        self.told_to_stop = task is None
         with contextlib.suppress(OSError):  # it died: reading its other pipe fails the item it now holds
             self.tasks.send(task)
 
     def stop(self) -> None:
         if self.process.pid is None:
             return  # never started
+        if self.told_to_stop:  # let it exit on its own (cleanly: torch and tqdm release what they hold)
+            self.process.join(timeout=STOP_WAIT)
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
@@ -180,11 +186,12 @@ def _serve(chunker: AdaptiveChunker, job: Job[Any, Any], tasks: Any, done: Any, 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; Ctrl-C reaches it alone
     _share_cores(threads)
     metered = MeteredChunker.of(chunker)
-    while (task := tasks.recv()) is not None:
-        index, item, size = task
-        metered.meter = Meter(size, functools.partial(_report, done, index))
-        result = _attempt(job, metered, item)
-        done.send(("done", index, _pickled(result)))
+    with contextlib.suppress(EOFError, BrokenPipeError):  # the parent is gone: nothing left to do
+        while (task := tasks.recv()) is not None:
+            index, item, size = task
+            metered.meter = Meter(size, functools.partial(_report, done, index))
+            result = _attempt(job, metered, item)
+            done.send(("done", index, _pickled(result)))
 
 
 def _report(done: Any, index: int, units: int) -> None:
