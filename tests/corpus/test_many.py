@@ -126,3 +126,13 @@ def test_bad_input_is_refused_before_any_work(
 ) -> None:
     with pytest.raises(error, match=message):
         chunker.chunk_many(**kwargs)
+
+
+def test_workers_none_starts_processes_only_for_a_large_corpus() -> None:
+    from adaptive_splitters.corpus import AUTO_POOL_SIZE, usable_cores
+    from adaptive_splitters.corpus.many import resolve_workers
+
+    assert resolve_workers(None, 10, AUTO_POOL_SIZE - 1) == 1  # starting processes would cost more than it saves
+    assert resolve_workers(None, 10, AUTO_POOL_SIZE) == min(usable_cores(), 10)
+    assert resolve_workers(None, 1, 10 * AUTO_POOL_SIZE) == 1  # one document: one process
+    assert resolve_workers(3, 1, 10) == 3  # asked for: honoured (run_jobs caps it at the documents)
