@@ -14,6 +14,10 @@ Usage::
 
 ``--docs N`` keeps the N smallest documents (0: all). The goal on a 2-core machine: ``many2`` in at most 0.6x the
 one-by-one time with all five metrics, the same chunks.
+
+``--threads-ab`` measures instead what the choice of worker processes rests on (docs/method.md, Corpora): the
+same 384 texts of 900 characters (from the COVID-QA articles) through the bundled model in batches of 32, in one
+process with 2 torch threads against two processes with 1 thread each.
 """
 
 from __future__ import annotations
@@ -129,6 +133,38 @@ def child(args: argparse.Namespace) -> None:
     Path(args.result).write_text(json.dumps(out), encoding="utf-8")
 
 
+def _embed_texts(args: tuple[int, list[str]]) -> float:
+    """In a fresh process: load the bundled model with ``threads`` torch threads, embed, return the seconds."""
+    threads, texts = args
+    import torch
+
+    from adaptive_splitters.embeddings.resolve import resolve_embedder
+
+    torch.set_num_threads(threads)
+    model = resolve_embedder(None)
+    model.embed(["warm up"])
+    start = time.perf_counter()
+    for i in range(0, len(texts), 32):
+        model.embed(texts[i : i + 32])
+    return time.perf_counter() - start
+
+
+def threads_ab() -> None:
+    import multiprocessing
+
+    texts = []
+    for path in corpus_files("covidqa", 0)[:40]:
+        text = Path(path).read_text(encoding="utf-8")
+        texts += [text[i : i + 900] for i in range(0, len(text), 900)]
+    texts = texts[:384]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        (threads,) = pool.map(_embed_texts, [(2, texts)])
+    with context.Pool(2) as pool:
+        processes = max(pool.map(_embed_texts, [(1, texts[0::2]), (1, texts[1::2])]))
+    print(f"{len(texts)} texts: one process, 2 threads {threads:.1f} s; two processes, 1 thread each {processes:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="clair")
@@ -136,14 +172,17 @@ def main() -> None:
     parser.add_argument("--metrics", default=METRICS)
     parser.add_argument("--paths", default=",".join(PATHS), help=f"comma-separated, of {', '.join(PATHS)}")
     parser.add_argument("--folder", type=Path, help="the corpus folder (default: under ../shared/data)")
+    parser.add_argument("--threads-ab", action="store_true", help="embedding: 1 process x 2 threads vs 2 x 1")
     parser.add_argument("--run", choices=PATHS, help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         child(args)
-        return
-    report(args)
+    elif args.threads_ab:
+        threads_ab()
+    else:
+        report(args)
 
 
 def report(args: argparse.Namespace) -> None:
