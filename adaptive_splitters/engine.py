@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -84,13 +84,28 @@ class AdaptiveChunker:
         doc = SourceDocument.build(text, pages=pages, blocks=blocks, pairs=pairs, name=name)
         return self.chunk_document(doc, metadata=metadata)
 
+    def chunk_many(
+        self,
+        documents: Iterable[str | SourceDocument],
+        workers: int | None = None,
+        show_progress: bool = False,
+    ) -> list[AdaptiveResult]:
+        """Chunk a corpus: results in input order, identical documents worked out once, every core used, progress
+        by characters; a failing document is named after the others are done (:mod:`adaptive_splitters.corpus`)."""
+        from adaptive_splitters.corpus import chunk_many
+
+        return chunk_many(self, documents, workers=workers, show_progress=show_progress)
+
     async def achunk(self, text: str, **kwargs: Any) -> AdaptiveResult:
         """:meth:`chunk` in a worker thread, so an event loop is not blocked."""
         return await asyncio.to_thread(self.chunk, text, **kwargs)
 
-    def chunk_document(self, doc: SourceDocument, metadata: Mapping[str, Any] | None = None) -> AdaptiveResult:
-        """Chunk an already built :class:`SourceDocument`."""
-        cost = Cost()
+    def chunk_document(
+        self, doc: SourceDocument, metadata: Mapping[str, Any] | None = None, *, cost: Cost | None = None
+    ) -> AdaptiveResult:
+        """Chunk an already built :class:`SourceDocument` (``cost``: where stage times go, default a new
+        :class:`Cost`; a corpus run passes one that also reports progress)."""
+        cost = cost if cost is not None else Cost()
         with cost.stage("structure"):
             doc = with_detected_structure(doc)
         vectors = self._vectors(doc)

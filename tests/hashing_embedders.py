@@ -48,3 +48,17 @@ class HashingEmbedding(BaseEmbedding):
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return hashed_vector(query)
+
+
+def biased_vectors(texts: list[str]) -> list[list[float]]:
+    """:func:`hashed_vectors` with one constant component more, so whitespace-only pieces (which a real corpus has)
+    get a vector too: an ``embedder=`` for corpus tests, importable by worker processes."""
+    return [[*hashed_vector(t), 1.0] for t in texts]
+
+
+def poisoned_vectors(texts: list[str]) -> list[list[float]]:
+    """:func:`biased_vectors`, but NaN for a text containing ``POISON``: a document that fails in its embedding
+    stage, as a broken model would make it fail, for corpus tests (importable by worker processes)."""
+    return [
+        [math.nan] * (DIMENSIONS + 1) if "POISON" in t else v for t, v in zip(texts, biased_vectors(texts), strict=True)
+    ]

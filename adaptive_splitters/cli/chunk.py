@@ -11,12 +11,13 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from adaptive_splitters.cli.atomic import Interrupted, Output, signals_raise
-from adaptive_splitters.cli.options import add_settings, chunker_from_args
+from adaptive_splitters.cli.options import _checked, add_settings, chunker_from_args
+from adaptive_splitters.core.checks import positive_int
 from adaptive_splitters.readers.files import DocumentError, Found, Skipped, describe_skipped
 
 if TYPE_CHECKING:
@@ -41,6 +42,13 @@ def add_parser(commands: Any) -> None:
     chunk.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
     chunk.add_argument("--out", metavar="FILE.jsonl", help="where to write the chunks (default: standard output)")
     chunk.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
+    chunk.add_argument(
+        "--workers",
+        type=_checked("workers", positive_int, int),
+        metavar="N",
+        help="worker processes, each with its own model (default: one per core when the input holds at least "
+        "200 kB, else 1; 1: in this process)",
+    )
     add_settings(chunk)
     chunk.set_defaults(run=run)
 
@@ -101,7 +109,7 @@ def _chunk_into(parser: argparse.ArgumentParser, args: argparse.Namespace, outpu
     except OSError as err:
         parser.error(f"--out {args.out}: {err.strerror}")
     try:
-        outcomes = _write_all(search.found, chunker, stream, quiet=args.quiet)
+        outcomes = _write_all(search.found, chunker, stream, quiet=args.quiet, workers=args.workers)
         output.commit()
     except BrokenPipeError:  # the reader stopped (e.g. `| head`): stop quietly, as a writer killed by SIGPIPE
         output.discard()
@@ -117,52 +125,54 @@ def _chunk_into(parser: argparse.ArgumentParser, args: argparse.Namespace, outpu
 
 
 def _write_all(
-    found: Sequence[Found], chunker: AdaptiveChunker, stream: BinaryIO, *, quiet: bool
+    found: Sequence[Found], chunker: AdaptiveChunker, stream: BinaryIO, *, quiet: bool, workers: int | None = None
 ) -> list[Chunked | Failed]:
+    """Chunk the files (on worker processes when there is enough work: :mod:`adaptive_splitters.corpus`) and write
+    each file's records in input order, as soon as it and those before it are done; a bar on standard error counts
+    input bytes, moving within a file as its stages run."""
+    from adaptive_splitters.corpus import progress_bar, run_jobs
+    from adaptive_splitters.corpus.many import resolve_workers
     from adaptive_splitters.output.jsonl import json_line
 
+    sizes = [_size(item) for item in found]
+    count = resolve_workers(workers, len(found), sum(sizes))
     outcomes: list[Chunked | Failed] = []
-    with progress(len(found), quiet=quiet) as bar:
-        for outcome in chunk_files(found, chunker, lambda r: stream.write(json_line(r))):
+    with progress_bar(sum(sizes), enabled=not quiet, unit="B") as progress:
+        for index, done in run_jobs(chunker, chunk_file, found, sizes, count, progress.update):
+            item = found[index]
+            outcome, records = done if not isinstance(done, Exception) else (_failed(item.path, done), [])
+            for record in records:
+                stream.write(json_line(record))
             outcomes.append(outcome)
             if isinstance(outcome, Failed):
-                bar.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
-            bar.update(1)
+                progress.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
     return outcomes
 
 
-def progress(total: int, *, quiet: bool) -> Any:
-    """A progress bar on standard error, for two documents or more (none when ``quiet``)."""
-    from tqdm import tqdm
+def _size(item: Found) -> int:
+    """A file's work units for the progress bar: its size in bytes (0 when it cannot be read)."""
+    try:
+        return os.path.getsize(item.path) if item.error is None else 0
+    except OSError:
+        return 0
 
-    return tqdm(total=total, unit="doc", file=sys.stderr, disable=quiet or total < 2, dynamic_ncols=True)
+
+def _failed(path: str, err: Exception) -> Failed:
+    return Failed(path, f"{path}: failed ({type(err).__name__}: {err})")
 
 
-def chunk_files(
-    found: Iterable[Found], chunker: AdaptiveChunker, write: Callable[[dict[str, Any]], object]
-) -> Iterable[Chunked | Failed]:
-    """Chunk each found file, writing its records as soon as it is done; yields one outcome per file.
-
-    A file that fails yields :class:`Failed` and writes nothing; the others go on.
-    """
+def chunk_file(chunker: AdaptiveChunker, item: Found) -> tuple[Chunked | Failed, list[dict[str, Any]]]:
+    """Chunk one found file: its outcome and its records (none when it failed; a :class:`Failed` names why)."""
     from adaptive_splitters.output.jsonl import chunk_records
 
-    for item in found:
-        if item.error is not None:
-            yield Failed(item.path, str(item.error))
-            continue
-        try:
-            result, records = chunk_records(chunker, item.path)
-        except DocumentError as err:
-            yield Failed(item.path, str(err))
-            continue
-        except Exception as err:
-            yield Failed(item.path, f"{item.path}: failed ({type(err).__name__}: {err})")
-            continue
-        for record in records:
-            write(record)
-        tokens = sum(r["tokens"] for r in records)
-        yield Chunked(item.path, result.chosen, len(records), tokens, result.fallback)
+    if item.error is not None:
+        return Failed(item.path, str(item.error)), []
+    try:
+        result, records = chunk_records(chunker, item.path)
+    except DocumentError as err:
+        return Failed(item.path, str(err)), []
+    tokens = sum(r["tokens"] for r in records)
+    return Chunked(item.path, result.chosen, len(records), tokens, result.fallback), records
 
 
 def summary_table(outcomes: Sequence[Chunked | Failed], skipped: Sequence[Skipped] = ()) -> str:

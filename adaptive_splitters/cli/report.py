@@ -49,12 +49,12 @@ def add_report_parser(commands: Any, name: str, help_text: str, *, json_required
 def read_all(paths: Sequence[str], handler: Callable[[SourceDocument, str], T]) -> tuple[list[T], int]:
     """``handler(document, path)`` for each document ``paths`` lead to, and how many failed (each named on
     standard error with its reason); what searched folders held besides is counted there too."""
-    from adaptive_splitters.cli.chunk import progress
+    from adaptive_splitters.corpus.many import progress_bar
 
     search = search_documents(paths)
     done: list[T] = []
     failed = 0
-    with progress(len(search.found), quiet=False) as bar:
+    with progress_bar(len(search.found), enabled=len(search.found) >= 2, unit="doc") as bar:
         for found in search.found:
             try:
                 if found.error is not None:

@@ -52,8 +52,12 @@ class EmbeddingSource:
         cache, whose own embedder is used.
         """
         if cache is None:
-            cache = EmbeddingCache(self.model(), counter=counter)
+            cache = self.document_cache(counter)
         return SpanVectors(doc, cache, long_texts, counter)
+
+    def document_cache(self, counter: Callable[[str], int]) -> EmbeddingCache:
+        """A fresh cache for one document's texts over :meth:`model` (a corpus run's source reports on it)."""
+        return EmbeddingCache(self.model(), counter=counter)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

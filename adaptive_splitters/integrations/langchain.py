@@ -17,9 +17,10 @@ from langchain_core.documents import Document
 from langchain_text_splitters import TextSplitter
 
 from adaptive_splitters.core.config import ChunkerConfig
+from adaptive_splitters.corpus import chunk_or_raise
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.integrations._pickling import require_picklable
-from adaptive_splitters.output.records import emit_unit
+from adaptive_splitters.output.records import emit_unit, unit_document
 from adaptive_splitters.output.units import PAGE_SEPARATOR, plan_units
 from adaptive_splitters.text.tokens import get_encoding
 
@@ -42,6 +43,9 @@ class AdaptiveTextSplitter(TextSplitter):
         group_pages: join the pages of one source before splitting (default: when every input document has
             ``source`` and ``page`` metadata); each chunk carries the metadata of the page it starts on.
         page_separator: what joins grouped pages (counted in offsets; belongs to the page before it).
+        workers: processes for many documents (default 1: this process; ``None``: one per core for a large
+            input, as :meth:`AdaptiveChunker.chunk_many`); the chunks are the same either way.
+        show_progress: a progress bar over characters on standard error, moving within each document.
         **settings: the engine's settings (:class:`~adaptive_splitters.core.config.ChunkerConfig`: candidates,
             metrics, weights, min_tokens, merge_limit, tokenizer, embedder, long_texts, selection, pairs, llm,
             llm_timeout); an unknown one raises ``TypeError``. With ``llm``, ``Document``s cut by ``llm_regex``
@@ -60,6 +64,8 @@ class AdaptiveTextSplitter(TextSplitter):
         *,
         group_pages: bool | None = None,
         page_separator: str = PAGE_SEPARATOR,
+        workers: int | None = 1,
+        show_progress: bool = False,
         **settings: Any,
     ) -> None:
         if chunk_overlap != 0:
@@ -82,6 +88,8 @@ class AdaptiveTextSplitter(TextSplitter):
         )
         self.group_pages = group_pages
         self.page_separator = page_separator
+        self.workers = workers
+        self.show_progress = show_progress
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={v!r}" for k, v in self.chunker.config.changed().items() if k != "hard_limit")
@@ -124,11 +132,14 @@ class AdaptiveTextSplitter(TextSplitter):
             msg = f"{len(metas)} metadatas given for {len(texts)} texts"
             raise ValueError(msg)
         metas = [{} if m is None else m for m in metas]
-        units = plan_units(list(zip(texts, metas, strict=True)), self.group_pages, self.page_separator)
+        planned = plan_units(list(zip(texts, metas, strict=True)), self.group_pages, self.page_separator)
+        units = [u for u in planned if u.text]  # an empty text has no chunks
+        docs = [unit_document(u) for u in units]
+        results = chunk_or_raise(self.chunker, docs, workers=self.workers, show_progress=self.show_progress)
         return [
             Document(page_content=e.text, metadata=e.metadata, id=e.id)
-            for unit in units
-            for e in emit_unit(self.chunker, unit, strip=self._strip_whitespace)
+            for unit, result in zip(units, results, strict=True)
+            for e in emit_unit(self.chunker, unit, strip=self._strip_whitespace, result=result)
         ]
 
     def split_documents(self, documents: Iterable[Document]) -> list[Document]:

@@ -43,15 +43,22 @@ from llama_index.core.bridge.pydantic import (
 from llama_index.core.node_parser import NodeParser
 from llama_index.core.node_parser.node_utils import default_id_func
 from llama_index.core.schema import BaseNode, Document
-from llama_index.core.utils import get_tqdm_iterable
 from pydantic import AliasChoices
 
 from adaptive_splitters.core import config
 from adaptive_splitters.core.config import ChunkerConfig
+from adaptive_splitters.corpus import chunk_or_raise
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.integrations._pickling import require_picklable
 from adaptive_splitters.integrations.llama_index_embedding import MiniLMEmbedding
-from adaptive_splitters.integrations.llama_index_nodes import EXCLUDED_KEYS, chunk_node, link_neighbours, plan_nodes
+from adaptive_splitters.integrations.llama_index_nodes import (
+    EXCLUDED_KEYS,
+    chunk_node,
+    link_neighbours,
+    node_unit,
+    plan_nodes,
+)
+from adaptive_splitters.output.records import unit_document
 
 __all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser", "MiniLMEmbedding"]
 
@@ -177,16 +184,25 @@ class _AdaptiveNodeParser(NodeParser):
         return {**state, "__dict__": fields, "__pydantic_private__": None}
 
     def _parse_nodes(self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any) -> list[BaseNode]:
-        """Chunk every text node; relationships, metadata and offsets are final here (see the module docs)."""
+        """Chunk every text node (a corpus run: identical texts once, a bar over characters with ``show_progress``);
+        relationships, metadata and offsets are final here (see the module docs)."""
         with self._lock:
             engine = self._chunker()
             plans = plan_nodes(nodes)
+            units = {i: node_unit(nodes[i], plan) for i, plan in enumerate(plans) if plan is not None}
+            texts = {i: unit for i, unit in units.items() if unit.text}
+            done = chunk_or_raise(
+                engine, [unit_document(u) for u in texts.values()], workers=1, show_progress=show_progress
+            )
+            results = dict(zip(texts, done, strict=True))
             out: list[BaseNode] = []
-            for node, plan in get_tqdm_iterable(list(zip(nodes, plans, strict=True)), show_progress, "Parsing nodes"):
+            for i, (node, plan) in enumerate(zip(nodes, plans, strict=True)):
                 if plan is None:
                     out.append(node)  # non-text: untouched
                 else:
-                    out.extend(chunk_node(engine, node, plan, include_metadata=self.include_metadata))
+                    out.extend(
+                        chunk_node(engine, node, plan, include_metadata=self.include_metadata, result=results.get(i))
+                    )
             if self.include_prev_next_rel:
                 link_neighbours(out, {id(n) for n, p in zip(nodes, plans, strict=True) if p is None})
             return out

@@ -20,6 +20,7 @@ from llama_index.core.schema import (
     TextNode,
 )
 
+from adaptive_splitters.core.result import AdaptiveResult
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.output.ids import text_key, unique_keys
 from adaptive_splitters.output.records import ADAPTIVE_KEYS, Emitted, emit_unit
@@ -123,12 +124,19 @@ def link_neighbours(nodes: list[BaseNode], passed: set[int]) -> None:
             b.relationships[NodeRelationship.PREVIOUS] = info_a
 
 
-def chunk_node(engine: AdaptiveChunker, node: BaseNode, plan: Plan, *, include_metadata: bool) -> list[TextNode]:
-    """The TextNodes of one text node: exact (shifted) offsets, SOURCE relationship, inherited metadata."""
+def node_unit(node: BaseNode, plan: Plan) -> Unit:
+    """The unit one text node is chunked as: its text (checked to be hashable by LlamaIndex), keyed by the plan."""
     text = node.get_content(metadata_mode=MetadataMode.NONE)
     _check_encodable(node, text)
-    unit = Unit(text, {}, plan.key, None, plan.page_labels, id_offset=plan.shift or 0)
-    emitted = emit_unit(engine, unit)
+    return Unit(text, {}, plan.key, None, plan.page_labels, id_offset=plan.shift or 0)
+
+
+def chunk_node(
+    engine: AdaptiveChunker, node: BaseNode, plan: Plan, *, include_metadata: bool, result: AdaptiveResult | None = None
+) -> list[TextNode]:
+    """The TextNodes of one text node: exact (shifted) offsets, SOURCE relationship, inherited metadata
+    (``result``: the engine's result for the node's unit, from a corpus run)."""
+    emitted = emit_unit(engine, node_unit(node, plan), result=result)
     source = node.source_node or node.as_related_node_info()
     inherited: dict[str, Any] = {}
     if include_metadata:  # the parent's values, over the original's when the parent is a chunk

@@ -12,6 +12,7 @@ import json
 import os
 from typing import Any
 
+from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.result import AdaptiveResult
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.output.records import emit_document
@@ -42,8 +43,15 @@ def chunk_records(chunker: AdaptiveChunker, path: str) -> tuple[AdaptiveResult, 
     is the heading breadcrumb; both ``None`` where unknown. Ids are keyed by the resolved path. Raises
     :class:`~adaptive_splitters.readers.files.DocumentError` for unreadable files.
     """
-    doc = read_document(path)
-    result, emitted = emit_document(chunker, doc, os.path.realpath(path), page_label=int)
+    return document_records(chunker, read_document(path), path, os.path.realpath(path))
+
+
+def document_records(
+    chunker: AdaptiveChunker, doc: SourceDocument, path: str, source_key: str
+) -> tuple[AdaptiveResult, list[dict[str, Any]]]:
+    """Chunk ``doc`` (read from ``path``) and return the engine's result and its records, ids keyed by
+    ``source_key`` (:func:`chunk_records` gives the resolved path)."""
+    result, emitted = emit_document(chunker, doc, source_key, page_label=int)
     records = []
     for e in emitted:
         meta = e.metadata

@@ -52,30 +52,38 @@ class Emitted:
     """The keys of ``metadata`` that are the chosen candidate's notes."""
 
 
-def emit_unit(chunker: AdaptiveChunker, unit: Unit, *, strip: bool = False) -> list[Emitted]:
-    """Chunk ``unit`` with ``chunker`` and emit the chosen candidate's scored chunks.
+def unit_document(unit: Unit) -> SourceDocument:
+    """The document the engine chunks for ``unit`` (its pages, when grouped, numbered from 0), named by its key."""
+    return SourceDocument.build(
+        unit.text,
+        pages=list(unit.page_starts) if unit.page_starts is not None else None,
+        page_numbers=range(len(unit.page_starts)) if unit.page_starts is not None else None,
+        name=unit.source_key,
+    )
+
+
+def emit_unit(
+    chunker: AdaptiveChunker, unit: Unit, *, strip: bool = False, result: AdaptiveResult | None = None
+) -> list[Emitted]:
+    """Chunk ``unit`` with ``chunker`` (or take ``result``, the engine's result for :func:`unit_document`, from a
+    corpus run) and emit the chosen candidate's scored chunks.
 
     ``strip`` trims whitespace off each chunk (offsets follow; the whitespace is then in no chunk).
     """
     if not unit.text:
         return []
     grouped = unit.page_starts is not None
-    doc = SourceDocument.build(
-        unit.text,
-        pages=list(unit.page_starts) if unit.page_starts is not None else None,
-        page_numbers=range(len(unit.page_starts)) if unit.page_starts is not None else None,
-        name=unit.source_key,
-    )
     labels = unit.page_labels
     _, emitted = emit_document(
         chunker,
-        doc,
+        unit_document(unit),
         unit.source_key,
         unit.metadata,
         page_label=labels.__getitem__ if grouped and labels is not None else None,
         page_metadata=unit.page_metadata,
         strip=strip,
         id_offset=unit.id_offset,
+        result=result,
     )
     if not grouped and labels is not None:  # one page: its label, before ``section`` as in a group
         for e in emitted:
@@ -96,6 +104,7 @@ def emit_document(
     page_metadata: Sequence[Mapping[str, Any]] | None = None,
     strip: bool = False,
     id_offset: int = 0,
+    result: AdaptiveResult | None = None,
 ) -> tuple[AdaptiveResult, list[Emitted]]:
     """Chunk ``doc`` and emit the chosen candidate's chunks exactly as they were scored, ids keyed by
     ``source_key``.
@@ -103,9 +112,11 @@ def emit_document(
     Each chunk's metadata is a deep copy of ``metadata`` (or of ``page_metadata[p]``, the metadata of the page
     ``p`` it starts on) plus the adaptive fields, ``page_start``/``page_end`` (``page_label`` of the first and
     last page it covers) when ``page_label`` is given and the document has pages, and ``section`` when a heading
-    encloses it. Returns the engine's result too.
+    encloses it. ``result`` is the engine's result for ``doc`` when a corpus run has it already (the chunks are
+    those of ``result.document``, whose text is ``doc``'s). Returns the engine's result too.
     """
-    result = chunker.chunk_document(doc)
+    if result is None:
+        result = chunker.chunk_document(doc)
     added = _result_metadata(result)
     notes = tuple(k for k in (result.chunks[0].metadata if result.chunks else {}) if k not in ENGINE_KEYS)
     out: list[Emitted] = []

@@ -35,6 +35,10 @@ class DocumentError(ValueError):
         self.detail = detail
         super().__init__(f"{path}: {reason}" + (f" ({detail})" if detail else ""))
 
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str, str]]:
+        """Pickled with its three fields (worker processes send it back whole)."""
+        return (DocumentError, (self.path, self.reason, self.detail))
+
 
 @dataclass(frozen=True)
 class Found:

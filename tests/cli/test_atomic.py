@@ -115,3 +115,43 @@ def test_concurrent_runs_on_one_out_leave_one_complete_output(tmp_path: Path) ->
         assert proc.returncode == 0
     assert out.read_bytes() in alone  # the last rename wins: one whole output, never a mix
     assert _parts(out) == []
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to find the worker processes")
+def test_sigterm_with_worker_processes_stops_them_and_leaves_out_unchanged(tmp_path: Path) -> None:
+    out = tmp_path / "x.jsonl"
+    docs = _many_docs(tmp_path / "docs", 12)
+    command = [*_chunk_command(docs, out), "--workers", "2"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not _writing(out, None):  # the workers are running and some documents are written
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        workers = [c for c in _children(proc.pid) if Path(f"/proc/{c}").exists()]
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143
+    assert f"adaptive-splitters: interrupted; {out} left unchanged" in stderr.splitlines()
+    assert not out.exists()
+    assert _parts(out) == []
+    assert len(workers) >= 2  # the pool (and multiprocessing's helper, if any)
+    time.sleep(0.5)
+    assert [w for w in workers if Path(f"/proc/{w}").exists() and "zombie" not in _state(w)] == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return "zombie"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from langchain_core.documents import Document
 from pypdf import PdfReader
+from tqdm import tqdm
 
 from adaptive_splitters.cli import main
 from adaptive_splitters.integrations.langchain import AdaptiveTextSplitter
@@ -98,7 +99,9 @@ def test_sample_summary_table_names_the_choice(sample_run: Any) -> None:
     assert row.split()[1:3] == [records[0]["candidate"], str(len(records))]
     assert "1 document(s)" in stderr
     assert "Loading weights" not in stderr
-    assert "%|" not in stderr  # no progress bar for one document
+    size = tqdm.format_sizeof(SAMPLE.stat().st_size)
+    assert "100%|" in stderr  # one document moves a bar too (by its bytes, stage by stage)
+    assert f"{size}/{size}" in stderr
 
 
 def test_ids_and_spans_equal_the_langchain_adapters(sample_run: Any) -> None:
@@ -185,12 +188,12 @@ def test_quiet_keeps_failures_but_drops_table_and_progress(tmp_path: Path) -> No
     assert record["text"] == "One."
 
 
-def test_progress_bar_on_multi_document_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_counts_input_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("a", "b"):
-        (tmp_path / f"{name}.txt").write_text(f"Text {name}.", encoding="utf-8")
+        (tmp_path / f"{name}.txt").write_text(f"Text {name}." * 20, encoding="utf-8")
     assert main(["chunk", str(tmp_path), "--out", str(tmp_path / "o.jsonl"), *FAST]) == 0
     err = capsys.readouterr().err
-    assert "2/2" in err
+    assert "280/280" in err  # bytes of both files, not files
     assert "2 document(s)" in err
 
 
@@ -260,6 +263,7 @@ def test_lone_surrogates_are_written_escaped_and_read_back(tmp_path: Path) -> No
         (["chunk", "x.md", "--candidate", "recursve"], "unknown candidate 'recursve'"),
         (["chunk", "x.md", "--chunk-size", "0"], "argument --chunk-size: must be a positive integer (received 0)"),
         (["chunk", "x.md", "--metrics", "SC,XYZ"], "XYZ"),
+        (["chunk", "x.md", "--workers", "0"], "argument --workers: must be a positive integer (received 0)"),
     ],
 )
 def test_bad_usage_exits_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -459,3 +463,25 @@ def test_deeply_nested_json_fails_as_not_a_clair_document(tmp_path: Path, capsys
     for name in ("deep.json", "deep_pages.json"):
         assert f"adaptive-splitters: {tmp_path / name}: not a CLAIR document (JSON nested too deeply to parse)" in err
     assert "RecursionError" not in err
+
+
+def test_workers_write_the_same_output_in_input_order_and_name_failures(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = SAMPLE.read_text(encoding="utf-8")
+    for i in range(4):  # sizes out of order: the largest is worked first, written in its place
+        (tmp_path / f"d{i}.md").write_text(sample[: 1500 * (1 + (i * 3) % 4)], encoding="utf-8")
+    (tmp_path / "d2b.txt").write_text("", encoding="utf-8")
+    missing = tmp_path / "missing.md"
+    outs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        assert main(["chunk", str(tmp_path), str(missing), "--out", str(out), "--workers", workers, *FAST]) == 1
+        outs[workers] = out.read_bytes()
+        err = capsys.readouterr().err
+        assert f"adaptive-splitters: {tmp_path / 'd2b.txt'}: empty (no text)" in err
+        assert f"adaptive-splitters: {missing}: unreadable (no such file or folder)" in err
+        assert "4 document(s), 2 failed" in err
+    assert outs["1"] == outs["2"]
+    paths = list(dict.fromkeys(r["path"] for r in _records(tmp_path / "out2.jsonl")))
+    assert paths == [str(tmp_path / f"d{i}.md") for i in range(4)]

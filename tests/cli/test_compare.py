@@ -16,7 +16,18 @@ def test_compare_summarises_two_candidates_and_writes_the_side_by_side_page(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = tmp_path / "compare.html"
-    args = ["compare", str(SAMPLE), "--candidate", "recursive_600", "--candidate", "page", "--metrics", "SC,BI"]
+    args = [
+        "compare",
+        str(SAMPLE),
+        "--candidate",
+        "recursive_600",
+        "--candidate",
+        "page",
+        "--metrics",
+        "SC,BI",
+        "--chunk-size",
+        "1100",
+    ]
     assert main([*args, "--html", str(report)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "sample"

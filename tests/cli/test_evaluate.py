@@ -16,6 +16,9 @@ CLAIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "clair"
 EDPS = CLAIR / "Norma (légal)_EDPS Generative AI guidelines.json"
 
 
+PAPER_SIZE = ["--chunk-size", "1100"]  # the output these tests read was written at the paper's size
+
+
 def _report(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -94,7 +97,7 @@ def test_folders_are_searched_and_the_table_goes_to_standard_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     docs = _folder(tmp_path)
-    assert main(["evaluate", str(docs), "--metrics", "SC,BI,RC"]) == 0
+    assert main(["evaluate", str(docs), *PAPER_SIZE, "--metrics", "SC,BI,RC"]) == 0
     captured = capsys.readouterr()
     lines = captured.out.splitlines()
     assert lines[0] == "a"
@@ -112,7 +115,7 @@ def test_json_dash_writes_the_report_to_standard_output_and_the_table_to_standar
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["evaluate", str(SAMPLE), "--metrics", "SC,BI", "--json", "-"]) == 0
+    assert main(["evaluate", str(SAMPLE), *PAPER_SIZE, "--metrics", "SC,BI", "--json", "-"]) == 0
     captured = capsys.readouterr()
     (doc,) = json.loads(captured.out)["documents"]
     assert doc["name"] == "sample"
@@ -122,7 +125,7 @@ def test_json_dash_writes_the_report_to_standard_output_and_the_table_to_standar
 
 def test_the_json_report_is_indented_with_rounded_floats(tmp_path: Path) -> None:
     out = tmp_path / "eval.json"
-    assert main(["evaluate", str(SAMPLE), "--metrics", "SC,BI,RC", "--json", str(out)]) == 0
+    assert main(["evaluate", str(SAMPLE), *PAPER_SIZE, "--metrics", "SC,BI,RC", "--json", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith('{\n  "documents": [\n    {\n      "name": "sample",\n')
     assert "\n            [0, 2949],\n" in text  # a span on one line
@@ -136,7 +139,7 @@ def test_the_json_report_is_indented_with_rounded_floats(tmp_path: Path) -> None
 
 def test_html_report_is_written_and_names_the_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "out" / "report.html"
-    assert main(["evaluate", str(SAMPLE), "--metrics", "SC,BI", "--html", str(report)]) == 0
+    assert main(["evaluate", str(SAMPLE), *PAPER_SIZE, "--metrics", "SC,BI", "--html", str(report)]) == 0
     page = report.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "<h2>sample</h2>" in page
@@ -160,7 +163,7 @@ def test_a_failing_file_is_named_and_the_others_reported(tmp_path: Path, capsys:
 def test_html_dash_takes_standard_output_and_not_together_with_json_dash(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["evaluate", str(SAMPLE), "--metrics", "SC", "--html", "-"]) == 0
+    assert main(["evaluate", str(SAMPLE), *PAPER_SIZE, "--metrics", "SC", "--html", "-"]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("<!DOCTYPE html>")
     assert "* recursive_1100" in captured.err

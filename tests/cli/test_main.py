@@ -47,5 +47,5 @@ def test_help_explains_long_texts_and_selection(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         main(["evaluate", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
-    assert "--long-texts {pool,truncate} how ICC and DCC embed a text longer than the model's window:" in shown
+    assert "--long-texts {sentences,pool,truncate} how the embedding metrics embed a text:" in shown
     assert "--selection {fair,paper} how candidates are compared:" in shown

@@ -479,3 +479,31 @@ def test_repr_shows_the_settings_that_differ_from_the_defaults() -> None:
     assert repr(AdaptiveTextSplitter()) == "AdaptiveTextSplitter()"
     splitter = AdaptiveTextSplitter(chunk_size=500, metrics=["SC", "BI"], selection="paper")
     assert repr(splitter) == "AdaptiveTextSplitter(metrics=('SC', 'BI'), chunk_size=500, selection='paper')"
+
+
+def _corpus_documents() -> list[Document]:
+    """Several sources of different sizes, and one text twice (the copy keeps its own ids)."""
+    docs = [Document(page_content=SAMPLE[i * 1500 : (i + 2) * 1500], metadata={"source": f"s{i}"}) for i in range(4)]
+    return [*docs, Document(page_content=docs[1].page_content, metadata={"source": "copy"})]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_split_documents_on_a_corpus_equals_one_by_one(workers: int) -> None:
+    from hashing_embedders import biased_vectors
+
+    splitter = AdaptiveTextSplitter(chunk_size=150, embedder=biased_vectors, workers=workers)
+    docs = _corpus_documents()
+    together = splitter.split_documents(docs)
+    single = AdaptiveTextSplitter(chunk_size=150, embedder=biased_vectors)
+    alone = [d for doc in docs for d in single.split_documents([doc])]
+    assert [(d.page_content, d.metadata, d.id) for d in together] == [(d.page_content, d.metadata, d.id) for d in alone]
+    assert list(splitter.transform_documents(docs)) == together
+
+
+def test_show_progress_draws_a_bar_over_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    texts = [SAMPLE[:2000], SAMPLE[2000:3000]]
+    AdaptiveTextSplitter(chunk_size=300, metrics=FAST, show_progress=True).create_documents(texts)
+    err = capsys.readouterr().err
+    assert "3.00k/3.00k" in err
+    AdaptiveTextSplitter(chunk_size=300, metrics=FAST).create_documents(texts)
+    assert capsys.readouterr().err == ""

@@ -459,3 +459,34 @@ def test_the_llama_index_embedding_names_its_model() -> None:
     from adaptive_splitters.integrations.llama_index_embedding import MiniLMEmbedding
 
     assert MiniLMEmbedding().model_name == "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def _corpus() -> list[Document]:
+    """Documents of different sizes with stable ids; two share a text (their nodes keep apart ids)."""
+    texts = [("Rivers and mountains. " * 40 + "\n\n") * (i + 1) + SAMPLE_TEXT for i in range(4)]
+    texts.append(texts[1])
+    return [Document(text=t, id_=f"doc-{i}", metadata={"source": f"s{i}"}) for i, t in enumerate(texts)]
+
+
+def _node_identity(nodes: list[Any]) -> list[tuple[Any, ...]]:
+    return [(n.node_id, n.text, n.start_char_idx, n.end_char_idx, n.metadata, n.ref_doc_id) for n in nodes]
+
+
+def test_ingestion_pipeline_with_workers_equals_one_by_one() -> None:
+    from hashing_embedders import biased_vectors
+    from llama_index.core.ingestion import IngestionPipeline
+
+    parser = AdaptiveNodeParser(chunk_size=150, embedder=biased_vectors)
+    docs = _corpus()
+    alone = [n for doc in docs for n in parser.get_nodes_from_documents([doc])]
+    pipeline = IngestionPipeline(transformations=[parser])
+    together = pipeline.run(documents=docs, num_workers=2)
+    assert sorted(_node_identity(together)) == sorted(_node_identity(alone))  # the pipeline's batches, any order
+    assert _node_identity(parser.get_nodes_from_documents(docs)) == _node_identity(alone)
+
+
+def test_show_progress_draws_a_bar_over_characters(capsys: pytest.CaptureFixture[str]) -> None:
+    docs = [Document(text="Plain words here. " * 100, id_="a"), Document(text="More words. " * 50, id_="b")]
+    AdaptiveNodeParser(chunk_size=120, metrics=["SC", "BI", "RC"]).get_nodes_from_documents(docs, show_progress=True)
+    err = capsys.readouterr().err
+    assert "2.40k/2.40k" in err

@@ -1,0 +1,162 @@
+"""Progress by work done (docs/method.md#corpora): each document counts for its size (characters, or bytes of a
+file), and moves while it is chunked, stage by stage and embedding batch by embedding batch.
+
+A :class:`Meter` turns a document's stages into a fraction of its size and sends only the increments; at the end
+it sends the rest, so a bar's total is exactly the sum of the sizes. :class:`MeteredChunker` is a view of a
+chunker whose runs report to the meter it holds: stage ends through :class:`StageCost`, the characters each
+embedding call will embed through :class:`ReportingCache`, and each batch's through :class:`ReportingEmbedder`.
+None changes what is computed: the same batches reach the same model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from adaptive_splitters.core.document import SourceDocument
+from adaptive_splitters.core.result import AdaptiveResult, Cost
+from adaptive_splitters.embeddings.adapters import EmbedderAdapter
+from adaptive_splitters.embeddings.cache import EmbeddingCache
+from adaptive_splitters.embeddings.source import EmbeddingSource
+from adaptive_splitters.engine import AdaptiveChunker
+
+STAGE_FRACTIONS = {"structure": 0.02, "postprocess": 0.15, "SC": 0.17, "BI": 0.18, "RC": 0.2, "selection": 0.98}
+"""The share of a document done when each stage ends (the embedding stage fills 0.2 to 0.95 as it goes)."""
+EMBEDDING_SPAN = (0.2, 0.95)
+
+
+class Meter:
+    """One document's progress: ``size`` units, sent as increments through ``send`` (never more than ``size``)."""
+
+    def __init__(self, size: int, send: Callable[[int], object]) -> None:
+        self.size = max(0, size)
+        self.send = send
+        self.sent = 0
+        self.fraction = 0.0
+        self.call = (0.0, 1.0, 1, 0)  # the embedding call under way: from, to, characters to embed, embedded
+
+    def expect(self, chars: int) -> None:
+        """An embedding call starts with ``chars`` characters to embed: it fills the rest of its stage (the
+        candidates' before the cheap metrics end, then the embedding stage's)."""
+        low, high = EMBEDDING_SPAN
+        ceiling = high if self.fraction >= low else STAGE_FRACTIONS["postprocess"]
+        self.call = (self.fraction, max(self.fraction, ceiling), max(1, chars), 0)
+
+    def stage_done(self, name: str) -> None:
+        """A stage ended: move to its share (candidates move a little each, up to post-processing's)."""
+        share = STAGE_FRACTIONS.get(name)
+        if name == "candidates":
+            share = min(STAGE_FRACTIONS["postprocess"], self.fraction + 0.02)
+        if share is not None:
+            self.advance(share)
+
+    def embedded_chars(self, chars: int) -> None:
+        """An embedding batch ended: move within the call's span by the characters embedded."""
+        start, end, total, done = self.call
+        self.call = (start, end, total, done + chars)
+        self.advance(start + (end - start) * min(1.0, (done + chars) / total))
+
+    def advance(self, fraction: float) -> None:
+        """Move to ``fraction`` of the document (never back), sending the new units."""
+        self.fraction = max(self.fraction, min(1.0, fraction))
+        units = int(self.size * self.fraction)
+        if units > self.sent:
+            self.send(units - self.sent)
+            self.sent = units
+
+    def finish(self) -> None:
+        """The document is done (or failed): send the rest of its size."""
+        self.advance(1.0)
+
+
+class StageCost(Cost):
+    """A :class:`Cost` that also tells a meter when each stage ends."""
+
+    def __init__(self, meter: Meter) -> None:
+        super().__init__()
+        self.meter = meter
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        with super().stage(name):
+            yield
+        self.meter.stage_done(name)
+
+
+class ReportingEmbedder(EmbedderAdapter):
+    """An embedder that tells its owner's meter how many characters each batch held (the batches unchanged)."""
+
+    def __init__(self, inner: EmbedderAdapter, owner: MeteredChunker) -> None:
+        self.inner = inner
+        self.owner = owner
+        self.name = inner.name
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = self.inner.embed(texts)
+        if self.owner.meter is not None:
+            self.owner.meter.embedded_chars(sum(len(t) for t in texts))
+        return out
+
+    def cut_points(self, text: str) -> list[int]:
+        return self.inner.cut_points(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)  # e.g. max_piece_tokens
+
+
+class ReportingSource(EmbeddingSource):
+    """An owner's embedding source whose model reports embedded characters (the inner source's model, shared)."""
+
+    def __init__(self, inner: EmbeddingSource, owner: MeteredChunker) -> None:
+        super().__init__(inner.embedder)
+        self.inner = inner
+        self.owner = owner
+
+    def document_cache(self, counter: Callable[[str], int]) -> EmbeddingCache:
+        """A :class:`ReportingCache` (a shared cache, when the settings give one, is used as is and not reported)."""
+        return ReportingCache(self.model(), self.owner, counter)
+
+    def model(self) -> EmbedderAdapter:
+        with self._lock:
+            if self._model is None:
+                self._model = ReportingEmbedder(self.inner.model(), self.owner)
+            return self._model
+
+
+class ReportingCache(EmbeddingCache):
+    """A document's embedding cache that tells its owner's meter how many characters each call will embed."""
+
+    def __init__(self, embedder: EmbedderAdapter, owner: MeteredChunker, counter: Callable[[str], int]) -> None:
+        super().__init__(embedder, counter=counter)
+        self.owner = owner
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self.owner.meter is not None:
+            key = self.identity
+            self.owner.meter.expect(sum(len(t) for t in set(texts) if (key, t) not in self.store))
+        return super().embed(texts)
+
+
+class MeteredChunker(AdaptiveChunker):
+    """A view of a chunker (same settings, candidates, metrics and model) whose runs report to :attr:`meter`."""
+
+    meter: Meter | None
+
+    @classmethod
+    def of(cls, chunker: AdaptiveChunker) -> MeteredChunker:
+        """The view of ``chunker``; the chunker itself is left unchanged."""
+        view = cls.__new__(cls)
+        view.__dict__.update(vars(chunker))
+        view.embeddings = ReportingSource(chunker.embeddings, view)
+        view.meter = None
+        return view
+
+    def chunk_document(
+        self, doc: SourceDocument, metadata: Mapping[str, Any] | None = None, *, cost: Cost | None = None
+    ) -> AdaptiveResult:
+        if self.meter is None or cost is not None:
+            return super().chunk_document(doc, metadata, cost=cost)
+        return super().chunk_document(doc, metadata, cost=StageCost(self.meter))
