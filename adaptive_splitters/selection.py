@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from adaptive_splitters.core import checks
-from adaptive_splitters.metrics import BUILTIN_WEIGHTS
+from adaptive_splitters.metrics import BUILTIN_WEIGHTS, METRIC_NAMES
 from adaptive_splitters.metrics.base import Metric
 
 SelectionRule = Literal["fair", "paper"]
@@ -45,13 +45,13 @@ def select(
     Args:
         scores: candidate name → metric name → value in [0, 1], or ``None`` (NaN counts as ``None``).
         order: the candidates, in the order they were listed (the fair rule's tie-break).
-        weights: metric name → non-negative weight (default 0.2 for each of SC, BI, RC, ICC, DCC); metrics with
-            weight 0 or absent from ``weights`` are ignored.
+        weights: metric name → non-negative weight (default :func:`default_weights`: SR alone where defined, else
+            0.2 for each of SC, BI, RC, ICC, DCC); metrics with weight 0 or absent from ``weights`` are ignored.
         rule: ``"fair"`` (default) or ``"paper"``.
 
     Raises:
         ValueError: no candidates, a candidate without scores, an unknown rule, or a negative, non-finite or
-            unknown weight (a weight must name one of the five metrics or a metric present in ``scores``).
+            unknown weight (a weight must name a built-in metric or a metric present in ``scores``).
     """
     if rule not in ("fair", "paper"):
         msg = f"selection rule must be 'fair' or 'paper' (received {rule!r})"
@@ -177,7 +177,7 @@ def check_weights(
             weight; the message names ``weights`` and the bad value.
     """
     if weights is None:
-        return dict(BUILTIN_WEIGHTS)
+        return default_weights(scores)
     if not isinstance(weights, Mapping):
         msg = (
             "weights must be a mapping metric name -> weight, such as {'SC': 0.5, 'BI': 0.5} "
@@ -199,11 +199,27 @@ def check_weights(
     return active
 
 
+def default_weights(scores: Mapping[str, Mapping[str, float | None]]) -> dict[str, float]:
+    """The built-in metrics' weights when none are given (docs/method.md#selection): SR alone wherever it is
+    defined for some candidate, since it is the metric that tracks retrieval; else (SR not computed, or no
+    sentence to ask with) the paper's equal weights over SC, BI, RC, ICC and DCC."""
+    if any(_value(row.get("SR")) is not None for row in scores.values()):
+        return {"SR": BUILTIN_WEIGHTS["SR"]}
+    return {name: BUILTIN_WEIGHTS[name] for name in METRIC_NAMES}
+
+
 def selection_weights(given: Mapping[str, float] | None, metrics: Sequence[Metric]) -> dict[str, float] | None:
     """The weights a chunker selects with: ``given`` (built-in metrics it leaves out weigh 0) plus each other
-    metric's own weight; ``None`` for the built-in metrics' equal default when no other metric is computed."""
+    metric's own weight; ``None`` for :func:`default_weights`, decided per document, when no other metric is
+    computed."""
+    names = {m.name for m in metrics}
     others = {m.name: m.weight for m in metrics if m.name not in BUILTIN_WEIGHTS}
-    weights = dict(given) if given is not None else (None if not others else dict(BUILTIN_WEIGHTS))
+    if given is not None:
+        weights: dict[str, float] | None = dict(given)
+    elif others:
+        weights = default_weights({"": {"SR": 1.0 if "SR" in names else None}})
+    else:
+        weights = None
     if weights is not None:
         for name, weight in others.items():
             weights.setdefault(name, weight)

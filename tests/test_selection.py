@@ -163,3 +163,28 @@ def test_bad_weight_values_name_weights_and_the_value(weight: object) -> None:
         ValueError, match=rf"weights: the weight of 'SC' must be a finite number >= 0 \(received {weight}\)"
     ):
         select(EDPS, ORDER, weights={"SC": weight})  # type: ignore[dict-item]
+
+
+def test_by_default_sr_decides_where_it_is_defined_and_the_paper_weights_otherwise() -> None:
+    scores = {
+        "small": {"SC": 1.0, "BI": 0.2, "RC": 0.5, "ICC": 0.5, "DCC": 0.5, "SR": 0.99},
+        "large": {"SC": 1.0, "BI": 0.9, "RC": 1.0, "ICC": 0.7, "DCC": 0.8, "SR": 0.95},
+    }
+    chosen = select(scores, ["large", "small"])
+    assert chosen.chosen == "small"
+    assert "compared on SR" in chosen.reason
+    assert select(scores, ["large", "small"], {"SC": 1, "BI": 1, "RC": 1}).chosen == "large"
+    without_sr = {name: {**row, "SR": None} for name, row in scores.items()}  # no sentence to ask with
+    assert select(without_sr, ["large", "small"]).chosen == "large"
+
+
+def test_a_chunkers_default_weights_with_a_user_metric_keep_sr_in_charge() -> None:
+    from adaptive_splitters import AdaptiveChunker
+    from adaptive_splitters.metrics.user import FunctionMetric
+
+    extra = FunctionMetric("few", lambda doc, spans: 1 / len(spans) if spans else None, 0.1)
+    assert AdaptiveChunker(metrics=["SC", "SR", extra]).weights == {"SR": 1.0, "few": 0.1}
+    assert AdaptiveChunker(metrics=["SC", "BI", extra]).weights == {
+        **dict.fromkeys(["SC", "BI", "RC", "ICC", "DCC"], 0.2),
+        "few": 0.1,
+    }
