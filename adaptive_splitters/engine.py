@@ -160,7 +160,10 @@ class AdaptiveChunker:
     def _vectors(self, doc: SourceDocument) -> DocumentVectors:
         """The document's span vectors, built on first use and then shared by candidates and metrics."""
         cfg = self.config
-        return DocumentVectors(lambda: self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache))
+        clauses = self.limits.max_tokens // 2  # the recursive candidates cut sentences longer than their size
+        return DocumentVectors(
+            lambda: self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache, clauses)
+        )
 
     def _split(
         self, doc: SourceDocument, candidates: Sequence[Candidate], cost: Cost, vectors: Callable[[], SpanVectors]

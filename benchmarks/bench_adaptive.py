@@ -1,10 +1,11 @@
 """Cost of a full adaptive run against one embedding pass over the document's blocks (issue: compute once).
 
-For CLAIR documents of increasing size: the wall time of ``AdaptiveChunker().chunk_document`` (default
-candidates, all five metrics, a cold embedding cache) divided by the time of embedding the document's blocks
-once with the same model and batch size, in both long-text modes; plus tokens embedded, time per token and
-peak memory (tracemalloc, Python heap, in a separate untimed run).
-Run: ``python benchmarks/bench_adaptive.py [--docs N] [--skip N] [--modes pool,truncate] [--no-memory]``.
+For CLAIR documents of increasing size: the wall time of ``AdaptiveChunker().chunk_document`` (the defaults:
+candidates sized for the model, all six metrics, a cold embedding cache) divided by the time of embedding the
+document's blocks once with the same model and batch size, in each long-text mode asked for (default: the
+default ``sentences``); plus tokens embedded, time per token and peak memory (tracemalloc, Python heap, in a
+separate untimed run).
+Run: ``python benchmarks/bench_adaptive.py [--docs N] [--skip N] [--modes sentences,pool,truncate] [--no-memory]``.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=len(DOCS), help="how many documents (smallest first)")
     parser.add_argument("--skip", type=int, default=0, help="skip the N smallest documents")
-    parser.add_argument("--modes", default="pool,truncate", help="long-text modes, comma-separated")
+    parser.add_argument("--modes", default="sentences", help="long-text modes, comma-separated")
     parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the peak-memory run")
     args = parser.parse_args()
     counter = TokenCounter()

@@ -44,8 +44,10 @@ class EmbeddingSource:
         long_texts: str,
         counter: Callable[[str], int],
         cache: EmbeddingCache | None = None,
+        clause_tokens: int | None = None,
     ) -> SpanVectors:
-        """Span vectors of ``doc`` in ``long_texts`` mode (``"pool"`` or ``"truncate"``), weighted by ``counter``.
+        """Span vectors of ``doc`` in ``long_texts`` mode, weighted by ``counter`` (``clause_tokens``: see
+        :class:`SpanVectors`).
 
         With ``cache=None`` the vectors sit in a fresh cache of this document's texts over :meth:`model` (memory
         stays bounded during ingestion and no cache is shared between threads); otherwise in the given shared
@@ -53,7 +55,7 @@ class EmbeddingSource:
         """
         if cache is None:
             cache = self.document_cache(counter)
-        return SpanVectors(doc, cache, long_texts, counter)
+        return SpanVectors(doc, cache, long_texts, counter, clause_tokens)
 
     def document_cache(self, counter: Callable[[str], int]) -> EmbeddingCache:
         """A fresh cache for one document's texts over :meth:`model` (a corpus run's source reports on it)."""

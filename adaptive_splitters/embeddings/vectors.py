@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 LongTexts = Literal["sentences", "pool", "truncate"]
 _WORD = re.compile(r"\w")
+_COMMA = re.compile(r",\s+")  # where the recursive splitter cuts a long sentence (text/recursive.py)
 
 
 class SpanVectors:
@@ -39,6 +40,9 @@ class SpanVectors:
         cache: the shared :class:`~adaptive_splitters.embeddings.cache.EmbeddingCache`.
         mode: ``"sentences"`` (default), ``"pool"`` or ``"truncate"`` (the paper's).
         counter: token counter for the pooling weights (default: the cache's).
+        clause_tokens: in ``sentences`` mode, a sentence of more tokens than this is cut at its commas too (the
+            recursive splitter's separator after sentences), so that candidates cutting long sentences share those
+            pieces as well; ``None``: sentences stay whole.
     """
 
     def __init__(
@@ -47,6 +51,7 @@ class SpanVectors:
         cache: EmbeddingCache,
         mode: str = "sentences",
         counter: Callable[[str], int] | None = None,
+        clause_tokens: int | None = None,
     ) -> None:
         if mode not in LONG_TEXT_MODES:
             msg = f"long_texts must be one of {', '.join(LONG_TEXT_MODES)} (received {mode!r})"
@@ -57,8 +62,9 @@ class SpanVectors:
         self.mode = mode
         self.counter = counter if counter is not None else cache.counter
         self._sentences: list[Span] | None = None
+        self.clause_tokens = clause_tokens
         blocks = [0, *(doc.split_points or ()), len(doc.text)]
-        self._bounds = _cuts(self.sentences()) if mode == "sentences" else blocks
+        self._bounds = self._sentence_cuts() if mode == "sentences" else blocks
         self._atoms: dict[int, list[int]] = {}
         self._memo: dict[tuple[Span, ...], np.ndarray] = {}
 
@@ -116,6 +122,18 @@ class SpanVectors:
                 bounds.pop()  # trailing blanks join the last piece
             self._sentences = list(itertools.pairwise([*bounds, len(self.text)])) if self.text else []
         return self._sentences
+
+    def _sentence_cuts(self) -> list[int]:
+        """The sentences' boundaries, and the commas of sentences longer than ``clause_tokens``."""
+        cuts = _cuts(self.sentences())
+        if self.clause_tokens is None:
+            return cuts
+        out = [cuts[0]]
+        for left, right in itertools.pairwise(cuts):
+            if self.counter(self.text[left:right]) > self.clause_tokens:
+                out.extend(m.start() for m in _COMMA.finditer(self.text, left, right) if left < m.start())
+            out.append(right)
+        return out
 
     def pieces(self, span: Span) -> list[Span]:
         """The pieces a pooled mode embeds for ``span``: cut at block boundaries (and sentence starts, in

@@ -60,3 +60,29 @@ def test_real_model_pool_mode_splits_an_over_long_block(minilm: SentenceTransfor
     assert np.linalg.norm(pooled[0]) == pytest.approx(1.0, abs=1e-5)
     truncated = SpanVectors(doc, cache, "truncate").of([(0, len(text))])
     assert float(pooled[0] @ truncated[0]) > 0.5
+
+
+def test_sentences_mode_cuts_at_sentences_and_long_sentences_at_commas() -> None:
+    from hashing_embedders import hashed_vectors
+
+    from adaptive_splitters.core.document import SourceDocument
+    from adaptive_splitters.embeddings import EmbeddingCache
+
+    long = "First clause here, second clause there, third clause everywhere. "
+    text = "A short sentence. " + long + "\n\nAnother paragraph."
+    doc = SourceDocument.build(text, blocks=[text.index("Another")])
+    whole = SpanVectors(doc, EmbeddingCache(hashed_vectors), "sentences")
+    pieces = [text[a:b] for a, b in whole.pieces((0, len(text)))]
+    assert pieces == ["A short sentence. ", long + "\n\n", "Another paragraph."]  # spaces after a sentence are its own
+    cut = SpanVectors(doc, EmbeddingCache(hashed_vectors), "sentences", clause_tokens=5)
+    clauses = [text[a:b] for a, b in cut.pieces((0, len(text)))]
+    assert clauses == [
+        "A short sentence. ",
+        "First clause here",
+        ", second clause there",
+        ", third clause everywhere. \n\n",
+        "Another paragraph.",
+    ]
+    # a chunk cut just before a sentence's last period stands for the whole sentence (the same text, embedded once)
+    end = text.index(". ") + 0
+    assert whole.pieces((0, end)) == [(0, len("A short sentence. "))]
