@@ -57,12 +57,13 @@ class AdaptiveChunker:
             raise TypeError(msg)
         self.config = config if config is not None else ChunkerConfig.from_settings("AdaptiveChunker", settings)
         cfg = self.config
-        size = cfg.chunk_size if cfg.chunk_size is not None else default_chunk_size(input_window(cfg.embedder))
+        model = cfg.embedding_cache.embedder if cfg.embedding_cache is not None else cfg.embedder
+        size = cfg.chunk_size if cfg.chunk_size is not None else default_chunk_size(input_window(model))
         self.limits = SizeLimits(size, cfg.min_tokens, cfg.merge_limit, hard=cfg.hard_limit)  # type: ignore[arg-type]
         self.counter = TokenCounter(cfg.tokenizer)
         self.candidates = resolve_candidates(cfg.candidates, self.limits, cfg.llm, cfg.llm_timeout)
         self.metrics: list[Metric] = resolve_metrics(cfg.metrics)  # a snapshot: later registrations change nothing
-        self.weights = selection_weights(cfg.weights, self.metrics)
+        self.weights, self.other_weights = selection_weights(cfg.weights, self.metrics)
         self.embeddings = EmbeddingSource(cfg.embedder)
 
     @property
@@ -119,7 +120,9 @@ class AdaptiveChunker:
         spans = {name: split.spans for name, split in splits.items()}
         scores, context = self._score(doc, spans, cost, vectors)
         with cost.stage("selection"):
-            selection = select(scores, list(splits), self.weights, rule=self.config.selection)
+            selection = select(
+                scores, list(splits), self.weights, rule=self.config.selection, others=self.other_weights
+            )
         if context.resolved is not None:
             doc = replace(doc, pairs=context.resolved)
         notes = {name: split.notes for name, split in splits.items() if split.notes is not None}

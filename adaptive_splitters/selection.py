@@ -39,6 +39,7 @@ def select(
     order: Sequence[str],
     weights: Mapping[str, float] | None = None,
     rule: str = "fair",
+    others: Mapping[str, float] | None = None,
 ) -> Selection:
     """Choose among the candidates of ``order`` by their metric ``scores``.
 
@@ -48,6 +49,7 @@ def select(
         weights: metric name → non-negative weight (default :func:`default_weights`: SR alone where defined, else
             0.2 for each of SC, BI, RC, ICC, DCC); metrics with weight 0 or absent from ``weights`` are ignored.
         rule: ``"fair"`` (default) or ``"paper"``.
+        others: with ``weights=None``, the weights of metrics other than the built-in ones, added to the defaults.
 
     Raises:
         ValueError: no candidates, a candidate without scores, an unknown rule, or a negative, non-finite or
@@ -64,7 +66,7 @@ def select(
         if name not in scores:
             msg = f"candidate {name!r} has no scores"
             raise ValueError(msg)
-    active = check_weights(weights, scores)
+    active = check_weights(weights if weights is not None else {**default_weights(scores), **(others or {})}, scores)
     values = {name: {k: _value(scores[name].get(k)) for k in active} for name in candidates}
     if rule == "paper":
         return _paper(values, active, candidates)
@@ -208,20 +210,18 @@ def default_weights(scores: Mapping[str, Mapping[str, float | None]]) -> dict[st
     return {name: BUILTIN_WEIGHTS[name] for name in METRIC_NAMES}
 
 
-def selection_weights(given: Mapping[str, float] | None, metrics: Sequence[Metric]) -> dict[str, float] | None:
-    """The weights a chunker selects with: ``given`` (built-in metrics it leaves out weigh 0) plus each other
-    metric's own weight; ``None`` for :func:`default_weights`, decided per document, when no other metric is
-    computed."""
-    names = {m.name for m in metrics}
+def selection_weights(
+    given: Mapping[str, float] | None, metrics: Sequence[Metric]
+) -> tuple[dict[str, float] | None, dict[str, float]]:
+    """The weights a chunker selects with, checked once: ``given`` (built-in metrics it leaves out weigh 0) plus
+    each other metric's own weight; or ``None`` for :func:`default_weights`, decided per document, with the other
+    metrics' own weights (the second item) added to them there."""
     others = {m.name: m.weight for m in metrics if m.name not in BUILTIN_WEIGHTS}
-    if given is not None:
-        weights: dict[str, float] | None = dict(given)
-    elif others:
-        weights = default_weights({"": {"SR": 1.0 if "SR" in names else None}})
-    else:
-        weights = None
-    if weights is not None:
-        for name, weight in others.items():
-            weights.setdefault(name, weight)
+    if given is None:
+        check_weights({**BUILTIN_WEIGHTS, **others}, {"": dict.fromkeys(others)})
+        return None, others
+    weights = dict(given)
+    for name, weight in others.items():
+        weights.setdefault(name, weight)
     check_weights(weights, {"": dict.fromkeys([*BUILTIN_WEIGHTS, *others])})
-    return weights
+    return weights, {}

@@ -9,7 +9,7 @@ document got the same chosen candidate and chunk spans as one-by-one (and the la
 
 Usage::
 
-    python benchmarks/bench_corpus.py [--corpus clair|covidqa] [--docs N] [--metrics SC,BI,RC,ICC,DCC]
+    python benchmarks/bench_corpus.py [--corpus clair|covidqa] [--docs N] [--metrics SC,BI,RC,ICC,DCC,SR]
         [--paths one,many1,many2,ray]
 
 ``--docs N`` keeps the N smallest documents (0: all). The goal on a 2-core machine: ``many2`` in at most 0.6x the
@@ -39,7 +39,7 @@ CORPORA = {
     "covidqa": (SHARED / "retrieval" / "covidqa" / "corpus", "*.txt"),
 }
 PATHS = ("one", "many1", "many2", "ray")
-METRICS = "SC,BI,RC,ICC,DCC"
+METRICS = "SC,BI,RC,ICC,DCC,SR"  # the default metrics
 
 
 def corpus_files(corpus: str, docs: int, folder: Path | None = None) -> list[str]:

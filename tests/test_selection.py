@@ -178,13 +178,15 @@ def test_by_default_sr_decides_where_it_is_defined_and_the_paper_weights_otherwi
     assert select(without_sr, ["large", "small"]).chosen == "large"
 
 
-def test_a_chunkers_default_weights_with_a_user_metric_keep_sr_in_charge() -> None:
+def test_a_user_metric_joins_the_default_weights_of_each_document() -> None:
+    from hashing_embedders import hashed_vectors
+
     from adaptive_splitters import AdaptiveChunker
     from adaptive_splitters.metrics.user import FunctionMetric
 
-    extra = FunctionMetric("few", lambda doc, spans: 1 / len(spans) if spans else None, 0.1)
-    assert AdaptiveChunker(metrics=["SC", "SR", extra]).weights == {"SR": 1.0, "few": 0.1}
-    assert AdaptiveChunker(metrics=["SC", "BI", extra]).weights == {
-        **dict.fromkeys(["SC", "BI", "RC", "ICC", "DCC"], 0.2),
-        "few": 0.1,
-    }
+    constant = FunctionMetric("constant", lambda doc, spans: 0.5, 0.1)
+    chunker = AdaptiveChunker(metrics=["SC", "BI", "SR", constant], embedder=hashed_vectors, chunk_size=60)
+    prose = "".join(f"Sentence {i} says something about topic {i % 4} at some length. " for i in range(30))
+    assert "compared on SR, constant" in chunker.chunk(prose).reason
+    no_sentence = "Hi. Yes. No. Ok then. Fine.\n\n" * 40  # no sentence of 30 characters: SR is undefined
+    assert "compared on SC, BI, constant" in chunker.chunk(no_sentence).reason

@@ -178,12 +178,13 @@ def _user_metric(spec: str) -> Any:
 
 def with_user_metrics(settings: dict[str, Any], user: Sequence[Any]) -> dict[str, Any]:
     """``settings`` with the ``user`` metrics in ``metrics``: each in place of its name where ``--metrics``
-    names it, the others after; with no ``--metrics``, after the five built-in metrics."""
+    names it, the others after; with no ``--metrics``, after the default metrics (the built-in ones and every
+    registered one)."""
     if not user:
         return settings
-    from adaptive_splitters.metrics import METRIC_NAMES
+    from adaptive_splitters.metrics.base import resolve_metrics
 
     by_name = {m.name: m for m in user}
-    names = settings.get("metrics") or list(METRIC_NAMES)
+    names = settings.get("metrics") or [m.name for m in resolve_metrics(None)]
     metrics = [by_name.pop(n, n) for n in names]
     return {**settings, "metrics": [*metrics, *by_name.values()]}

@@ -79,13 +79,18 @@ def report_entry(doc: SourceDocument, path: str, fields: dict[str, Any]) -> dict
 
 def json_report(documents: Sequence[dict[str, Any]]) -> str:
     """``{"documents": documents}`` indented by two spaces, each ``[start, end]`` pair kept on one line."""
-    text = json.dumps({"documents": list(documents)}, ensure_ascii=False, indent=2)
+    report = {"documents": list(documents)}
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    if not _encodable(text):  # lone surrogates (a Latin-1 file name, a JSON document): escaped, as chunk does
+        text = json.dumps(report, ensure_ascii=True, indent=2)
     return _PAIR.sub(r"[\1, \2]", text) + "\n"
 
 
 def write_output(out: str, content: str, what: str) -> bool:
     """Write ``content`` to the file ``out`` (its folders made) or, for ``-``, standard output; ``False`` after
     naming the error on standard error when it cannot be written."""
+    if not _encodable(content):  # an HTML page: lone surrogates shown as U+FFFD (offsets were cut in Python)
+        content = content.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if out == STDOUT:
         sys.stdout.write(content)
         sys.stdout.flush()
@@ -96,5 +101,13 @@ def write_output(out: str, content: str, what: str) -> bool:
         path.write_text(content, encoding="utf-8")
     except OSError as err:
         print(f"adaptive-splitters: cannot write the {what} {out}: {err.strerror or err}", file=sys.stderr)
+        return False
+    return True
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
         return False
     return True

@@ -135,7 +135,7 @@ class ChunkerConfig:
         values = dict(settings)
         if "max_tokens" in values:
             alias = values.pop("max_tokens")
-            if "chunk_size" in values and values["chunk_size"] != alias:
+            if values.get("chunk_size") is not None and values["chunk_size"] != alias:
                 msg = f"{owner}: give chunk_size or its alias max_tokens, not both"
                 raise ValueError(msg)
             values["chunk_size"] = alias
@@ -158,6 +158,8 @@ class ChunkerConfig:
             "selection": "paper",
             "long_texts": "truncate",
         }
+        if "max_tokens" in overrides:
+            overrides = {**overrides, "chunk_size": overrides.pop("max_tokens")}
         return cls.from_settings("ChunkerConfig.paper", {**paper, **overrides})
 
     def changed(self) -> dict[str, Any]:

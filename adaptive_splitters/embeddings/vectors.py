@@ -93,15 +93,14 @@ class SpanVectors:
         one reaching past the window weighted by its share inside it."""
         if self.mode == "truncate":
             return self.of(spans)
-        self.of(spans)  # embeds every piece once, through the shared cache
+        whole = self.of(spans)  # embeds every piece once, through the shared cache
         rows = []
-        for span in spans:
-            plan = self.pieces(span)
-            texts = [self.text[a:b] for a, b in plan]
-            if not texts:
-                rows.append(self.of([span])[0])
-                continue
+        for span, row in zip(spans, whole, strict=True):
+            texts = [self.text[a:b] for a, b in self.pieces(span)]
             sizes = np.array([max(1, self.counter(t)) for t in texts], dtype=np.float64)
+            if sizes.sum() <= window:  # the model reads it all: its vector is the span's own
+                rows.append(row)
+                continue
             before = np.concatenate(([0.0], np.cumsum(sizes)[:-1]))
             weights = np.clip(window - before, 0.0, sizes)
             pooled = weights @ self.cache.embed(texts).astype(np.float64)
@@ -137,8 +136,9 @@ class SpanVectors:
 
     def pieces(self, span: Span) -> list[Span]:
         """The pieces a pooled mode embeds for ``span``: cut at block boundaries (and sentence starts, in
-        ``sentences`` mode, where blank pieces, such as the line breaks a chunk starts with, carry no meaning and
-        are left out: a blank span's vector is zero, at cosine 0 to every other) and at the model's limit."""
+        ``sentences`` mode, where pieces without a word character, such as the line breaks or the ``". "`` a
+        chunk starts with, carry no meaning and are left out: such a span's vector is zero, at cosine 0 to every
+        other) and at the model's limit."""
         start, end = span
         if end <= start:
             return []
@@ -152,7 +152,7 @@ class SpanVectors:
                 if b > a:
                     out.append(self._snapped(a, b, left, right))
         if self.mode == "sentences":
-            return [(a, b) for a, b in out if not self.text[a:b].isspace()]
+            return [(a, b) for a, b in out if _WORD.search(self.text, a, b)]
         return out
 
     def _snapped(self, a: int, b: int, left: int, right: int) -> Span:

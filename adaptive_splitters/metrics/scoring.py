@@ -30,7 +30,7 @@ def score_candidates(
     names = [*METRIC_NAMES, *(m.name for m in metrics if m.name not in METRIC_NAMES)]
     out: Scores = {name: dict.fromkeys(names) for name in spans}
     cheap = [m for m in metrics if not m.embeds]
-    embedding = [m for m in metrics if m.embeds] if doc.text else []
+    embedding = [m for m in metrics if m.embeds] if doc.text.strip() else []  # nothing to embed in blanks
     for name, candidate_spans in spans.items():
         for metric in cheap:
             out[name][metric.name] = _scored(metric, doc, candidate_spans, context, cost)

@@ -3,6 +3,7 @@ retrieved tokens, when the chunks are stored as a vector store would store them?
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -19,16 +20,18 @@ if TYPE_CHECKING:
 SR_WEIGHT = 1.0
 """SR's default weight: as much as the five paper metrics together (docs/method.md#self-retrieval-sr)."""
 
+_WORD_CHARS = re.compile(r"\w")
 MAX_QUERIES = 256
 MIN_QUERY_CHARS = 30
 BUDGET_CHUNKS = 4
 
 
 def query_spans(vectors: SpanVectors, max_queries: int = MAX_QUERIES, min_chars: int = MIN_QUERY_CHARS) -> list[Span]:
-    """The queries: the document's sentences (cut at block boundaries) of at least ``min_chars`` non-blank
-    characters, at most ``max_queries`` of them evenly spaced through the document (deterministic)."""
+    """The queries: the document's sentences (cut at block boundaries) of at least ``min_chars`` word characters
+    (so that table rules and runs of punctuation ask nothing), at most ``max_queries`` of them evenly spaced
+    through the document (deterministic)."""
     text = vectors.text
-    found = [(s, e) for s, e in vectors.sentences() if len(text[s:e].strip()) >= min_chars]
+    found = [(s, e) for s, e in vectors.sentences() if len(_WORD_CHARS.findall(text, s, e)) >= min_chars]
     if len(found) <= max_queries:
         return found
     picks = np.linspace(0, len(found) - 1, max_queries).round().astype(int)

@@ -171,3 +171,16 @@ def test_html_dash_takes_standard_output_and_not_together_with_json_dash(
         main(["evaluate", str(SAMPLE), "--html", "-", "--json", "-"])
     assert stopped.value.code == 2
     assert "--json - and --html - cannot both take standard output" in capsys.readouterr().err
+
+
+def test_a_latin1_file_name_is_escaped_in_json_and_replaced_in_html(tmp_path: Path) -> None:
+    import os
+
+    name = os.fsdecode(b"caf\xe9.txt")  # not UTF-8: Python keeps the byte as the lone surrogate \udce9
+    (tmp_path / name).write_text("A first paragraph.\n\nA second paragraph.", encoding="utf-8")
+    out, report = tmp_path / "o.json", tmp_path / "o.html"
+    assert (
+        main(["evaluate", str(tmp_path / name), "--metrics", "SC,BI", "--json", str(out), "--html", str(report)]) == 0
+    )
+    assert "caf\\udce9.txt" in out.read_text(encoding="utf-8")
+    assert "caf\ufffd.txt" in report.read_text(encoding="utf-8")

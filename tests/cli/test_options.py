@@ -75,7 +75,7 @@ def _few(doc: object, spans: list[object]) -> float:
 def test_user_metrics_are_objects_in_the_metrics_setting() -> None:
     mine = FunctionMetric("mine", _few, 0.5)
     assert with_user_metrics({}, []) == {}
-    assert with_user_metrics({}, [mine]) == {"metrics": [*METRIC_NAMES, mine]}
+    assert with_user_metrics({}, [mine]) == {"metrics": [*METRIC_NAMES, "SR", mine]}  # the default metrics, then mine
     assert with_user_metrics({"metrics": ["SC", "mine"]}, [mine]) == {"metrics": ["SC", mine]}
     other = FunctionMetric("other", _few)
     assert with_user_metrics({"metrics": ["SC"]}, [mine, other]) == {"metrics": ["SC", mine, other]}

@@ -45,14 +45,7 @@ def test_registered_metric_in_scores_and_selection() -> None:
 def test_weight_zero_or_explicit_weights() -> None:
     register_metric("many", lambda doc, spans: 1.0 - 1.0 / len(spans), weight=0.0)
     chunker = AdaptiveChunker(candidates=["recursive_1100", "recursive_600"], metrics=[*CHEAP, "many"])
-    assert chunker.weights == {
-        "SC": 0.2,
-        "BI": 0.2,
-        "RC": 0.2,
-        "ICC": 0.2,
-        "DCC": 0.2,
-        "many": 0.0,
-    }  # no SR: paper weights
+    assert (chunker.weights, chunker.other_weights) == (None, {"many": 0.0})  # the defaults per document, plus many
     weighted = AdaptiveChunker(candidates=["recursive_1100", "recursive_600"], weights={"SC": 1, "many": 5})
     assert weighted.weights == {"SC": 1, "many": 5}
     result = AdaptiveChunker(
