@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from adaptive_splitters.embeddings import SpanVectors
 
 SR_WEIGHT = 1.0
-"""SR's default weight: as much as the five paper metrics together (docs/method.md#self-retrieval-sr)."""
+"""SR's weight where it is given no other; by default it decides alone (docs/method.md#selection)."""
 
 _WORD_CHARS = re.compile(r"\w")
 MAX_QUERIES = 256
