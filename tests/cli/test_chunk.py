@@ -88,7 +88,8 @@ def test_sample_pages_count_from_one_and_sections_are_breadcrumbs(sample_run: An
     sectioned = [r for r in records if r["section"] is not None]
     assert sectioned  # chunks that start inside a section name its headings, outermost first
     for r in sectioned:  # a chunk that starts with a heading line is in that heading's section
-        upto = text[: r["end_index"]]
+        first_line = r["text"].lstrip("\n").split("\n", 1)[0]
+        upto = text[: r["start_index"] + r["text"].index(first_line) + len(first_line) + 1]
         positions = [upto.rindex(f" {heading}\n") for heading in r["section"].split(" > ")]
         assert positions == sorted(positions)
 
