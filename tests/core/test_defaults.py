@@ -55,3 +55,17 @@ def test_the_papers_configuration_by_name() -> None:
     assert ChunkerConfig.paper(long_texts="pool").long_texts == "pool"
     with pytest.raises(TypeError, match="unknown setting 'colour'"):
         ChunkerConfig.paper(colour="red")
+
+
+def test_the_max_tokens_alias_works_with_the_derived_default() -> None:
+    assert AdaptiveTextSplitter(max_tokens=200).chunker.chunk_size == 200
+    assert ChunkerConfig.paper(max_tokens=600).chunk_size == 600
+    with pytest.raises(ValueError, match="not both"):
+        AdaptiveTextSplitter(chunk_size=100, max_tokens=200)
+
+
+def test_the_size_follows_the_model_of_a_given_embedding_cache() -> None:
+    from adaptive_splitters.embeddings import EmbeddingCache
+
+    assert AdaptiveChunker(embedding_cache=EmbeddingCache(hashed_vectors)).chunk_size == 256
+    assert AdaptiveChunker(embedding_cache=EmbeddingCache()).chunk_size == 128

@@ -410,6 +410,16 @@ def test_chunk_size_is_the_size_and_unknown_settings_raise() -> None:
     assert AdaptiveNodeParser.from_dict(p.to_dict()) == p
 
 
+def test_the_default_size_follows_the_embedder_and_survives_serialisation() -> None:
+    p = AdaptiveNodeParser(metrics=["SC", "BI", "RC"])
+    assert p.chunk_size is None  # the setting: derived from the embedder's window
+    assert p.max_tokens == 128  # the size in force: half the bundled model's 256 word pieces
+    nodes = p.get_nodes_from_documents([Document(text=SAMPLE_TEXT)])
+    assert max(p._chunker().counter(n.text) for n in nodes) <= 128
+    assert AdaptiveNodeParser.from_dict(p.to_dict()) == p
+    assert AdaptiveNodeParser.from_dict(p.to_dict()).max_tokens == 128
+
+
 def test_any_positive_chunk_size_works() -> None:
     nodes = AdaptiveNodeParser(max_tokens=1, metrics=["SC"]).get_nodes_from_documents([Document(text="ab cd ef")])
     assert "".join(n.text for n in nodes) == "ab cd ef"
