@@ -31,7 +31,7 @@ Embeddings are cached on disk (``--cache``, default ``~/.cache/adaptive-splitter
 repository), so a rerun embeds only new texts; the numbers do not depend on the cache.
 
 Usage: ``python benchmarks/retrieval.py [--data covidqa,chroma] [--docs N] [--paper] [--extra semantic,...]
-[--sweep 64,128,256] [--no-baselines | --baselines NAME,...]``
+[--sweep 64,128,256] [--settings JSON]... [--no-baselines | --baselines NAME,...]``
 """
 
 from __future__ import annotations
@@ -371,6 +371,7 @@ class Options:
     paper: bool = False
     extra: Sequence[str] = ()
     sweep: Sequence[int] = ()
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def run(data: DataSet, vectors: Vectors, options: Options) -> None:
@@ -383,6 +384,8 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
         rows[f"our {name} alone"] = {d: default.candidates[d].get(name, default.spans[d]) for d in data.docs}
     for name in options.extra:
         rows[f"{name} alone (extra)"] = ours(vectors.cache, candidates=[name], metrics=["SC"])(data.docs).spans
+    for label, settings in options.settings.items():
+        rows[f"ours, {label}"] = ours(vectors.cache, **settings)(data.docs).spans
     for size in options.sweep:
         sized = ours(vectors.cache, candidates=[f"recursive_{size}"], metrics=["SC"], chunk_size=size)
         rows[f"recursive_{size} alone, chunk_size={size} (sweep)"] = sized(data.docs).spans
@@ -426,6 +429,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--paper", action="store_true", help="also the paper's configuration at chunk_size=1100")
     parser.add_argument("--extra", default="", help="more candidates, each alone at the default size")
     parser.add_argument("--sweep", default="", help="sizes N: recursive_N alone at chunk_size=N")
+    parser.add_argument(
+        "--settings", action="append", default=[], metavar="JSON", help="a row of ours with these settings (repeatable)"
+    )
     parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args(argv)
     if not (args.root / "questions.csv").is_file():
@@ -440,6 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         paper=args.paper,
         extra=[e for e in args.extra.split(",") if e],
         sweep=[int(n) for n in args.sweep.split(",") if n],
+        settings={text: json.loads(text) for text in args.settings},
     )
     print(f"all-MiniLM-L6-v2; budgets in cl100k tokens; k = {K}; recall, precision and IoU in %")
     for name in args.data.split(","):
