@@ -57,8 +57,10 @@ class ChunkerConfig:
         cli="names",
     )
     weights: dict[str, float] | None = setting(
-        None, checks.optional(checks.mapping), "metric weights keyed by metric name (default: SR alone where defined, else the paper's 0.2 each; other"
-        " metrics add their own)"
+        None,
+        checks.optional(checks.mapping),
+        "metric weights keyed by metric name (default: SR alone where defined, else the paper's 0.2 each; other"
+        " metrics add their own)",
     )
     chunk_size: int | None = setting(
         None,
