@@ -188,5 +188,5 @@ def test_a_user_metric_joins_the_default_weights_of_each_document() -> None:
     chunker = AdaptiveChunker(metrics=["SC", "BI", "SR", constant], embedder=hashed_vectors, chunk_size=60)
     prose = "".join(f"Sentence {i} says something about topic {i % 4} at some length. " for i in range(30))
     assert "compared on SR, constant" in chunker.chunk(prose).reason
-    no_sentence = "Hi. Yes. No. Ok then. Fine.\n\n" * 40  # no sentence of 8 tokens: SR is undefined
+    no_sentence = "Hi. Yes. No. Ok then. Fine.\n\n" * 40  # no sentence of 30 characters: SR is undefined
     assert "compared on SC, BI, constant" in chunker.chunk(no_sentence).reason

@@ -20,19 +20,18 @@ if TYPE_CHECKING:
 SR_WEIGHT = 1.0
 """SR's weight where it is given no other; by default it decides alone (docs/method.md#selection)."""
 
-_WORD = re.compile(r"\w")
+_WORD_CHARS = re.compile(r"\w")
 MAX_QUERIES = 256
-MIN_QUERY_TOKENS = 8
+MIN_QUERY_CHARS = 30
 BUDGET_CHUNKS = 4
 
 
-def query_spans(vectors: SpanVectors, max_queries: int = MAX_QUERIES, min_tokens: int = MIN_QUERY_TOKENS) -> list[Span]:
-    """The queries: the document's sentences (cut at block boundaries) of at least ``min_tokens`` tokens with a
-    word character (counted in tokens, not characters, so that a Japanese sentence asks as an English one does;
-    table rules and runs of punctuation or emoji ask nothing), at most ``max_queries`` of them evenly spaced
+def query_spans(vectors: SpanVectors, max_queries: int = MAX_QUERIES, min_chars: int = MIN_QUERY_CHARS) -> list[Span]:
+    """The queries: the document's sentences (cut at block boundaries) of at least ``min_chars`` word characters
+    (so that table rules and runs of punctuation ask nothing), at most ``max_queries`` of them evenly spaced
     through the document (deterministic)."""
-    text, count = vectors.text, vectors.counter
-    found = [(s, e) for s, e in vectors.sentences() if _WORD.search(text, s, e) and count(text[s:e]) >= min_tokens]
+    text = vectors.text
+    found = [(s, e) for s, e in vectors.sentences() if len(_WORD_CHARS.findall(text, s, e)) >= min_chars]
     if len(found) <= max_queries:
         return found
     picks = np.linspace(0, len(found) - 1, max_queries).round().astype(int)
