@@ -96,3 +96,7 @@ def test_the_engine_scores_sr_with_a_budget_of_four_chunk_sizes() -> None:
         expected = self_retrieval(spans, queries, vectors.of(queries), vectors.retrieved(spans, 2**31), tokens, 160)
         assert result.scores[name]["SR"] == pytest.approx(expected)
         assert 0.0 < result.scores[name]["SR"] <= 1.0
+
+
+def test_punctuation_and_emoji_runs_ask_nothing() -> None:
+    assert query_spans(_vectors("..... ,,,,, !!!!! 😀😀😀😀😀😀😀😀 " * 20)) == []
