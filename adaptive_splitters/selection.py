@@ -166,9 +166,7 @@ def _value(value: float | None) -> float | None:
     return None if math.isnan(value) else value
 
 
-def check_weights(
-    weights: Mapping[str, float] | None, scores: Mapping[str, Mapping[str, float | None]]
-) -> dict[str, float]:
+def check_weights(weights: Mapping[str, float], scores: Mapping[str, Mapping[str, float | None]]) -> dict[str, float]:
     """The positive weights, validated against the metrics in ``scores``.
 
     Any finite non-negative real counts (numpy scalars too, ``bool`` not); huge ones such as ``1e308`` work.
@@ -178,8 +176,6 @@ def check_weights(
         ValueError: a weight for an unknown metric, a negative, non-finite or non-numeric weight, or no positive
             weight; the message names ``weights`` and the bad value.
     """
-    if weights is None:
-        return default_weights(scores)
     if not isinstance(weights, Mapping):
         msg = (
             "weights must be a mapping metric name -> weight, such as {'SC': 0.5, 'BI': 0.5} "

@@ -40,7 +40,6 @@ import argparse
 import csv
 import json
 import os
-import pickle
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from clair_table3 import load_cache, save_cache  # the scripts sit side by side in benchmarks/
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retrieval"
 CACHE = Path.home() / ".cache" / "adaptive-splitters" / "retrieval"
@@ -134,9 +134,7 @@ def splitter_rows(split: Callable[[str], list[str]], label: str) -> Callable[[Ma
     def run(docs: Mapping[str, str]) -> Chunking:
         from adaptive_splitters.text.locate import spans_from_strings
 
-        started = time.perf_counter()
-        spans = {name: spans_from_strings(text, split(text), label) for name, text in docs.items()}
-        return Chunking(spans, seconds=time.perf_counter() - started)
+        return Chunking({name: spans_from_strings(text, split(text), label) for name, text in docs.items()})
 
     return run
 
@@ -158,7 +156,6 @@ def langchain_token(size: int, overlap: int) -> Callable[[Mapping[str, str]], Ch
         from adaptive_splitters.text.tokens import get_encoding
 
         encoding = get_encoding("o200k_base")
-        started = time.perf_counter()
         spans = {}
         for name, text in docs.items():
             tokens = encoding.encode(text, disallowed_special=())
@@ -166,7 +163,7 @@ def langchain_token(size: int, overlap: int) -> Callable[[Mapping[str, str]], Ch
             bounds = [*offsets, len(text)]
             starts = range(0, max(1, len(tokens) - overlap), size - overlap)
             spans[name] = [(bounds[i], bounds[min(i + size, len(tokens))]) for i in starts]
-        return Chunking(spans, seconds=time.perf_counter() - started)
+        return Chunking(spans)
 
     return run
 
@@ -177,7 +174,6 @@ def llama_index_sentence() -> Callable[[Mapping[str, str]], Chunking]:
         from llama_index.core.node_parser import SentenceSplitter
 
         parser = SentenceSplitter()  # chunk_size 1024, chunk_overlap 200, its default tokenizer
-        started = time.perf_counter()
         spans = {}
         for name, text in docs.items():
             nodes = parser.get_nodes_from_documents([Document(text=text)])
@@ -186,7 +182,7 @@ def llama_index_sentence() -> Callable[[Mapping[str, str]], Chunking]:
                 if s is None or text[s:e] != node.get_content():
                     msg = f"llama_index node offsets do not match its text in {name}"
                     raise ValueError(msg)
-        return Chunking(spans, seconds=time.perf_counter() - started)  # type: ignore[arg-type]
+        return Chunking(spans)  # type: ignore[arg-type]
 
     return run
 
@@ -201,7 +197,7 @@ class Vectors:
         from adaptive_splitters.embeddings import EmbeddingCache
 
         self.path = folder / "minilm.pkl"
-        store = pickle.loads(self.path.read_bytes()) if self.path.is_file() else {}
+        store = load_cache(self.path)
         self.cache = EmbeddingCache(None, store=store)
         self.saved = len(store)
 
@@ -210,10 +206,7 @@ class Vectors:
 
     def save(self) -> None:
         if len(self.cache.store) > self.saved:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            part = self.path.with_suffix(".part")
-            part.write_bytes(pickle.dumps(dict(self.cache.store), protocol=pickle.HIGHEST_PROTOCOL))
-            part.replace(self.path)
+            save_cache(self.path, dict(self.cache.store))
             self.saved = len(self.cache.store)
 
 

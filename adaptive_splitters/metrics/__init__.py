@@ -34,7 +34,8 @@ for _builtin in _BUILTINS:
     register_metric(_builtin)
 
 BUILTIN_WEIGHTS: Mapping[str, float] = MappingProxyType({m.name: m.weight for m in _BUILTINS})
-"""The built-in metrics and their default selection weights: the paper's five at 0.2 each, SR at 1.0."""
+"""The built-in metrics and their own weights (the paper's five at 0.2 each, SR at 1.0); which of them the
+selection uses by default is :func:`adaptive_splitters.selection.default_weights`'s choice."""
 
 __all__ = [
     "BUILTIN_WEIGHTS",
