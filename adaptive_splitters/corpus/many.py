@@ -8,6 +8,7 @@ the others.
 
 from __future__ import annotations
 
+import copy
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -95,7 +96,8 @@ def chunk_distinct(
     stop_on_error: bool = False,
 ) -> list[Any]:
     """``job(chunker, doc)`` once per distinct document (equal but for its name), its outcome (a result or an
-    exception) given to each copy, in input order; progress counts every copy's characters. ``stop_on_error``
+    exception) given to each copy, in input order (a copy of it from the second on: a caller changing one document's
+    chunks changes no other's); progress counts every copy's characters. ``stop_on_error``
     raises the first failing document's exception (in input order) as soon as the documents before it are done."""
     first: dict[SourceDocument, int] = {}
     distinct: list[int] = []
@@ -114,7 +116,13 @@ def chunk_distinct(
             if stop_on_error and isinstance(outcome, Exception):
                 raise outcome
             outcomes[index] = outcome
-    return [outcomes[s] for s in slot]
+    given: set[int] = set()
+    shared = []
+    for s in slot:
+        outcome = outcomes[s]
+        shared.append(copy.deepcopy(outcome) if s in given and not isinstance(outcome, Exception) else outcome)
+        given.add(s)
+    return shared
 
 
 def chunk_or_raise(

@@ -98,3 +98,11 @@ def input_window(spec: Any = None) -> int | None:
     else:
         length = getattr(spec, "max_seq_length", None)
     return length if isinstance(length, int) and not isinstance(length, bool) and length > 0 else None
+
+
+def embedder_label(spec: Any) -> str:
+    """An embedder object described for a cache key: its model name (without the object's id, so the same model
+    gives the same label in every process) and its input window when known, which sets the default chunk size."""
+    name = resolve_embedder(spec).name.rsplit("@", 1)[0]
+    window = input_window(spec)
+    return f"{name!r}, window {window}" if window is not None else repr(name)

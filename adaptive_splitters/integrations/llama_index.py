@@ -17,7 +17,8 @@ Non-text nodes pass through untouched. The settings are pydantic fields generate
 :class:`~adaptive_splitters.core.config.ChunkerConfig` (the same names, defaults and checks as the engine; an
 unknown one raises), so ``to_dict()``, the ingestion cache key and the pickling for ``num_workers > 1`` all see
 them. A setting holding an object (an embedder, a model, a callable) is not serialisable: ``to_dict`` records its
-type, ``from_dict`` asks for it again (``AdaptiveNodeParser.from_dict(data, llm=model)``), and pickling fails
+type (an embedder also by its model name and input window, so the ingestion cache tells models apart),
+``from_dict`` asks for it again (``AdaptiveNodeParser.from_dict(data, llm=model)``), and pickling fails
 loudly when it cannot be pickled. ``import adaptive_splitters`` does not import this module.
 """
 
@@ -48,6 +49,7 @@ from pydantic import AliasChoices
 from adaptive_splitters.core import config
 from adaptive_splitters.core.config import ChunkerConfig
 from adaptive_splitters.corpus import chunk_or_raise
+from adaptive_splitters.embeddings.resolve import embedder_label
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.integrations._pickling import require_picklable
 from adaptive_splitters.integrations.llama_index_embedding import MiniLMEmbedding
@@ -126,7 +128,8 @@ class _AdaptiveNodeParser(NodeParser):
             value = getattr(self, name)
             if not _serialisable(value):
                 kind = type(value)
-                data[name] = f"<{name} object {kind.__module__}.{kind.__qualname__}>"
+                label = f" {embedder_label(value)}" if name == "embedder" else ""  # two models: two cache keys
+                data[name] = f"<{name} object {kind.__module__}.{kind.__qualname__}{label}>"
         return data
 
     def model_post_init(self, context: Any, /) -> None:

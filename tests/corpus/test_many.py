@@ -78,6 +78,17 @@ def test_identical_documents_are_worked_out_once(chunker: AdaptiveChunker) -> No
     assert [r.document.name for r in results] == ["", "first", "second", ""]
 
 
+def test_copies_of_a_document_do_not_share_their_chunks(chunker: AdaptiveChunker) -> None:
+    text = corpus()[3]
+    assert isinstance(text, str)
+    first, second = chunker.chunk_many([text, text], workers=1)
+    assert same(first, second)
+    first.chunks[0].metadata["tag"] = "mine"  # type: ignore[index]  # a caller annotating its own chunks
+    first.chunks.append(first.chunks[0])
+    assert "tag" not in second.chunks[0].metadata
+    assert len(second.chunks) == len(first.chunks) - 1
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_failing_document_is_named_after_the_others_are_done(workers: int) -> None:
     chunker = AdaptiveChunker(embedder=poisoned_vectors, chunk_size=200)

@@ -245,6 +245,22 @@ def _embed(texts: list[str]) -> list[list[float]]:
     return [[float(len(t)), 1.0] for t in texts]
 
 
+def test_two_embedder_models_get_two_ingestion_cache_keys(minilm: Any) -> None:
+    from llama_index.core.ingestion.pipeline import get_transformation_hash
+    from sentence_transformers import SentenceTransformer
+
+    from adaptive_splitters.embeddings.bundled import bundled_model_path
+
+    short = SentenceTransformer(str(bundled_model_path()), local_files_only=True)
+    short.max_seq_length = 128  # another window: another default size
+    doc = Document(text="Some text to chunk. " * 40, id_="doc")
+    full, shortened = AdaptiveNodeParser(embedder=minilm.model), AdaptiveNodeParser(embedder=short)
+    assert (full.max_tokens, shortened.max_tokens) == (128, 64)
+    assert get_transformation_hash([doc], full) != get_transformation_hash([doc], shortened)
+    again = AdaptiveNodeParser(embedder=minilm.model)
+    assert get_transformation_hash([doc], again) == get_transformation_hash([doc], full)  # the cache still hits
+
+
 def test_an_embedder_object_is_recorded_by_type_and_fails_loudly_on_pickling() -> None:
     def local(texts: list[str]) -> list[list[float]]:  # a local function cannot be pickled
         return _embed(texts)
