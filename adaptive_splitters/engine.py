@@ -187,7 +187,9 @@ class AdaptiveChunker:
                 raise failure(doc, f"candidate {candidate.name!r}", err) from err
             if not self.config.raw:
                 with cost.stage("postprocess"):
-                    split = postprocess_split(split, doc, context, resplit=candidate.resplit)
+                    split = postprocess_split(
+                        split, doc, context, resplit=candidate.resplit, carry_headings=self.config.carry_headings
+                    )
             splits[candidate.name] = split
         return splits, skipped
 

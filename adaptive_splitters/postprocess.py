@@ -1,11 +1,13 @@
 """Stage 2, size regularisation on spans (docs/method.md#post-processing): repair gaps, re-split oversize spans,
-merge undersize ones, and under a hard limit check every span's actual size.
+merge undersize ones, under a hard limit check every span's actual size, and (outside the paper's configuration)
+carry headings that end a chunk over to the section they open.
 
 Everything works on offsets; merging two neighbours is ``(start_i, end_j)``, never string concatenation.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 from adaptive_splitters.candidates.base import Candidate, Split, SplitContext, run_candidate
@@ -27,11 +29,16 @@ def candidate_spans(
     return split.spans if raw else postprocess_split(split, doc, context, resplit=candidate.resplit).spans
 
 
-def postprocess_split(split: Split, doc: SourceDocument, context: SplitContext, *, resplit: bool) -> Split:
-    """``split`` with its spans post-processed by :func:`postprocess` under the context's limits; notes kept."""
+def postprocess_split(
+    split: Split, doc: SourceDocument, context: SplitContext, *, resplit: bool, carry_headings: bool = False
+) -> Split:
+    """``split`` with its spans post-processed by :func:`postprocess` under the context's limits; notes kept.
+    ``carry_headings`` moves the document's headings (its titles) that end a chunk to the next one."""
     if not doc.text:
         return split
-    return Split(postprocess(doc.text, split.spans, context.counter, context.limits, resplit=resplit), split.notes)
+    headings = [t.start for t in doc.titles or ()] if carry_headings else None
+    spans = postprocess(doc.text, split.spans, context.counter, context.limits, resplit=resplit, headings=headings)
+    return Split(spans, split.notes)
 
 
 def repair_gaps(spans: Sequence[Span], length: int) -> list[Span]:
@@ -113,9 +120,11 @@ def postprocess(
     limits: SizeLimits | None = None,
     *,
     resplit: bool = True,
+    headings: Sequence[int] | None = None,
 ) -> list[Span]:
     """The paper's post-processing: gap repair, oversize re-split (when ``resplit``), undersize merge, then,
-    under a hard limit (``limits.hard``), the exact size check (:func:`enforce_max_tokens`).
+    under a hard limit (``limits.hard``), the exact size check (:func:`enforce_max_tokens`); with ``headings``
+    (heading start offsets), last :func:`carry_headings`.
 
     Recursive candidates skip the re-split (``resplit=False``), as in the paper. Overlapping spans are never
     merged (merging would need the overlap removed first).
@@ -126,7 +135,51 @@ def postprocess(
         spans = split_oversized(text, spans, counter, limits.max_tokens)
     if not _overlapping(spans):
         spans = merge_undersized(text, spans, counter, limits.min_tokens, limits.merge_limit)
-    return enforce_max_tokens(text, spans, counter, limits.max_tokens) if limits.hard else spans
+    if limits.hard:
+        spans = enforce_max_tokens(text, spans, counter, limits.max_tokens)
+    return carry_headings(text, spans, headings, counter, limits.max_tokens) if headings else spans
+
+
+def carry_headings(
+    text: str, spans: Sequence[Span], headings: Sequence[int], counter: TokenCounter, max_tokens: int
+) -> list[Span]:
+    """Move each run of headings that ends a span (heading lines and whitespace only, up to the boundary) to the
+    start of the next span, with the whitespace before it, so a section's heading is retrieved with its text.
+
+    A heading stays where it is when its span would keep no other text, or the next span would exceed
+    ``max_tokens``. Only contiguous neighbours change; the spans still cover the same text.
+    """
+    starts = sorted(set(headings))
+    out = list(spans)
+    for i in range(len(out) - 1):
+        (start, end), (following_start, following_end) = out[i], out[i + 1]
+        if end != following_start:
+            continue
+        first = _heading_run(text, starts, start, end)
+        if first is None:
+            continue
+        cut = first
+        while cut > start and text[cut - 1].isspace():
+            cut -= 1
+        if cut > start and counter(text[cut:following_end]) <= max_tokens:
+            out[i], out[i + 1] = (start, cut), (cut, following_end)
+    return out
+
+
+def _heading_run(text: str, starts: Sequence[int], low: int, end: int) -> int | None:
+    """The start of the headings that close ``text[low:end]`` (nothing but heading lines and whitespace after
+    it), or ``None`` when the span does not end with a heading."""
+    first = None
+    position = end
+    index = bisect.bisect_left(starts, end) - 1
+    while index >= 0 and starts[index] > low:
+        heading = starts[index]
+        line_end = text.find("\n", heading, position)
+        if text[line_end if line_end >= 0 else position : position].strip():
+            break  # text follows this heading within the span
+        first = position = heading
+        index -= 1
+    return first
 
 
 def enforce_max_tokens(text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int) -> list[Span]:

@@ -28,6 +28,7 @@ from clair_table3 import (  # the scripts sit side by side in benchmarks/
 )
 from clair_table3 import METRICS as TABLE3_METRICS
 
+from adaptive_splitters.core.config import ChunkerConfig
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.readers import read_document, with_mentions
 from adaptive_splitters.selection import select
@@ -56,7 +57,8 @@ def main() -> None:
     args = parser.parse_args()
     paths = sorted((CLAIR / "parsed").glob("*.json"), key=lambda p: p.stat().st_size)[: args.docs]
     model = PaperAnswer()
-    chunker = AdaptiveChunker(candidates=list(CANDIDATES), llm=model, metrics=METRICS, selection="paper", pairs="none")
+    config = ChunkerConfig.paper(candidates=list(CANDIDATES), llm=model, metrics=METRICS, pairs="none")
+    chunker = AdaptiveChunker(config)  # the paper's sizes and post-processing
     scores: dict[str, dict[str, dict[str, float | None]]] = {}
     wins: dict[str, Counter[str]] = {"paper": Counter(), "fair": Counter()}
     outright: Counter[str] = Counter()

@@ -159,3 +159,30 @@ def test_repr_shows_the_settings_that_differ_from_the_defaults() -> None:
     assert repr(AdaptiveChunker(chunk_size=500, long_texts="truncate")) == (
         "AdaptiveChunker(chunk_size=500, long_texts='truncate')"
     )
+
+
+def _stranded_headings(chunks: list, size: int, count) -> list[str]:  # type: ignore[no-untyped-def,type-arg]
+    """Chunks that end with a markdown heading line although the next chunk has room for it."""
+    out = []
+    for chunk, following in zip(chunks, chunks[1:], strict=False):
+        last = chunk.text.rstrip().rsplit("\n", 1)[-1]
+        heading = last.lstrip().startswith("#")
+        if heading and count(last + following.text) < size:
+            out.append(last)
+    return out
+
+
+def test_headings_open_their_sections_and_the_paper_configuration_leaves_them(cheap_embedder) -> None:  # type: ignore[no-untyped-def]
+    from adaptive_splitters.core.config import ChunkerConfig
+
+    default = AdaptiveChunker(embedder=cheap_embedder, chunk_size=128, metrics=CHEAP)
+    names = ["recursive_128", "recursive_70"]
+    paper = AdaptiveChunker(
+        ChunkerConfig.paper(embedder=cheap_embedder, chunk_size=128, metrics=CHEAP, candidates=names)
+    )
+    moved, kept = default.chunk(SAMPLE), paper.chunk(SAMPLE)
+    for name in names:
+        check_tiling([c.span for c in moved.candidates[name]], len(SAMPLE))
+        assert _stranded_headings(moved.candidates[name], 128, default.counter) == []
+        assert _stranded_headings(kept.candidates[name], 128, paper.counter)  # the paper's post-processing
+    assert "# 1. Purpose and Scope\n\nThe Riverbend" in moved.candidates["recursive_128"][1].text

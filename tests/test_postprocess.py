@@ -7,7 +7,13 @@ import pytest
 from adaptive_splitters.candidates import default_candidate_names
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.postprocess import merge_undersized, postprocess, repair_gaps, split_oversized
+from adaptive_splitters.postprocess import (
+    carry_headings,
+    merge_undersized,
+    postprocess,
+    repair_gaps,
+    split_oversized,
+)
 from adaptive_splitters.text.recursive import RecursiveSplitter
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -131,6 +137,44 @@ class TestPostprocess:
         text, _ = text_of([50, 50])
         spans = [(0, 60), (55, 58), (58, 100)]
         assert postprocess(text, spans, CHARS, SizeLimits(100, 10)) == spans
+
+
+class TestCarryHeadings:
+    """A heading (or a run of them) that ends a chunk moves, with the whitespace before it, to the next chunk."""
+
+    TEXT = "Intro text here.\n\n# Setup\n\n## Install\n\nRun the installer.\n"
+    HEADINGS = (18, 27)  # "# Setup", "## Install"
+    BODY = TEXT.index("\n\nRun")
+
+    def test_a_run_of_headings_moves_to_the_section_it_opens(self) -> None:
+        out = carry_headings(self.TEXT, [(0, self.BODY), (self.BODY, len(self.TEXT))], self.HEADINGS, CHARS, 100)
+        assert out == [(0, 16), (16, len(self.TEXT))]
+        assert self.TEXT[16:].lstrip().startswith("# Setup\n\n## Install\n\nRun the installer.")
+
+    def test_it_stays_when_the_next_chunk_would_exceed_the_size(self) -> None:
+        spans = [(0, self.BODY), (self.BODY, len(self.TEXT))]
+        assert carry_headings(self.TEXT, spans, self.HEADINGS, CHARS, len(self.TEXT) - 17) == spans
+
+    def test_a_chunk_of_headings_alone_is_kept(self) -> None:
+        spans = [(0, 16), (16, self.BODY), (self.BODY, len(self.TEXT))]
+        assert carry_headings(self.TEXT, spans, self.HEADINGS, CHARS, 100) == spans
+
+    def test_text_after_the_heading_in_its_chunk_keeps_it(self) -> None:
+        cut = self.BODY + 10  # the chunk holds the heading and some of its section
+        spans = [(0, cut), (cut, len(self.TEXT))]
+        assert carry_headings(self.TEXT, spans, self.HEADINGS, CHARS, 100) == spans
+
+    def test_only_the_trailing_headings_move(self) -> None:
+        text = "# Top\n\nBody one.\n\n# Next\n\nBody two."
+        cut = text.index("\n\nBody two")
+        out = carry_headings(text, [(0, cut), (cut, len(text))], [0, text.index("# Next")], CHARS, 100)
+        assert out == [(0, text.index("\n\n# Next")), (text.index("\n\n# Next"), len(text))]
+
+    def test_postprocess_carries_only_when_given_headings(self) -> None:
+        spans = [(0, self.BODY), (self.BODY, len(self.TEXT))]
+        limits = SizeLimits(100, 0)
+        assert postprocess(self.TEXT, spans, CHARS, limits) == spans  # the paper's post-processing
+        assert postprocess(self.TEXT, spans, CHARS, limits, headings=self.HEADINGS) == [(0, 16), (16, len(self.TEXT))]
 
 
 class TestSizeLimits:

@@ -3,8 +3,8 @@
 Every setting with a ``cli`` kind becomes ``--<name-with-dashes>`` with the setting's help; a bad value is
 refused by the setting's own check, in argparse's words (``argument --chunk-size: must be a positive integer
 (received 0)``). Kinds: ``int`` and ``float`` numbers, ``choice`` (argparse choices taken from the check),
-``names`` (comma-separated, repeatable), ``object`` (``MODULE:ATTR``). An option left out leaves the setting
-to its default (docs/method.md#overview). ``--user-metric`` builds
+``names`` (comma-separated, repeatable), ``object`` (``MODULE:ATTR``), ``flag`` (``--x`` / ``--no-x``). An
+option left out leaves the setting to its default (docs/method.md#overview). ``--user-metric`` builds
 :class:`~adaptive_splitters.metrics.user.FunctionMetric` objects for the ``metrics`` setting.
 """
 
@@ -79,6 +79,9 @@ def _option(spec: dataclasses.Field[Any], kind: str, shown: str) -> dict[str, An
         return {"type": value_type, "metavar": METAVARS[kind], "help": f"{help_text}{default}"}
     if kind == "object":
         return {"type": _loaded(shown), "metavar": METAVARS[kind], "help": help_text}
+    if kind == "flag":
+        state = "on" if spec.default else "off"
+        return {"action": argparse.BooleanOptionalAction, "help": f"{help_text} (default: {state})"}
     msg = f"setting {spec.name!r} has an unknown cli kind {kind!r}"
     raise ValueError(msg)
 

@@ -32,9 +32,9 @@ def setting(
 ) -> Any:
     """A :class:`ChunkerConfig` field with its check and help.
 
-    ``cli`` is the option's value kind on the command line (``int``, ``float``, ``choice``, ``names``, ``object``;
-    ``None``: not an option). ``adapters=False`` keeps it off the adapters (they fix it); ``serialisable=False``
-    marks a runtime object that no framework can serialise.
+    ``cli`` is the option's value kind on the command line (``int``, ``float``, ``choice``, ``names``, ``object``,
+    ``flag``; ``None``: not an option). ``adapters=False`` keeps it off the adapters (they fix it);
+    ``serialisable=False`` marks a runtime object that no framework can serialise.
     """
     meta = {"check": check, "help": help, "cli": cli, "adapters": adapters, "serialisable": serialisable}
     return field(default=default, metadata=meta)
@@ -107,6 +107,13 @@ class ChunkerConfig:
         "RC's entity-pronoun pairs when the document has none: heuristic, none, or a callable text -> pairs",
         cli="choice",
     )
+    carry_headings: bool = setting(
+        True,
+        checks.boolean,
+        "move headings that end a chunk to the start of the next, the section they open (the paper's configuration"
+        " leaves them)",
+        cli="flag",
+    )
     raw: bool = setting(False, checks.boolean, "skip post-processing", adapters=False)
     llm: Any = setting(
         None,
@@ -160,6 +167,7 @@ class ChunkerConfig:
             "chunk_size": 1100,
             "selection": "paper",
             "long_texts": "truncate",
+            "carry_headings": False,
         }
         if "max_tokens" in overrides:
             overrides = {**overrides, "chunk_size": overrides.pop("max_tokens")}

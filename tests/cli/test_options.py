@@ -35,6 +35,25 @@ def test_left_out_options_leave_the_defaults() -> None:
     assert given == {"chunk_size": 300, "selection": "paper", "llm_timeout": 2.5}
 
 
+def test_flags_switch_on_and_off() -> None:
+    assert settings_from_args(_parsed("--no-carry-headings")) == {"carry_headings": False}
+    assert settings_from_args(_parsed("--carry-headings")) == {"carry_headings": True}
+
+
+def test_no_carry_headings_leaves_a_heading_at_the_end_of_its_chunk(tmp_path: Path) -> None:
+    import json
+
+    sample = Path(__file__).resolve().parents[2] / "adaptive_splitters" / "data" / "sample.md"
+    first = {}
+    for flag in ("--carry-headings", "--no-carry-headings"):
+        out = tmp_path / f"{flag}.jsonl"
+        argv = ["chunk", str(sample), "--out", str(out), "--quiet", "--chunk-size", "128", flag]
+        assert main([*argv, "--metrics", "SC", "--candidates", "recursive_128"]) == 0
+        first[flag] = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["text"]
+    assert first["--no-carry-headings"].endswith("\n\n# 1. Purpose and Scope")  # the paper's post-processing
+    assert first["--carry-headings"] == first["--no-carry-headings"].removesuffix("\n\n# 1. Purpose and Scope")
+
+
 def test_names_are_comma_separated_and_repeatable() -> None:
     args = _parsed("--metrics", "SC,BI", "--metrics", " RC ", "--candidate", "page", "--candidates", "sentence,x")
     assert settings_from_args(args) == {"metrics": ["SC", "BI", "RC"], "candidates": ["page", "sentence", "x"]}

@@ -41,6 +41,7 @@ class TestAdaptiveNodeParserContract(NodeParserContract):
         "llm_timeout": 5.0,
         "metrics": ["SC", "BI"],
         "pairs": "none",
+        "carry_headings": False,
         "include_metadata": False,
         "include_prev_next_rel": False,
     }
