@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from adaptive_splitters.cli.atomic import Interrupted, Output, signals_raise
 from adaptive_splitters.cli.options import _checked, add_settings, chunker_from_args
+from adaptive_splitters.cli.report import file_size
 from adaptive_splitters.core.checks import positive_int
 from adaptive_splitters.readers.files import DocumentError, Found, Skipped, describe_skipped
 
@@ -134,7 +135,7 @@ def _write_all(
     from adaptive_splitters.corpus.many import resolve_workers
     from adaptive_splitters.output.jsonl import json_line
 
-    sizes = [_size(item) for item in found]
+    sizes = [file_size(item) for item in found]
     count = resolve_workers(workers, len(found), sum(sizes))
     outcomes: list[Chunked | Failed] = []
     with progress_bar(sum(sizes), enabled=not quiet, unit="B") as progress:
@@ -147,14 +148,6 @@ def _write_all(
             if isinstance(outcome, Failed):
                 progress.write(f"adaptive-splitters: {outcome.message}", file=sys.stderr)
     return outcomes
-
-
-def _size(item: Found) -> int:
-    """A file's work units for the progress bar: its size in bytes (0 when it cannot be read)."""
-    try:
-        return os.path.getsize(item.path) if item.error is None else 0
-    except OSError:
-        return 0
 
 
 def _failed(path: str, err: Exception) -> Failed:

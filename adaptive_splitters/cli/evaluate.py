@@ -68,7 +68,7 @@ def evaluate_all(parser: argparse.ArgumentParser, args: argparse.Namespace) -> t
             doc = with_mentions(doc, args.mentions)
         return Evaluated(path, chunker.chunk_document(doc), metrics)
 
-    return read_all(args.paths, handle)
+    return read_all(args.paths, handle, quiet=args.quiet)
 
 
 def deliver(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.readers import DocumentError, read_document
-from adaptive_splitters.readers.files import describe_skipped, search_documents
+from adaptive_splitters.readers.files import Found, describe_skipped, search_documents
 
 T = TypeVar("T")
 STDOUT = "-"
@@ -37,6 +38,7 @@ def add_report_parser(commands: Any, name: str, help_text: str, *, json_required
         help=".txt, .md, CLAIR parsed .json or .pdf (with the pdf extra) files, or folders (searched recursively)",
     )
     command.add_argument("--raw", action="store_true", help="skip post-processing")
+    command.add_argument("--quiet", action="store_true", help="no progress bar")
     command.add_argument(
         "--json",
         required=json_required,
@@ -46,16 +48,20 @@ def add_report_parser(commands: Any, name: str, help_text: str, *, json_required
     return command
 
 
-def read_all(paths: Sequence[str], handler: Callable[[SourceDocument, str], T]) -> tuple[list[T], int]:
+def read_all(
+    paths: Sequence[str], handler: Callable[[SourceDocument, str], T], *, quiet: bool = False
+) -> tuple[list[T], int]:
     """``handler(document, path)`` for each document ``paths`` lead to, and how many failed (each named on
-    standard error with its reason); what searched folders held besides is counted there too."""
+    standard error with its reason); what searched folders held besides is counted there too. For two or more
+    files, unless ``quiet``, a bar on standard error counts their bytes done."""
     from adaptive_splitters.corpus.many import progress_bar
 
     search = search_documents(paths)
     done: list[T] = []
     failed = 0
-    with progress_bar(len(search.found), enabled=len(search.found) >= 2, unit="doc") as bar:
-        for found in search.found:
+    sizes = [file_size(found) for found in search.found]
+    with progress_bar(sum(sizes), enabled=len(search.found) >= 2 and not quiet, unit="B") as bar:
+        for found, size in zip(search.found, sizes, strict=True):
             try:
                 if found.error is not None:
                     raise found.error
@@ -66,10 +72,18 @@ def read_all(paths: Sequence[str], handler: Callable[[SourceDocument, str], T]) 
             except Exception as err:
                 failed += 1
                 bar.write(f"adaptive-splitters: {found.path}: {type(err).__name__}: {err}", file=sys.stderr)
-            bar.update(1)
+            bar.update(size)
     if search.skipped:
         print(f"adaptive-splitters: {describe_skipped(search.skipped)}", file=sys.stderr)
     return done, failed
+
+
+def file_size(found: Found) -> int:
+    """A found file's work units for a progress bar: its size in bytes (0 when it cannot be read)."""
+    try:
+        return os.path.getsize(found.path) if found.error is None else 0
+    except OSError:
+        return 0
 
 
 def report_entry(doc: SourceDocument, path: str, fields: dict[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ def add_parser(commands: Any) -> None:
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Write ``{"documents": [{name, path, chars, spans: {candidate: [[start, end], ...]}, skipped}]}``."""
-    documents, failed = read_all(args.paths, _handler(parser, args))
+    documents, failed = read_all(args.paths, _handler(parser, args), quiet=args.quiet)
     written = write_output(args.json, json_report(documents), "JSON report")
     return 1 if failed or not written else 0
 

@@ -111,6 +111,17 @@ def test_folders_are_searched_and_the_table_goes_to_standard_output(
     assert not list(tmp_path.glob("*.json"))  # no --json, no report
 
 
+def test_the_bar_counts_bytes_and_quiet_drops_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = _folder(tmp_path)
+    total = sum(f.stat().st_size for f in (docs / "a.md", docs / "inner" / "b.txt"))
+    for command, settings in (("evaluate", ["--metrics", "SC,BI,RC"]), ("split", [])):
+        argv = [command, str(docs), *PAPER_SIZE, *settings, "--json", str(tmp_path / "r.json")]
+        assert main(argv) == 0
+        assert f"100%|██████████| {total:.1f}/{total:.1f} [" in capsys.readouterr().err  # every byte done
+        assert main([*argv, "--quiet"]) == 0
+        assert "/" not in capsys.readouterr().err.replace("skipped 1: 1 unsupported (.docx)", "")
+
+
 def test_json_dash_writes_the_report_to_standard_output_and_the_table_to_standard_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
