@@ -168,10 +168,18 @@ class AdaptiveChunker:
             lambda: self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache, clauses)
         )
 
+    def split_context(self, vectors: Callable[[], SpanVectors] | None = None) -> SplitContext:
+        """What this chunker's candidates and post-processing share for one document: its counter, limits,
+        separators and heading rule, and the document's span ``vectors`` (for candidates that embed)."""
+        cfg = self.config
+        return SplitContext(
+            self.counter, self.limits, vectors, keep_separator=cfg.keep_separator, carry_headings=cfg.carry_headings
+        )
+
     def _split(
         self, doc: SourceDocument, candidates: Sequence[Candidate], cost: Cost, vectors: Callable[[], SpanVectors]
     ) -> tuple[dict[str, Split], dict[str, str]]:
-        context = SplitContext(self.counter, self.limits, vectors)
+        context = self.split_context(vectors)
         splits: dict[str, Split] = {}
         skipped: dict[str, str] = {}
         for candidate in candidates:
@@ -187,9 +195,7 @@ class AdaptiveChunker:
                 raise failure(doc, f"candidate {candidate.name!r}", err) from err
             if not self.config.raw:
                 with cost.stage("postprocess"):
-                    split = postprocess_split(
-                        split, doc, context, resplit=candidate.resplit, carry_headings=self.config.carry_headings
-                    )
+                    split = postprocess_split(split, doc, context, resplit=candidate.resplit)
             splits[candidate.name] = split
         return splits, skipped
 

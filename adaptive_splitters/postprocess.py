@@ -8,14 +8,19 @@ Everything works on offsets; merging two neighbours is ``(start_i, end_j)``, nev
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from adaptive_splitters.candidates.base import Candidate, Split, SplitContext, run_candidate
+from adaptive_splitters.core.config import KeepSeparator
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import PAPER_MAX_TOKENS, PAPER_MERGE_LIMIT, PAPER_MIN_TOKENS, SizeLimits
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.recursive import RecursiveSplitter
+from adaptive_splitters.text.titles import LINE_ENDS
 from adaptive_splitters.text.tokens import TokenCounter
+
+_LINE_END_RE = re.compile(f"[{LINE_ENDS}]")
 
 
 def candidate_spans(
@@ -29,15 +34,22 @@ def candidate_spans(
     return split.spans if raw else postprocess_split(split, doc, context, resplit=candidate.resplit).spans
 
 
-def postprocess_split(
-    split: Split, doc: SourceDocument, context: SplitContext, *, resplit: bool, carry_headings: bool = False
-) -> Split:
-    """``split`` with its spans post-processed by :func:`postprocess` under the context's limits; notes kept.
-    ``carry_headings`` moves the document's headings (its titles) that end a chunk to the next one."""
+def postprocess_split(split: Split, doc: SourceDocument, context: SplitContext, *, resplit: bool) -> Split:
+    """``split`` with its spans post-processed by :func:`postprocess` under the context's limits and separators;
+    with ``context.carry_headings``, the document's headings (its titles) that end a chunk move to the next one.
+    Notes kept."""
     if not doc.text:
         return split
-    headings = [t.start for t in doc.titles or ()] if carry_headings else None
-    spans = postprocess(doc.text, split.spans, context.counter, context.limits, resplit=resplit, headings=headings)
+    headings = [t.start for t in doc.titles or ()] if context.carry_headings else None
+    spans = postprocess(
+        doc.text,
+        split.spans,
+        context.counter,
+        context.limits,
+        resplit=resplit,
+        headings=headings,
+        keep_separator=context.keep_separator,
+    )
     return Split(spans, split.notes)
 
 
@@ -61,10 +73,14 @@ def repair_gaps(spans: Sequence[Span], length: int) -> list[Span]:
 
 
 def split_oversized(
-    text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int = PAPER_MAX_TOKENS
+    text: str,
+    spans: Sequence[Span],
+    counter: TokenCounter,
+    max_tokens: int = PAPER_MAX_TOKENS,
+    keep_separator: KeepSeparator = "start",
 ) -> list[Span]:
     """Replace every span above ``max_tokens`` tokens by the recursive splitter's spans of it."""
-    splitter = RecursiveSplitter(chunk_size=max_tokens, counter=counter)
+    splitter = RecursiveSplitter(chunk_size=max_tokens, counter=counter, keep_separator=keep_separator)
     out: list[Span] = []
     for start, end in spans:
         if counter(text[start:end]) > max_tokens:
@@ -121,10 +137,12 @@ def postprocess(
     *,
     resplit: bool = True,
     headings: Sequence[int] | None = None,
+    keep_separator: KeepSeparator = "start",
 ) -> list[Span]:
     """The paper's post-processing: gap repair, oversize re-split (when ``resplit``), undersize merge, then,
     under a hard limit (``limits.hard``), the exact size check (:func:`enforce_max_tokens`); with ``headings``
-    (heading start offsets), last :func:`carry_headings`.
+    (heading start offsets), last :func:`carry_headings`. ``keep_separator`` is the re-splits' (the paper's
+    ``"start"`` by default).
 
     Recursive candidates skip the re-split (``resplit=False``), as in the paper. Overlapping spans are never
     merged (merging would need the overlap removed first).
@@ -132,22 +150,35 @@ def postprocess(
     limits = limits or SizeLimits()
     spans = repair_gaps(spans, len(text))
     if resplit:
-        spans = split_oversized(text, spans, counter, limits.max_tokens)
+        spans = split_oversized(text, spans, counter, limits.max_tokens, keep_separator)
     if not _overlapping(spans):
         spans = merge_undersized(text, spans, counter, limits.min_tokens, limits.merge_limit)
     if limits.hard:
-        spans = enforce_max_tokens(text, spans, counter, limits.max_tokens)
-    return carry_headings(text, spans, headings, counter, limits.max_tokens) if headings else spans
+        spans = enforce_max_tokens(text, spans, counter, limits.max_tokens, keep_separator)
+    if not headings:
+        return spans
+    return carry_headings(
+        text, spans, headings, counter, limits.max_tokens, min_tokens=limits.min_tokens, keep_separator=keep_separator
+    )
 
 
 def carry_headings(
-    text: str, spans: Sequence[Span], headings: Sequence[int], counter: TokenCounter, max_tokens: int
+    text: str,
+    spans: Sequence[Span],
+    headings: Sequence[int],
+    counter: TokenCounter,
+    max_tokens: int,
+    *,
+    min_tokens: int = 0,
+    keep_separator: KeepSeparator = "start",
 ) -> list[Span]:
     """Move each run of headings that ends a span (heading lines and whitespace only, up to the boundary) to the
-    start of the next span, with the whitespace before it, so a section's heading is retrieved with its text.
+    start of the next span, so a section's heading is retrieved with its text. The whitespace before the headings
+    goes with them (``keep_separator="start"``) or stays at the end of the span (``"end"``).
 
-    A heading stays where it is when its span would keep no other text, or the next span would exceed
-    ``max_tokens``. Only contiguous neighbours change; the spans still cover the same text.
+    A heading stays where it is when its span would keep no other text or fall under ``min_tokens``, or the next
+    span would exceed ``max_tokens``. A heading is a title starting a line. Only contiguous neighbours change; the
+    spans still cover the same text.
     """
     starts = sorted(set(headings))
     out = list(spans)
@@ -159,9 +190,10 @@ def carry_headings(
         if first is None:
             continue
         cut = first
-        while cut > start and text[cut - 1].isspace():
+        while keep_separator == "start" and cut > start and text[cut - 1].isspace():
             cut -= 1
-        if cut > start and counter(text[cut:following_end]) <= max_tokens:
+        kept = text[start:cut]
+        if kept.strip() and counter(kept) >= min_tokens and counter(text[cut:following_end]) <= max_tokens:
             out[i], out[i + 1] = (start, cut), (cut, following_end)
     return out
 
@@ -174,15 +206,19 @@ def _heading_run(text: str, starts: Sequence[int], low: int, end: int) -> int | 
     index = bisect.bisect_left(starts, end) - 1
     while index >= 0 and starts[index] > low:
         heading = starts[index]
-        line_end = text.find("\n", heading, position)
-        if text[line_end if line_end >= 0 else position : position].strip():
+        if text[heading - 1] not in LINE_ENDS:
+            break  # a title given mid-line is not a heading line
+        line_end = _LINE_END_RE.search(text, heading, position)
+        if text[line_end.start() if line_end else position : position].strip():
             break  # text follows this heading within the span
         first = position = heading
         index -= 1
     return first
 
 
-def enforce_max_tokens(text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int) -> list[Span]:
+def enforce_max_tokens(
+    text: str, spans: Sequence[Span], counter: TokenCounter, max_tokens: int, keep_separator: KeepSeparator = "start"
+) -> list[Span]:
     """``spans`` with every span above ``max_tokens`` tokens re-split (recursively, on its own offsets).
 
     Token counts are not additive, so packing pieces that each fit can, rarely, exceed the limit; this is the
@@ -195,7 +231,7 @@ def enforce_max_tokens(text: str, spans: Sequence[Span], counter: TokenCounter, 
         if counter(text[start:end]) <= max_tokens:
             out.append((start, end))
             continue
-        splitter = splitter or RecursiveSplitter(chunk_size=max_tokens, counter=counter)
+        splitter = splitter or RecursiveSplitter(chunk_size=max_tokens, counter=counter, keep_separator=keep_separator)
         for s, e in splitter.split_spans(text, start, end):
             if counter(text[s:e]) <= max_tokens:
                 out.append((s, e))

@@ -186,3 +186,17 @@ def test_headings_open_their_sections_and_the_paper_configuration_leaves_them(ch
         assert _stranded_headings(moved.candidates[name], 128, default.counter) == []
         assert _stranded_headings(kept.candidates[name], 128, paper.counter)  # the paper's post-processing
     assert "# 1. Purpose and Scope\n\nThe Riverbend" in moved.candidates["recursive_128"][1].text
+
+
+def test_separators_kept_at_the_end_end_chunks_with_their_period(cheap_embedder) -> None:  # type: ignore[no-untyped-def]
+    names = ["recursive_128", "recursive_70"]
+    ending = AdaptiveChunker(embedder=cheap_embedder, chunk_size=128, metrics=CHEAP, keep_separator="end").chunk(SAMPLE)
+    paper = AdaptiveChunker(embedder=cheap_embedder, chunk_size=128, metrics=CHEAP).chunk(SAMPLE)  # the default
+    for name in names:
+        chunks = ending.candidates[name]
+        # every chunk starts with its first word (or a line's indentation: code keeps it), none with ". "
+        pairs = zip(chunks, chunks[1:], strict=False)
+        starts = [b.text[:2] for a, b in pairs if not a.text.endswith("\n") or b.text[0] != " "]
+        assert not [s for s in starts if s[0] in " .,\n"], starts
+        assert "".join(c.text for c in chunks) == SAMPLE
+        assert any(c.text.startswith((". ", ", ", "\n")) for c in paper.candidates[name])  # the paper's: "\n\nThe ..."

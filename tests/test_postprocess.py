@@ -170,6 +170,29 @@ class TestCarryHeadings:
         out = carry_headings(text, [(0, cut), (cut, len(text))], [0, text.index("# Next")], CHARS, 100)
         assert out == [(0, text.index("\n\n# Next")), (text.index("\n\n# Next"), len(text))]
 
+    def test_it_stays_when_its_chunk_would_fall_under_min_tokens(self) -> None:
+        spans = [(0, self.BODY), (self.BODY, len(self.TEXT))]
+        assert carry_headings(self.TEXT, spans, self.HEADINGS, CHARS, 100, min_tokens=17) == spans
+        assert carry_headings(self.TEXT, spans, self.HEADINGS, CHARS, 100, min_tokens=16) != spans
+
+    def test_a_title_given_mid_line_is_not_a_heading_line(self) -> None:
+        text = "Intro text here. See Setup\n\nRun the installer.\n"
+        body = text.index("\n\nRun")
+        spans = [(0, body), (body, len(text))]
+        assert carry_headings(text, spans, [text.index("Setup")], CHARS, 100) == spans
+
+    def test_other_line_ends_end_a_heading_line_too(self) -> None:
+        text = "Intro text here.\r\r# Setup\rRun the installer.\r"
+        cut = text.index("\rRun") + 3  # the chunk ends inside the section's text: the heading has company
+        spans = [(0, cut), (cut, len(text))]
+        assert carry_headings(text, spans, [text.index("# Setup")], CHARS, 100) == spans
+
+    def test_with_separators_kept_at_the_end_the_blank_line_stays_behind(self) -> None:
+        spans = [(0, self.BODY), (self.BODY, len(self.TEXT))]
+        out = carry_headings(self.TEXT, spans, self.HEADINGS, CHARS, 100, keep_separator="end")
+        assert out == [(0, 18), (18, len(self.TEXT))]
+        assert self.TEXT[:18].endswith("here.\n\n")
+
     def test_postprocess_carries_only_when_given_headings(self) -> None:
         spans = [(0, self.BODY), (self.BODY, len(self.TEXT))]
         limits = SizeLimits(100, 0)

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from adaptive_splitters.core import checks
+from adaptive_splitters.core.config import KeepSeparator
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.registry import REGISTRY
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.text.recursive import RecursiveSplitter
 from adaptive_splitters.text.tokens import TokenCounter
 
 
@@ -26,12 +28,22 @@ class NotApplicable(Exception):  # noqa: N818 - a signal, not an error
 
 @dataclass
 class SplitContext:
-    """What candidates share within one document's run: the token counter, the size limits and, for candidates
-    that embed (``semantic``), the document's span vectors, the same ones (and cache) the metrics then read."""
+    """What candidates share within one document's run: the token counter, the size limits, for candidates
+    that embed (``semantic``) the document's span vectors (the same ones, and cache, the metrics then read), where
+    the recursive splitter keeps the separators it cuts at, and whether post-processing carries headings. The
+    defaults are the paper's; the engine builds its context from its settings (``AdaptiveChunker.split_context``)."""
 
     counter: TokenCounter = field(default_factory=TokenCounter)
     limits: SizeLimits = field(default_factory=SizeLimits)
     vectors: Callable[[], Any] | None = None
+    keep_separator: KeepSeparator = "start"
+    carry_headings: bool = False
+
+    def splitter(self, chunk_size: int | None = None, chunk_overlap: int = 0) -> RecursiveSplitter:
+        """The recursive splitter at ``chunk_size`` (default: the size limit) with this run's counter and
+        separators."""
+        size = self.limits.max_tokens if chunk_size is None else chunk_size
+        return RecursiveSplitter(size, chunk_overlap, counter=self.counter, keep_separator=self.keep_separator)
 
     def span_vectors(self) -> Any:
         """The document's :class:`~adaptive_splitters.embeddings.SpanVectors` (built on first use, then shared).

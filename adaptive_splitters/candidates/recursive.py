@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from adaptive_splitters.candidates.base import Split, SplitContext
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.text.recursive import RecursiveSplitter
 
 
 @dataclass(frozen=True)
@@ -25,6 +24,5 @@ class RecursiveCandidate:
         return f"recursive_{self.chunk_size}"
 
     def split(self, doc: SourceDocument, context: SplitContext) -> Split:
-        """The recursive splitter's spans over ``doc.text``."""
-        splitter = RecursiveSplitter(self.chunk_size, self.chunk_overlap, counter=context.counter)
-        return Split(splitter.split_spans(doc.text))
+        """The recursive splitter's spans over ``doc.text`` (separators kept as ``context.keep_separator`` says)."""
+        return Split(context.splitter(self.chunk_size, self.chunk_overlap).split_spans(doc.text))

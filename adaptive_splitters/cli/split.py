@@ -31,12 +31,12 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _handler(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Callable[[SourceDocument, str], Any]:
-    from adaptive_splitters.candidates import NotApplicable, SplitContext
+    from adaptive_splitters.candidates import NotApplicable
     from adaptive_splitters.postprocess import candidate_spans
     from adaptive_splitters.text.structure import with_detected_structure
 
     chunker = chunker_from_args(parser, args, raw=args.raw)
-    context = SplitContext(chunker.counter, chunker.limits)
+    context = chunker.split_context()
 
     def handle(doc: SourceDocument, path: str) -> dict[str, Any]:
         doc = with_detected_structure(doc)

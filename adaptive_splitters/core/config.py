@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from adaptive_splitters.core import checks
 
@@ -19,6 +19,8 @@ DEFAULT_LLM_TIMEOUT = 60.0
 LONG_TEXT_MODES = ("sentences", "pool", "truncate")
 SELECTION_RULES = ("fair", "paper")
 PAIR_SOURCES = ("heuristic", "none")
+KEEP_SEPARATOR = ("start", "end")
+KeepSeparator = Literal["start", "end"]
 
 
 def setting(
@@ -107,6 +109,14 @@ class ChunkerConfig:
         "RC's entity-pronoun pairs when the document has none: heuristic, none, or a callable text -> pairs",
         cli="choice",
     )
+    keep_separator: KeepSeparator = setting(
+        "start",
+        checks.one_of(*KEEP_SEPARATOR),
+        "where the recursive splitter keeps the separator it cuts at: start (the next chunk starts with it: '. It"
+        " ...', as the paper and LangChain do) or end (a chunk ends with its period or line break and the next"
+        " starts with a word)",
+        cli="choice",
+    )
     carry_headings: bool = setting(
         True,
         checks.boolean,
@@ -159,14 +169,16 @@ class ChunkerConfig:
     @classmethod
     def paper(cls, **overrides: Any) -> ChunkerConfig:
         """The paper's configuration by name (docs/method.md#reproducing-the-paper): its recursive and page
-        candidates at 1100 tokens, its five metrics, its selection rule and texts embedded whole; ``overrides``
-        change any setting (``llm=`` adds its LLM-regex candidate)."""
+        candidates at 1100 tokens, its five metrics, its selection rule, texts embedded whole, separators kept at
+        the start of a chunk and no heading carried; ``overrides`` change any setting (``llm=`` adds its
+        LLM-regex candidate)."""
         paper = {
             "candidates": ("recursive_1100", "recursive_600", "page"),
             "metrics": ("SC", "BI", "RC", "ICC", "DCC"),
             "chunk_size": 1100,
             "selection": "paper",
             "long_texts": "truncate",
+            "keep_separator": "start",
             "carry_headings": False,
         }
         if "max_tokens" in overrides:

@@ -17,7 +17,7 @@ Non-text nodes pass through untouched. The settings are pydantic fields generate
 :class:`~adaptive_splitters.core.config.ChunkerConfig` (the same names, defaults and checks as the engine; an
 unknown one raises), so ``to_dict()``, the ingestion cache key and the pickling for ``num_workers > 1`` all see
 them. A setting holding an object (an embedder, a model, a callable) is not serialisable: ``to_dict`` records its
-type (an embedder also by its model name and input window, so the ingestion cache tells models apart),
+type (an embedder also by its model name and input window, so the ingestion cache tells named models apart),
 ``from_dict`` asks for it again (``AdaptiveNodeParser.from_dict(data, llm=model)``), and pickling fails
 loudly when it cannot be pickled. ``import adaptive_splitters`` does not import this module.
 """

@@ -2,7 +2,8 @@
 
 Pass 1 cuts the text top-down with an ordered list of regex separators until every leaf fits ``chunk_size``
 tokens; pass 2 packs the leaves greedily (``to_chunk_size``) or only merges the small ones (``small_only``).
-Separators attach to the start of the piece that follows them. Without overlap the spans tile the text.
+Separators start the piece after them (the paper's ``keep_separator="start"``), or with ``"end"`` the closing ones
+end the piece before them (see :func:`split_at_pattern`). Without overlap the spans tile the text.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from adaptive_splitters.core import checks
+from adaptive_splitters.core.config import KEEP_SEPARATOR, KeepSeparator
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -29,6 +31,9 @@ SEPARATORS: tuple[str, ...] = (
 )
 """The paper's 14 separators, coarsest first: headings 1-6, numbered items, bullets, paragraphs, lines,
 sentences, commas, whitespace, and finally single characters."""
+
+OPENING_SEPARATORS = frozenset(SEPARATORS[:8])
+"""Headings, numbered items and bullets: they open the piece after them, whatever ``keep_separator`` says."""
 
 _LINEAR_FORMS: dict[str, str] = {
     r"(?<=\n)\s*\(?[A-Za-z0-9]{1,4}[.)]\s+": r"(?<=\n)\s*+(?P<cut>\(?[A-Za-z0-9]{1,4}[.)]\s+)?",
@@ -52,17 +57,34 @@ Merging = Literal["to_chunk_size", "small_only"]
 Order = Literal["forward", "backward"]
 
 
-def split_at_pattern(text: str, pattern: re.Pattern[str], offset: int = 0) -> list[Span]:
-    """Cut ``text`` before every match of ``pattern`` (the delimiter starts the next piece).
+def split_at_pattern(
+    text: str,
+    pattern: re.Pattern[str],
+    offset: int = 0,
+    *,
+    keep_separator: KeepSeparator = "start",
+    opening: bool = False,
+) -> list[Span]:
+    """Cut ``text`` before every match of ``pattern``: the delimiter starts the next piece (the paper's rule).
 
-    Pieces under ten characters are merged into the following piece; the last may stay short. Returns spans
-    shifted by ``offset``; they tile ``text``.
+    With ``keep_separator="end"``, a closing delimiter (paragraph or line break, sentence end, comma, space) ends the
+    piece before it instead, so a chunk ends with its period and the next starts with a word; an ``opening`` one
+    (heading, item, bullet) starts the next piece, the whitespace before it left to the piece before. Pieces under
+    ten characters join the following piece (the last may stay short); after a closing delimiter kept at the end,
+    the piece before (the first may stay short). Returns spans shifted by ``offset``; they tile ``text``.
     """
+    at_end = keep_separator == "end"
     linear = _LINEAR_PATTERNS.get(pattern.pattern) if pattern.flags == _DEFAULT_FLAGS else None
     if linear is not None:  # only the matches whose item took part are cuts (see _LINEAR_FORMS)
-        cuts = [m.start() for m in linear.finditer(text) if m.start("cut") >= 0]
-    else:
+        cuts = [m.start("cut") if at_end else m.start() for m in linear.finditer(text) if m.start("cut") >= 0]
+    elif not at_end:
         cuts = [m.start() for m in pattern.finditer(text)]
+    elif opening:
+        cuts = [m.start() + len(m.group()) - len(m.group().lstrip()) for m in pattern.finditer(text)]
+    else:  # the mirror image: cut after each delimiter, short pieces joining the piece before them
+        length = len(text)
+        mirrored = spans_at_cuts(length, [length - m.end() for m in pattern.finditer(text)])
+        return [(offset + length - e, offset + length - s) for s, e in reversed(mirrored)]
     return spans_at_cuts(len(text), cuts, offset)
 
 
@@ -95,6 +117,8 @@ class RecursiveSplitter:
         merging_order: ``"forward"`` packs from the start, ``"backward"`` from the end.
         min_chunk_tokens: the small-leaf threshold of ``small_only``.
         counter: the token counter (``o200k_base`` by default).
+        keep_separator: ``"start"`` (the paper's): a separator starts the piece after it; ``"end"``: a closing one
+            ends the piece before it (see the module docs).
     """
 
     chunk_size: int = 1100
@@ -104,14 +128,17 @@ class RecursiveSplitter:
     merging_order: Order = "forward"
     min_chunk_tokens: int = 100
     counter: TokenCounter = field(default_factory=TokenCounter)
+    keep_separator: KeepSeparator = "start"
 
     def __post_init__(self) -> None:
         _validate(self.chunk_size, self.chunk_overlap, self.min_chunk_tokens, self.merging, self.merging_order)
+        checks.one_of(*KEEP_SEPARATOR)("keep_separator", self.keep_separator)
         try:
             self._patterns = [re.compile(sep) if sep else None for sep in self.separators]
         except re.error as err:
             msg = f"invalid separator regex: {err}"
             raise ValueError(msg) from err
+        self._opening = [sep in OPENING_SEPARATORS for sep in self.separators]
         self._counted_text: str | None = None
         self._counts: dict[Span, int] = {}
 
@@ -158,7 +185,9 @@ class RecursiveSplitter:
         pattern = self._patterns[level] if level < len(self._patterns) else None
         if pattern is None:
             return self._split_characters(text, start, end, max_len)
-        pieces = split_at_pattern(text[start:end], pattern, start)
+        pieces = split_at_pattern(
+            text[start:end], pattern, start, keep_separator=self.keep_separator, opening=self._opening[level]
+        )
         out: list[Span] = []
         for s, e in pieces:
             if self._fits(text, s, e, max_len):

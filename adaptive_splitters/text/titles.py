@@ -13,7 +13,8 @@ from adaptive_splitters.core.document import Title
 from adaptive_splitters.text.blocks import HEADING_RE, iter_lines
 
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_LINE_END = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""The characters ``str.splitlines`` ends a line at."""
 
 
 def detect_titles(text: str, max_level: int = 12) -> list[Title]:
@@ -24,7 +25,7 @@ def detect_titles(text: str, max_level: int = 12) -> list[Title]:
     found: list[tuple[str, int, int]] = []
     fence: str | None = None
     for offset, line in iter_lines(text):
-        content = line.rstrip(_LINE_END)
+        content = line.rstrip(LINE_ENDS)
         stripped = content.strip()
         if fence is not None:
             if stripped.startswith(fence) and not stripped.strip(fence[0]):

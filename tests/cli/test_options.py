@@ -35,6 +35,10 @@ def test_left_out_options_leave_the_defaults() -> None:
     assert given == {"chunk_size": 300, "selection": "paper", "llm_timeout": 2.5}
 
 
+def test_keep_separator_is_a_choice() -> None:
+    assert settings_from_args(_parsed("--keep-separator", "end")) == {"keep_separator": "end"}
+
+
 def test_flags_switch_on_and_off() -> None:
     assert settings_from_args(_parsed("--no-carry-headings")) == {"carry_headings": False}
     assert settings_from_args(_parsed("--carry-headings")) == {"carry_headings": True}
@@ -50,8 +54,9 @@ def test_no_carry_headings_leaves_a_heading_at_the_end_of_its_chunk(tmp_path: Pa
         argv = ["chunk", str(sample), "--out", str(out), "--quiet", "--chunk-size", "128", flag]
         assert main([*argv, "--metrics", "SC", "--candidates", "recursive_128"]) == 0
         first[flag] = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["text"]
-    assert first["--no-carry-headings"].endswith("\n\n# 1. Purpose and Scope")  # the paper's post-processing
-    assert first["--carry-headings"] == first["--no-carry-headings"].removesuffix("\n\n# 1. Purpose and Scope")
+    heading = "\n\n# 1. Purpose and Scope"
+    assert first["--no-carry-headings"].endswith(heading)  # the paper's post-processing
+    assert first["--carry-headings"] == first["--no-carry-headings"].removesuffix(heading)
 
 
 def test_names_are_comma_separated_and_repeatable() -> None:
@@ -73,6 +78,7 @@ def test_objects_are_loaded_from_module_attr() -> None:
         (["--selection", "best"], "argument --selection: invalid choice: 'best'"),
         (["--long-texts", "x"], "argument --long-texts: invalid choice: 'x'"),
         (["--pairs", "x"], "argument --pairs: invalid choice: 'x'"),
+        (["--keep-separator", "x"], "argument --keep-separator: invalid choice: 'x'"),
         (["--llm", "nocolon"], "argument --llm: 'nocolon': expected MODULE:ATTR"),
         (["--llm", "os:missing"], "argument --llm: 'os:missing': cannot load it"),
     ],

@@ -42,6 +42,7 @@ class TestAdaptiveNodeParserContract(NodeParserContract):
         "metrics": ["SC", "BI"],
         "pairs": "none",
         "carry_headings": False,
+        "keep_separator": "end",
         "include_metadata": False,
         "include_prev_next_rel": False,
     }

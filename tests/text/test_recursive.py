@@ -103,6 +103,49 @@ class TestSplitAtPattern:
         assert [text[s:e] for s, e in spans] == ["aaaaaaaaaaaa", ", bbbbbbbbbbbbb", ", cccccccccccc"]
 
 
+class TestKeepSeparatorAtTheEnd:
+    """``keep_separator="end"``: a closing separator ends the piece before it; short pieces join the one before."""
+
+    PROSE = (
+        "The plant treats river water. It draws from two intakes, north and south. Operators test it hourly.\n\n"
+        "Storage holds a day of demand. The tanks sit on the ridge above town, where gravity feeds the network.\n\n"
+        "## Pumps\n\nThree pumps lift water to the tanks. Each can carry the load alone, so two rest at any time. "
+    ) * 6
+
+    def test_a_sentence_end_stays_with_its_sentence(self) -> None:
+        text = "ab. cd. efghijklmnop. qrstuvwxyz"
+        spans = split_at_pattern(text, re.compile(r"[.!?]\s+"), keep_separator="end")
+        assert [text[s:e] for s, e in spans] == ["ab. cd. ", "efghijklmnop. ", "qrstuvwxyz"]
+
+    def test_a_short_first_piece_stays_and_short_later_ones_join_the_one_before(self) -> None:
+        text = "x. long enough piece. yz"
+        assert [text[s:e] for s, e in split_at_pattern(text, re.compile(r"[.!?]\s+"), keep_separator="end")] == [
+            "x. ",
+            "long enough piece. yz",
+        ]
+
+    @pytest.mark.parametrize("size", [12, 25, 40, 60])
+    def test_chunks_end_on_their_separator_and_start_with_a_word(self, size: int) -> None:
+        spans = RecursiveSplitter(size, keep_separator="end").split_spans(self.PROSE)
+        assert_tiles(spans, len(self.PROSE))
+        assert all(tokens(self.PROSE, span) <= size for span in spans)
+        texts = [self.PROSE[s:e] for s, e in spans]
+        assert all(t[0].isalnum() or t.startswith("## ") for t in texts[1:]), [t[:12] for t in texts]
+        assert all(t.rstrip()[-1] in ".,s" or t.rstrip().endswith("Pumps") for t in texts)
+        paper = [self.PROSE[s:e] for s, e in RecursiveSplitter(size).split_spans(self.PROSE)]
+        assert any(t.startswith((". ", "\n\n", ", ")) for t in paper[1:])  # the paper's: "start"
+
+    def test_headings_items_and_bullets_still_open_their_piece(self) -> None:
+        text = "Some opening words here.\n## Section\nbody text of it\n- a bullet point here\n1. an item here"
+        spans = RecursiveSplitter(6, keep_separator="end").split_spans(text)
+        starts = {text[s:e].split(maxsplit=1)[0] for s, e in spans}
+        assert {"##", "-", "1."} <= starts
+
+    def test_an_unknown_value_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="keep_separator must be 'start' or 'end'"):
+            RecursiveSplitter(keep_separator="middle")  # type: ignore[arg-type]
+
+
 class TestToChunkSize:
     """The paper's mode: greedy packing of the leaves, forward, overlap 0."""
 

@@ -24,7 +24,7 @@ from adaptive_splitters.candidates.llm_regex.prompt import DEFAULT_CONTEXT_TOKEN
 from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.text.recursive import RecursiveSplitter, spans_at_cuts
+from adaptive_splitters.text.recursive import spans_at_cuts
 
 NAME = "llm_regex"
 DEFAULT_TIMEOUT = 5.0
@@ -192,7 +192,7 @@ class LLMRegexCandidate:
         self, text: str, context: SplitContext, why: str, proposed: str | None, answer: str | None
     ) -> LLMRegexOutcome:
         size = context.limits.max_tokens
-        spans = RecursiveSplitter(chunk_size=size, counter=context.counter).split_spans(text)
+        spans = context.splitter(size).split_spans(text)
         return LLMRegexOutcome(spans, None, why, proposed, False, answer, f"recursive_{size}")
 
     def __repr__(self) -> str:
