@@ -24,10 +24,8 @@ import numpy as np
 from adaptive_splitters.candidates.base import Notes, Split, SplitContext
 from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.core.limits import SizeLimits
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.text.blocks import block_spans
-from adaptive_splitters.text.recursive import RecursiveSplitter
 from adaptive_splitters.text.sentences import check_language, sentence_starts
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -82,7 +80,7 @@ class SemanticCandidate:
         else:
             vectors = np.ones((len(units), 1))
         cutoff, breaks = breakpoints(distances, self.threshold, self.amount)
-        sizer = _Sizer(text, counter, context.limits, units, vectors, distances)
+        sizer = _Sizer(text, counter, context, units, vectors, distances)
         spans = sizer.spans(breaks)
         report = {
             "breakpoints": len(breaks),
@@ -157,13 +155,13 @@ class _Sizer:
         self,
         text: str,
         counter: TokenCounter,
-        limits: SizeLimits,
+        context: SplitContext,
         units: Sequence[Span],
         vectors: np.ndarray,
         distances: np.ndarray,
     ) -> None:
-        self.text, self.counter, self.limits = text, counter, limits
-        self.splitter = RecursiveSplitter(chunk_size=limits.max_tokens, counter=counter)
+        self.text, self.counter, self.limits = text, counter, context.limits
+        self.splitter = context.splitter()
         self.atoms: list[Span] = []
         owner: list[int] = []
         for index, (start, end) in enumerate(units):

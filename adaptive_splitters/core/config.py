@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from adaptive_splitters.core import checks
 
@@ -19,8 +19,8 @@ DEFAULT_LLM_TIMEOUT = 60.0
 LONG_TEXT_MODES = ("sentences", "pool", "truncate")
 SELECTION_RULES = ("fair", "paper")
 PAIR_SOURCES = ("heuristic", "none")
-KEEP_SEPARATOR = ("start", "end")
 KeepSeparator = Literal["start", "end"]
+KEEP_SEPARATOR: tuple[str, ...] = get_args(KeepSeparator)
 
 
 def setting(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +104,8 @@ def embedder_label(spec: Any) -> str:
     """An embedder object described for a cache key: its model name (without the object's id, so the same model
     gives the same label in every process) and its input window when known, which sets the default chunk size.
     Objects that carry no model name (two functions of one name, two instances of one class) share a label."""
-    name = re.sub(r"@[0-9a-f]+$", "", resolve_embedder(spec).name)
+    name = resolve_embedder(spec).name
+    for owner in (spec, getattr(spec, "__self__", None)):
+        name = name.removesuffix(f"@{id(owner):x}")
     window = input_window(spec)
     return f"{name!r}, window {window}" if window is not None else repr(name)

@@ -37,8 +37,10 @@ class AdaptiveTextSplitter(TextSplitter):
         chunk_overlap: must be 0; candidates define their own overlap.
         length_function: a ``str -> int`` token counter (as ``from_huggingface_tokenizer`` passes); an
             alternative to ``tokenizer``.
-        keep_separator, add_start_index: accepted for compatibility and ignored: chunks are exact slices and
-            ``start_index``/``end_index`` are always set.
+        keep_separator: ``"start"`` or ``"end"`` is the engine's ``keep_separator`` (where the recursive
+            candidates keep the separator they cut at; ``True`` means ``"start"``); ``False``, LangChain's default,
+            leaves the engine's default (``"start"``).
+        add_start_index: accepted for compatibility and ignored: ``start_index``/``end_index`` are always set.
         strip_whitespace: trim whitespace off each chunk (default False, so chunks tile the text).
         group_pages: join the pages of one source before splitting (default: when every input document has
             ``source`` and ``page`` metadata); each chunk carries the metadata of the page it starts on.
@@ -79,6 +81,8 @@ class AdaptiveTextSplitter(TextSplitter):
             raise ValueError(msg)
         if length_function is not None:
             settings["tokenizer"] = length_function
+        if keep_separator is not False:
+            settings["keep_separator"] = "start" if keep_separator is True else keep_separator
         config = ChunkerConfig.from_settings(
             "AdaptiveTextSplitter", {**settings, "chunk_size": chunk_size}, adapter=True, hard_limit=True
         )

@@ -33,7 +33,8 @@ SEPARATORS: tuple[str, ...] = (
 sentences, commas, whitespace, and finally single characters."""
 
 OPENING_SEPARATORS = frozenset(SEPARATORS[:8])
-"""Headings, numbered items and bullets: they open the piece after them, whatever ``keep_separator`` says."""
+"""Headings, numbered items and bullets: they open the piece after them, whatever ``keep_separator`` says (any
+other separator, a user's own included, is a closing one)."""
 
 _LINEAR_FORMS: dict[str, str] = {
     r"(?<=\n)\s*\(?[A-Za-z0-9]{1,4}[.)]\s+": r"(?<=\n)\s*+(?P<cut>\(?[A-Za-z0-9]{1,4}[.)]\s+)?",
@@ -77,10 +78,8 @@ def split_at_pattern(
     linear = _LINEAR_PATTERNS.get(pattern.pattern) if pattern.flags == _DEFAULT_FLAGS else None
     if linear is not None:  # only the matches whose item took part are cuts (see _LINEAR_FORMS)
         cuts = [m.start("cut") if at_end else m.start() for m in linear.finditer(text) if m.start("cut") >= 0]
-    elif not at_end:
+    elif not at_end or opening:  # the paper's headings start at their "#" (items and bullets run the linear form)
         cuts = [m.start() for m in pattern.finditer(text)]
-    elif opening:
-        cuts = [m.start() + len(m.group()) - len(m.group().lstrip()) for m in pattern.finditer(text)]
     else:  # the mirror image: cut after each delimiter, short pieces joining the piece before them
         length = len(text)
         mirrored = spans_at_cuts(length, [length - m.end() for m in pattern.finditer(text)])

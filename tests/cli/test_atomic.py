@@ -14,6 +14,10 @@ import pytest
 from adaptive_splitters.cli import main
 
 FAST = ["--metrics", "SC,BI,RC"]  # no embedding model: for tests about files, not about selection
+FOREGROUND = (
+    "import signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "from adaptive_splitters.cli import main; sys.exit(main())"
+)
 
 
 def _many_docs(folder: Path, count: int, paragraphs: int = 1500) -> Path:
@@ -55,7 +59,10 @@ def test_signal_mid_run_leaves_out_unchanged(tmp_path: Path, signum: int, code: 
         assert main(["chunk", str(tmp_path / "small.md"), "--out", str(out), "--quiet", *FAST]) == 0
         before = out.read_bytes()
     docs = _many_docs(tmp_path / "docs", 40)
-    proc = subprocess.Popen(_chunk_command(docs, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # as a foreground command gets SIGINT (a test run in a shell's background would pass it on ignored, and the
+    # command rightly leaves an ignored signal ignored)
+    command = [sys.executable, "-c", FOREGROUND, *_chunk_command(docs, out)[3:]]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
         while not _writing(out, before):  # some documents written, many to go

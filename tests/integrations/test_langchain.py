@@ -89,6 +89,17 @@ def test_is_a_text_splitter_with_hard_limits() -> None:
     assert [c.name for c in s.chunker.candidates] == ["recursive_300", "recursive_164", "page"]
 
 
+@pytest.mark.parametrize(("given", "kept"), [(False, "start"), (True, "start"), ("start", "start"), ("end", "end")])
+def test_keep_separator_is_the_engine_setting(given: bool | str, kept: str) -> None:
+    splitter = AdaptiveTextSplitter(chunk_size=40, keep_separator=given, metrics=FAST, candidates=["recursive_40"])
+    assert splitter.chunker.config.keep_separator == kept
+    text = "The plant treats river water. It draws from two intakes, north and south. Operators test it hourly. " * 4
+    chunks = splitter.split_text(text)
+    assert "".join(chunks) == text
+    starts = {c[:2] for c in chunks[1:]}
+    assert (". " in starts) == (kept == "start")  # the paper's ". It draws" against "It draws"
+
+
 @pytest.mark.parametrize("overlap", [1, 200])
 def test_overlap_must_be_zero(overlap: int) -> None:
     with pytest.raises(ValueError, match="candidates define their own overlap"):
