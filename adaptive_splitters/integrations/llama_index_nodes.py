@@ -132,11 +132,17 @@ def node_unit(node: BaseNode, plan: Plan) -> Unit:
 
 
 def chunk_node(
-    engine: AdaptiveChunker, node: BaseNode, plan: Plan, *, include_metadata: bool, result: AdaptiveResult | None = None
+    engine: AdaptiveChunker,
+    node: BaseNode,
+    plan: Plan,
+    *,
+    include_metadata: bool,
+    result: AdaptiveResult | None = None,
+    unit: Unit | None = None,
 ) -> list[TextNode]:
     """The TextNodes of one text node: exact (shifted) offsets, SOURCE relationship, inherited metadata
-    (``result``: the engine's result for the node's unit, from a corpus run)."""
-    emitted = emit_unit(engine, node_unit(node, plan), result=result)
+    (``result`` and ``unit``: the engine's result for the node's unit and the unit, from a corpus run)."""
+    emitted = emit_unit(engine, unit if unit is not None else node_unit(node, plan), result=result)
     source = node.source_node or node.as_related_node_info()
     inherited: dict[str, Any] = {}
     if include_metadata:  # the parent's values, over the original's when the parent is a chunk
