@@ -36,19 +36,22 @@ def page_numbers(doc: SourceDocument, spans: Sequence[Span]) -> list[list[int]] 
 def sections(doc: SourceDocument, spans: Sequence[Span]) -> list[str] | None:
     """For each span, the headings whose section encloses its start, outermost first, joined by " > ".
 
-    A heading that starts exactly at the span's start is part of the chunk and left out (as the paper's titles
-    context leaves out headings the chunk contains). ``None`` when the document has no titles.
+    The start is the span's first non-whitespace character: a chunk that begins with the blank line before a
+    heading belongs to that heading's section, not to the one the blank line closes. A heading that starts exactly
+    there is part of the chunk and left out (as the paper's titles context leaves out headings the chunk contains).
+    ``None`` when the document has no titles.
     """
     if doc.titles is None:
         return None
     titles = sorted(doc.titles, key=lambda t: t.start)
-    order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    starts = [_first_visible(doc.text, start, end) for start, end in spans]
+    order = sorted(range(len(spans)), key=lambda i: starts[i])
     out = [""] * len(spans)
     active: list[Title] = []
     next_title = 0
     length = len(doc.text)
     for index in order:
-        offset = spans[index][0]
+        offset = starts[index]
         while next_title < len(titles) and titles[next_title].start < offset:
             active.append(titles[next_title])
             next_title += 1
@@ -56,6 +59,14 @@ def sections(doc: SourceDocument, spans: Sequence[Span]) -> list[str] | None:
         enclosing = sorted(active, key=lambda t: (t.level, t.start))
         out[index] = SECTION_SEPARATOR.join(t.title.lstrip("#").strip() for t in enclosing)
     return out
+
+
+def _first_visible(text: str, start: int, end: int) -> int:
+    """The offset of the first non-whitespace character of ``text[start:end]`` (``start`` when there is none)."""
+    for offset in range(start, end):
+        if not text[offset].isspace():
+            return offset
+    return start
 
 
 def annotated_chunks(doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any]) -> list[Chunk]:

@@ -13,3 +13,13 @@ def test_section_lists_enclosing_headings_outermost_first() -> None:
     spans = [(0, 6), (23, 26), (32, 35), (40, 41), (15, 20), (30, 33)]
     # a heading starting exactly at the span's start (B at 15, D at 30) belongs to the chunk, not to its breadcrumb
     assert sections(doc, spans) == ["", "A > B > C", "A > D", "E", "A", "A"]
+
+
+def test_a_chunk_starting_with_the_blank_line_before_a_heading_belongs_to_that_heading() -> None:
+    text = "# A\n\ntext of a\n\n# B\n\ntext of b\n\n## C\n\ntext of c"
+    doc = SourceDocument.build(text, titles=detect_titles(text))
+    b, c = text.index("\n\n# B"), text.index("\n\n## C")
+    spans = [(0, b), (b, c), (c, len(text))]  # as carried headings leave them: "\n\n# B ...", "\n\n## C ..."
+    assert sections(doc, spans) == ["", "", "B"]  # not "A" for B's chunk, nor "B" for a chunk that is all blank
+    blank = text.index("\n\ntext of a")
+    assert sections(doc, [(0, blank), (blank, blank + 2), (blank + 2, len(text))]) == ["", "A", "A"]
