@@ -43,7 +43,7 @@ class AdaptiveTextSplitter(TextSplitter):
         add_start_index: accepted for compatibility and ignored: ``start_index``/``end_index`` are always set.
         strip_whitespace: trim whitespace off each chunk (default False, so chunks tile the text).
         group_pages: join the pages of one source before splitting (default: when every input document has
-            ``source`` and ``page`` metadata); each chunk carries the metadata of the page it starts on.
+            ``source`` and ``page`` metadata); each chunk carries the metadata of the page its text starts on.
         page_separator: what joins grouped pages (counted in offsets; belongs to the page before it).
         workers: processes for many documents (default 1: this process; ``None``: one per core for a large
             input, as :meth:`AdaptiveChunker.chunk_many`); the chunks are the same either way.

@@ -18,14 +18,16 @@ SECTION_SEPARATOR = " > "
 
 
 def page_numbers(doc: SourceDocument, spans: Sequence[Span]) -> list[list[int]] | None:
-    """For each span, the numbers of the non-empty pages it overlaps (the page holding its start when it is
-    empty or covers only empty pages); ``None`` when the document has no pages."""
+    """For each span, the numbers of the non-empty pages its text overlaps, leading and trailing whitespace left
+    out (a chunk that opens with the blank line ending a page is on the next page), or the page holding its start
+    when it is blank or covers only empty pages; ``None`` when the document has no pages."""
     if doc.page_starts is None or doc.page_numbers is None:
         return None
     starts = doc.page_starts
     ends = [end for _, end in doc.page_spans()]
     out: list[list[int]] = []
-    for start, end in spans:
+    for span in spans:
+        start, end = _visible(doc.text, *span)
         first = max(0, bisect_right(starts, start) - 1)
         last = max(first, bisect_left(starts, end) - 1)
         covered = [doc.page_numbers[i] for i in range(first, last + 1) if ends[i] > starts[i]]
@@ -44,7 +46,7 @@ def sections(doc: SourceDocument, spans: Sequence[Span]) -> list[str] | None:
     if doc.titles is None:
         return None
     titles = sorted(doc.titles, key=lambda t: t.start)
-    starts = [_first_visible(doc.text, start, end) for start, end in spans]
+    starts = [_visible(doc.text, *span)[0] for span in spans]
     order = sorted(range(len(spans)), key=lambda i: starts[i])
     out = [""] * len(spans)
     active: list[Title] = []
@@ -61,12 +63,14 @@ def sections(doc: SourceDocument, spans: Sequence[Span]) -> list[str] | None:
     return out
 
 
-def _first_visible(text: str, start: int, end: int) -> int:
-    """The offset of the first non-whitespace character of ``text[start:end]`` (``start`` when there is none)."""
-    for offset in range(start, end):
-        if not text[offset].isspace():
-            return offset
-    return start
+def _visible(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without its leading and trailing whitespace, as offsets (``(start, end)`` when blank)."""
+    first, last = start, end
+    while first < last and text[first].isspace():
+        first += 1
+    while last > first and text[last - 1].isspace():
+        last -= 1
+    return (first, last) if first < last else (start, end)
 
 
 def annotated_chunks(doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any]) -> list[Chunk]:

@@ -81,9 +81,12 @@ def test_sample_pages_count_from_one_and_sections_are_breadcrumbs(sample_run: An
     text = SAMPLE.read_text(encoding="utf-8")
     starts = detect_pages(text)
     assert starts is not None
-    for r in records:
-        assert r["page_start"] == _page_of(starts, r["start_index"])
-        assert r["page_end"] == _page_of(starts, r["end_index"] - 1)
+    for r in records:  # the pages of the chunk's text, its blank edges left out
+        chunk = r["text"]
+        first = r["start_index"] + len(chunk) - len(chunk.lstrip())
+        last = r["end_index"] - (len(chunk) - len(chunk.rstrip()))
+        assert r["page_start"] == _page_of(starts, first)
+        assert r["page_end"] == _page_of(starts, last - 1)
     assert records[-1]["page_end"] == len(starts) == 9
     sectioned = [r for r in records if r["section"] is not None]
     assert sectioned  # chunks that start inside a section name its headings, outermost first

@@ -265,8 +265,10 @@ def test_pages_of_one_source_are_grouped() -> None:
     for d in docs:
         start, end = d.metadata["start_index"], d.metadata["end_index"]
         assert joined[start:end] == d.page_content
-        first = max(i for i, s0 in enumerate(starts) if s0 <= start)
-        last = max(i for i, s0 in enumerate(starts) if s0 < end)
+        text = d.page_content  # its pages are those of its text, blank edges left out
+        visible_start, visible_end = start + len(text) - len(text.lstrip()), end - (len(text) - len(text.rstrip()))
+        first = max(i for i, s0 in enumerate(starts) if s0 <= visible_start)
+        last = max(i for i, s0 in enumerate(starts) if s0 < visible_end)
         assert (d.metadata["page_start"], d.metadata["page_end"]) == (first + 3, last + 3)
         assert d.metadata["page"] == d.metadata["page_start"]
         assert d.metadata["author"] == ("A" if first == 0 else "B")  # the metadata of the page it starts on

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.text.annotate import sections
+from adaptive_splitters.text.annotate import page_numbers, sections
 from adaptive_splitters.text.titles import detect_titles
 
 
@@ -23,3 +23,15 @@ def test_a_chunk_starting_with_the_blank_line_before_a_heading_belongs_to_that_h
     assert sections(doc, spans) == ["", "", "B"]  # not "A" for B's chunk, nor "B" for a chunk that is all blank
     blank = text.index("\n\ntext of a")
     assert sections(doc, [(0, blank), (blank, blank + 2), (blank + 2, len(text))]) == ["", "A", "A"]
+
+
+def test_pages_are_those_of_the_chunk_text_not_of_its_blank_edges() -> None:
+    pages = ["Text of page one.\n\n", "# Two\n\nText of page two.\n\n", "Three."]
+    text = "".join(pages)
+    doc = SourceDocument.build(text, pages=pages)
+    one_end = len(pages[0]) - 2  # the chunk of page two opens with the blank line that ends page one
+    two_end = len(pages[0]) + len(pages[1])
+    spans = [(0, one_end), (one_end, two_end), (two_end, len(text))]
+    assert page_numbers(doc, spans) == [[1], [2], [3]]
+    assert page_numbers(doc, [(0, len(text))]) == [[1, 2, 3]]
+    assert page_numbers(doc, [(one_end, one_end + 2), (one_end + 2, len(text))]) == [[1], [2, 3]]  # blank: its start
