@@ -270,11 +270,9 @@ def print_table(results: dict[str, dict[str, Any]], count: int, total_tokens: in
                 same,
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    for i, row in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
+    from adaptive_splitters.output.terminal import aligned
+
+    print(aligned(rows, rule_after=(0,)))
 
 
 if __name__ == "__main__":

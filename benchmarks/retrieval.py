@@ -42,6 +42,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,12 +74,11 @@ class DataSet:
 
 @dataclass
 class Chunking:
-    """A chunker's spans per document; for ours also the chosen candidate and every candidate's spans and scores."""
+    """A chunker's spans per document; for ours also the chosen candidate and every candidate's spans."""
 
     spans: dict[str, list[Span]]
     chosen: dict[str, str] = field(default_factory=dict)
     candidates: dict[str, dict[str, list[Span]]] = field(default_factory=dict)
-    scores: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -110,7 +110,7 @@ def load_covidqa(root: Path, limit: int | None = None) -> DataSet:
 
 
 def ours(cache: Any, **settings: Any) -> Callable[[Mapping[str, str]], Chunking]:
-    """Our engine as the adapters run it (``hard_limit=True``), keeping every candidate's spans and scores."""
+    """Our engine as the adapters run it (``hard_limit=True``), keeping every candidate's spans."""
 
     def run(docs: Mapping[str, str]) -> Chunking:
         from adaptive_splitters import AdaptiveChunker
@@ -123,7 +123,6 @@ def ours(cache: Any, **settings: Any) -> Callable[[Mapping[str, str]], Chunking]
             out.spans[name] = [(c.start, c.end) for c in result.chunks]
             out.chosen[name] = result.chosen
             out.candidates[name] = {k: [(c.start, c.end) for c in v] for k, v in result.candidates.items()}
-            out.scores[name] = result.scores
         out.seconds = time.perf_counter() - started
         return out
 
@@ -254,9 +253,10 @@ def score_questions(
     """Per question: recall at each budget, and recall, precision, IoU at k."""
     out: dict[str, list[float]] = {f"@{b}": [] for b in BUDGETS} | {"recall": [], "precision": [], "iou": []}
     everything = np.arange(len(index.docs))
-    for q, vector in zip(questions, queries, strict=True):
+    sims = queries @ index.vectors.T  # every question against every chunk, once
+    for q, row in zip(questions, sims, strict=True):
         pool = index.by_doc[q.doc] if scope == "doc" else everything
-        order = pool[np.argsort(-(index.vectors[pool] @ vector), kind="stable")]
+        order = pool[np.argsort(-row[pool], kind="stable")]
         answer = sum(e - s for s, e in q.references)
         mine = [(i, index.spans[i]) for i in order if index.docs[i] == q.doc]
         for budget in BUDGETS:
@@ -337,7 +337,6 @@ def measure(
     out: dict[str, dict[str, dict[str, np.ndarray]]] = {scope: {} for scope in scopes}
     for name, spans in rows.items():
         index = build_index(data, spans, vectors, count)
-        vectors.save()
         for scope in scopes:
             out[scope][name] = {"tokens": index.tokens} | score_questions(index, data.questions, queries, scope)
     return out
@@ -373,8 +372,9 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
     vectors.save()
     candidates = list(dict.fromkeys(c for doc in default.candidates.values() for c in doc))
     rows: dict[str, Mapping[str, list[Span]]] = {"ours, default (AdaptiveTextSplitter())": default.spans}
-    for name in candidates:  # a candidate that did not apply to a document is shown with the document's choice
-        rows[f"our {name} alone"] = {d: default.candidates[d].get(name, default.spans[d]) for d in data.docs}
+    alone = [f"our {name} alone" for name in candidates]
+    for name, label in zip(candidates, alone, strict=True):  # where it did not apply: the document's choice
+        rows[label] = {d: default.candidates[d].get(name, default.spans[d]) for d in data.docs}
     for name in options.extra:
         rows[f"{name} alone (extra)"] = ours(vectors.cache, candidates=[name], metrics=["SC"])(data.docs).spans
     for label, settings in options.settings.items():
@@ -389,27 +389,23 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
         rows["ours, paper's configuration (chunk_size=1100)"] = ours(vectors.cache, **settings)(data.docs).spans
     for name in options.baselines:
         rows[name] = BASELINES[name]()(data.docs).spans
-    results = measure(data, rows, vectors, ("doc", "pool"))
-    chosen = ", ".join(f"{c} {n}" for c, n in _counts(default.chosen.values()).items())
+    try:
+        results = measure(data, rows, vectors, ("doc", "pool"))
+    finally:
+        vectors.save()  # once for all the rows, whatever happened (the store is large)
+    chosen = ", ".join(f"{c} {n}" for c, n in Counter(default.chosen.values()).most_common())
     print(f"\n## {data.name}: {len(data.docs)} documents, {len(data.questions)} questions; default chose {chosen}")
     print(f"default split and scored in {default.seconds:.0f} s")
     for scope in ("doc", "pool"):
-        alone = {k: v for k, v in results[scope].items() if k.startswith("our ") and k.endswith(" alone")}
+        singles = {label: results[scope][label] for label in alone}
         extra = {}
         if scope == "doc":
-            extra["per-document best of our candidates (hindsight)"] = ceiling(alone, data.questions)
+            extra["per-document best of our candidates (hindsight)"] = ceiling(singles, data.questions)
             extra["the same, chosen on half the questions, scored on the rest"] = held_out_ceiling(
-                alone, data.questions
+                singles, data.questions
             )
         print(f"\n### scope {scope}: {'each question ranks its own document' if scope == 'doc' else 'one index'}\n")
         print(table(results[scope], extra))
-
-
-def _counts(values: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for value in values:
-        out[value] = out.get(value, 0) + 1
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
