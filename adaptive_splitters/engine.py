@@ -109,7 +109,7 @@ class AdaptiveChunker:
         cost = cost if cost is not None else Cost()
         with cost.stage("structure"):
             doc = with_detected_structure(doc)
-        vectors = self._vectors(doc)
+        vectors = self._vectors(doc, cost)
         splits, skipped = self._split(doc, self.candidates, cost, vectors)
         fallback = None
         if not splits:
@@ -160,12 +160,13 @@ class AdaptiveChunker:
         cost.embedding = vectors.embedded()
         return scores, context
 
-    def _vectors(self, doc: SourceDocument) -> DocumentVectors:
-        """The document's span vectors, built on first use and then shared by candidates and metrics."""
+    def _vectors(self, doc: SourceDocument, cost: Cost | None = None) -> DocumentVectors:
+        """The document's span vectors, built on first use and then shared by candidates and metrics (their
+        embedding work told to ``cost``)."""
         cfg = self.config
         clauses = self.limits.max_tokens // 2  # the recursive candidates cut sentences longer than their size
         return DocumentVectors(
-            lambda: self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache, clauses)
+            lambda: self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache, clauses, cost)
         )
 
     def split_context(self, vectors: Callable[[], SpanVectors] | None = None) -> SplitContext:

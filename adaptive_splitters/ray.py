@@ -21,6 +21,7 @@ from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.output.ids import text_key
 from adaptive_splitters.output.jsonl import RECORD_FIELDS, chunk_records, document_records
 from adaptive_splitters.output.records import scores_json
+from adaptive_splitters.readers.files import failure_message
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -51,7 +52,7 @@ class ChunkBatches:
             try:
                 result, records = self._records(_text(texts[i]) if texts is not None else None, path)
             except Exception as err:
-                _add(out, {"path": path, "error": f"{path or f'row {i}'}: {type(err).__name__}: {err}"})
+                _add(out, {"path": path, "error": failure_message(path or f"row {i}", err)})
                 continue
             scores = scores_json(result)
             for record in records:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from adaptive_splitters.core.document import SourceDocument
-from adaptive_splitters.readers import DocumentError, read_document
-from adaptive_splitters.readers.files import Found, describe_skipped, search_documents
+from adaptive_splitters.readers import read_document
+from adaptive_splitters.readers.files import Found, describe_skipped, failure_message, search_documents
 
 T = TypeVar("T")
 STDOUT = "-"
@@ -66,12 +66,9 @@ def read_all(
                 if found.error is not None:
                     raise found.error
                 done.append(handler(read_document(found.path), found.path))
-            except DocumentError as err:  # its message names the path and the reason
-                failed += 1
-                bar.write(f"adaptive-splitters: {err}", file=sys.stderr)
             except Exception as err:
                 failed += 1
-                bar.write(f"adaptive-splitters: {found.path}: {type(err).__name__}: {err}", file=sys.stderr)
+                bar.write(f"adaptive-splitters: {failure_message(found.path, err)}", file=sys.stderr)
             bar.update(size)
     if search.skipped:
         print(f"adaptive-splitters: {describe_skipped(search.skipped)}", file=sys.stderr)

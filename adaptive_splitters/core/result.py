@@ -68,6 +68,12 @@ class Cost:
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
+    def embedding_call(self, chars: int) -> None:
+        """An embedding call starts with ``chars`` new characters (a corpus run's cost reports it as progress)."""
+
+    def embedding_batch(self, chars: int) -> None:
+        """An embedding batch of ``chars`` characters is done (likewise)."""
+
     def report(self) -> dict[str, Any]:
         """``{"seconds": {stage: s, ..., "total": s}, "embedding": {texts_embedded, tokens_embedded, ...}}``."""
         seconds = {k: round(v, 6) for k, v in self.seconds.items()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -100,14 +101,13 @@ def chunk_distinct(
     chunks changes no other's); progress counts every copy's characters. ``stop_on_error``
     raises the first failing document's exception (in input order) as soon as the documents before it are done."""
     first: dict[SourceDocument, int] = {}
-    distinct: list[int] = []
+    distinct: list[int] = []  # the input index of each distinct document
+    slot: list[int] = []  # each input's distinct document
     for i, doc in enumerate(docs):
-        if first.setdefault(replace(doc, name=""), len(distinct)) == len(distinct):
+        slot.append(first.setdefault(replace(doc, name=""), len(distinct)))
+        if slot[-1] == len(distinct):
             distinct.append(i)
-    slot = [first[replace(doc, name="")] for doc in docs]
-    copies = [0] * len(distinct)
-    for s in slot:
-        copies[s] += 1
+    copies = Counter(slot)
     sizes = [len(docs[i].text) * copies[s] for s, i in enumerate(distinct)]
     count = resolve_workers(workers, len(distinct), sum(sizes))
     outcomes: list[Any] = [None] * len(distinct)

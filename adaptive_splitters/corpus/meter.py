@@ -3,24 +3,18 @@ file), and moves while it is chunked, stage by stage and embedding batch by embe
 
 A :class:`Meter` turns a document's stages into a fraction of its size and sends only the increments; at the end
 it sends the rest, so a bar's total is exactly the sum of the sizes. :class:`MeteredChunker` is a view of a
-chunker whose runs report to the meter it holds: stage ends through :class:`StageCost`, the characters each
-embedding call will embed through :class:`ReportingCache`, and each batch's through :class:`ReportingEmbedder`.
-None changes what is computed: the same batches reach the same model.
+chunker whose runs report to the meter it holds through :class:`StageCost`: stage ends, and the embedding work the
+document's embedding cache tells its cost of. Nothing changes what is computed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
-
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.result import AdaptiveResult, Cost
-from adaptive_splitters.embeddings.adapters import EmbedderAdapter
-from adaptive_splitters.embeddings.cache import EmbeddingCache
-from adaptive_splitters.embeddings.source import EmbeddingSource
 from adaptive_splitters.engine import AdaptiveChunker
 
 STAGE_FRACTIONS = {"structure": 0.02, "postprocess": 0.15, "SC": 0.17, "BI": 0.18, "RC": 0.2, "selection": 0.98}
@@ -85,59 +79,11 @@ class StageCost(Cost):
             yield
         self.meter.stage_done(name)
 
+    def embedding_call(self, chars: int) -> None:
+        self.meter.expect(chars)
 
-class ReportingEmbedder(EmbedderAdapter):
-    """An embedder that tells its owner's meter how many characters each batch held (the batches unchanged)."""
-
-    def __init__(self, inner: EmbedderAdapter, owner: MeteredChunker) -> None:
-        self.inner = inner
-        self.owner = owner
-        self.name = inner.name
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        out = self.inner.embed(texts)
-        if self.owner.meter is not None:
-            self.owner.meter.embedded_chars(sum(len(t) for t in texts))
-        return out
-
-    def cut_points(self, text: str) -> list[int]:
-        return self.inner.cut_points(text)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)  # e.g. max_piece_tokens
-
-
-class ReportingSource(EmbeddingSource):
-    """An owner's embedding source whose model reports embedded characters (the inner source's model, shared)."""
-
-    def __init__(self, inner: EmbeddingSource, owner: MeteredChunker) -> None:
-        super().__init__(inner.embedder)
-        self.inner = inner
-        self.owner = owner
-
-    def document_cache(self, counter: Callable[[str], int]) -> EmbeddingCache:
-        """A :class:`ReportingCache` (a shared cache, when the settings give one, is used as is and not reported)."""
-        return ReportingCache(self.model(), self.owner, counter)
-
-    def model(self) -> EmbedderAdapter:
-        with self._lock:
-            if self._model is None:
-                self._model = ReportingEmbedder(self.inner.model(), self.owner)
-            return self._model
-
-
-class ReportingCache(EmbeddingCache):
-    """A document's embedding cache that tells its owner's meter how many characters each call will embed."""
-
-    def __init__(self, embedder: EmbedderAdapter, owner: MeteredChunker, counter: Callable[[str], int]) -> None:
-        super().__init__(embedder, counter=counter)
-        self.owner = owner
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if self.owner.meter is not None:
-            key = self.identity
-            self.owner.meter.expect(sum(len(t) for t in set(texts) if (key, t) not in self.store))
-        return super().embed(texts)
+    def embedding_batch(self, chars: int) -> None:
+        self.meter.embedded_chars(chars)
 
 
 class MeteredChunker(AdaptiveChunker):
@@ -150,13 +96,12 @@ class MeteredChunker(AdaptiveChunker):
         """The view of ``chunker``; the chunker itself is left unchanged."""
         view = cls.__new__(cls)
         view.__dict__.update(vars(chunker))
-        view.embeddings = ReportingSource(chunker.embeddings, view)
         view.meter = None
         return view
 
     def chunk_document(
         self, doc: SourceDocument, metadata: Mapping[str, Any] | None = None, *, cost: Cost | None = None
     ) -> AdaptiveResult:
-        if self.meter is None or cost is not None:
-            return super().chunk_document(doc, metadata, cost=cost)
-        return super().chunk_document(doc, metadata, cost=StageCost(self.meter))
+        if cost is None and self.meter is not None:
+            cost = StageCost(self.meter)
+        return super().chunk_document(doc, metadata, cost=cost)

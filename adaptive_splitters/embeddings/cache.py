@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -26,6 +26,16 @@ class EmbeddingStats:
     batches: int = 0
 
 
+class EmbeddingProgress(Protocol):
+    """Told of the embedding work as it happens (a corpus run's progress bar: ``adaptive_splitters.corpus``)."""
+
+    def embedding_call(self, chars: int) -> None:
+        """A call starts with ``chars`` characters of texts not embedded before."""
+
+    def embedding_batch(self, chars: int) -> None:
+        """A batch of ``chars`` characters was embedded."""
+
+
 class EmbeddingCache:
     """Normalised embeddings keyed by (model identity, text): each distinct text is embedded once, in batches.
 
@@ -35,6 +45,7 @@ class EmbeddingCache:
         counter: the token counter behind ``stats.tokens_embedded`` (default o200k_base).
         store: where vectors live, keyed by ``(identity, text)`` (default a new dict); pass a loaded mapping to
             reuse vectors across runs, e.g. one kept on disk.
+        progress: told of each call's new characters and of each batch as it is embedded.
     """
 
     def __init__(
@@ -44,12 +55,14 @@ class EmbeddingCache:
         batch_size: int = DEFAULT_BATCH_SIZE,
         counter: Callable[[str], int] | None = None,
         store: MutableMapping[tuple[str, str], np.ndarray] | None = None,
+        progress: EmbeddingProgress | None = None,
     ) -> None:
         checks.positive_int("batch_size", batch_size)
         self.embedder = resolve_embedder(embedder)
         self.batch_size = batch_size
         self._counter = counter
         self.store: MutableMapping[tuple[str, str], np.ndarray] = {} if store is None else store
+        self.progress = progress
         self._dim: int | None = None
         self.stats = EmbeddingStats()
 
@@ -77,10 +90,14 @@ class EmbeddingCache:
         missing = list(dict.fromkeys(t for t in texts if (key, t) not in self.store))
         self.stats.cache_hits += len(texts) - len(missing)
         missing.sort(key=len, reverse=True)  # similar lengths per batch: less padding
+        if self.progress is not None:
+            self.progress.embedding_call(sum(len(t) for t in missing))
         for i in range(0, len(missing), self.batch_size):
             batch = missing[i : i + self.batch_size]
             vectors = self._checked(batch, self.embedder.embed(batch))
             self.stats.batches += 1
+            if self.progress is not None:
+                self.progress.embedding_batch(sum(len(t) for t in batch))
             for text, vector in zip(batch, vectors, strict=True):
                 self.store[(key, text)] = vector
                 self.stats.texts_embedded += 1

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from adaptive_splitters.embeddings.adapters import EmbedderAdapter
-from adaptive_splitters.embeddings.cache import EmbeddingCache
+from adaptive_splitters.embeddings.cache import EmbeddingCache, EmbeddingProgress
 from adaptive_splitters.embeddings.resolve import resolve_embedder
 from adaptive_splitters.embeddings.vectors import SpanVectors
 
@@ -45,21 +45,18 @@ class EmbeddingSource:
         counter: Callable[[str], int],
         cache: EmbeddingCache | None = None,
         clause_tokens: int | None = None,
+        progress: EmbeddingProgress | None = None,
     ) -> SpanVectors:
         """Span vectors of ``doc`` in ``long_texts`` mode, weighted by ``counter`` (``clause_tokens``: see
         :class:`SpanVectors`).
 
         With ``cache=None`` the vectors sit in a fresh cache of this document's texts over :meth:`model` (memory
-        stays bounded during ingestion and no cache is shared between threads); otherwise in the given shared
-        cache, whose own embedder is used.
+        stays bounded during ingestion and no cache is shared between threads), which tells ``progress`` of its
+        work; otherwise in the given shared cache, whose own embedder is used.
         """
         if cache is None:
-            cache = self.document_cache(counter)
+            cache = EmbeddingCache(self.model(), counter=counter, progress=progress)
         return SpanVectors(doc, cache, long_texts, counter, clause_tokens)
-
-    def document_cache(self, counter: Callable[[str], int]) -> EmbeddingCache:
-        """A fresh cache for one document's texts over :meth:`model` (a corpus run's source reports on it)."""
-        return EmbeddingCache(self.model(), counter=counter)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

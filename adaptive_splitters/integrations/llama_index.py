@@ -203,10 +203,10 @@ class _AdaptiveNodeParser(NodeParser):
                 if plan is None:
                     out.append(node)  # non-text: untouched
                 else:
-                    done_node = chunk_node(
-                        engine, node, plan, include_metadata=self.include_metadata, result=results.get(i), unit=units[i]
+                    node_chunks = chunk_node(
+                        engine, node, plan, units[i], include_metadata=self.include_metadata, result=results.get(i)
                     )
-                    out.extend(done_node)
+                    out.extend(node_chunks)
             if self.include_prev_next_rel:
                 link_neighbours(out, {id(n) for n, p in zip(nodes, plans, strict=True) if p is None})
             return out

@@ -135,14 +135,14 @@ def chunk_node(
     engine: AdaptiveChunker,
     node: BaseNode,
     plan: Plan,
+    unit: Unit,
     *,
     include_metadata: bool,
     result: AdaptiveResult | None = None,
-    unit: Unit | None = None,
 ) -> list[TextNode]:
-    """The TextNodes of one text node: exact (shifted) offsets, SOURCE relationship, inherited metadata
-    (``result`` and ``unit``: the engine's result for the node's unit and the unit, from a corpus run)."""
-    emitted = emit_unit(engine, unit if unit is not None else node_unit(node, plan), result=result)
+    """The TextNodes of one text node (chunked as ``unit``, :func:`node_unit`): exact (shifted) offsets, SOURCE
+    relationship, inherited metadata (``result``: the engine's result for the unit, from a corpus run)."""
+    emitted = emit_unit(engine, unit, result=result)
     source = node.source_node or node.as_related_node_info()
     inherited: dict[str, Any] = {}
     if include_metadata:  # the parent's values, over the original's when the parent is a chunk

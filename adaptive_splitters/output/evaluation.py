@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from adaptive_splitters.metrics.bi import cut_blocks
@@ -54,8 +55,13 @@ class Evaluated:
 
     def cut(self, candidate: str) -> list[Span]:
         """The blocks ``candidate`` cuts (those Block Integrity counts as broken), in order."""
+        return self._cut[candidate]
+
+    @cached_property
+    def _cut(self) -> dict[str, list[Span]]:
+        """Every candidate's cut blocks, found once (the table, the report and the JSON all ask)."""
         doc = self.result.document
-        return cut_blocks(self.spans(candidate), doc.split_points, len(doc.text))
+        return {name: cut_blocks(self.spans(name), doc.split_points, len(doc.text)) for name in self.result.candidates}
 
     def score(self, candidate: str, metric: str) -> float | None:
         """``candidate``'s value of ``metric``, or of the selection's objective for ``metric == "score"``."""
@@ -131,19 +137,25 @@ class Mean:
     of: int
 
     def shown(self) -> str:
-        """Three decimals (``-`` for none), then the documents in parentheses when fewer than it ran on."""
-        number = "-" if self.value is None else f"{self.value:.3f}"
+        """:func:`shown_value`, then the documents in parentheses when fewer than it ran on."""
+        number = shown_value(self.value)
         return number if self.documents in (0, self.of) else f"{number} ({self.documents})"
+
+
+def shown_value(number: float | None, missing: str = "-") -> str:
+    """A score as reports show it: three decimals, ``missing`` where undefined."""
+    return missing if number is None else f"{number:.3f}"
 
 
 def metric_means(documents: Sequence[Evaluated]) -> dict[str, dict[str, Mean]]:
     """Candidate -> metric (and ``score``, the selection's objective) -> :class:`Mean` over the documents it ran
     on: the paper's Table 3 with one row per candidate."""
     table: dict[str, dict[str, Mean]] = {}
+    metrics = [*metric_names(documents), "score"]
     for candidate in candidate_names(documents):
         ran = [e for e in documents if candidate in e.result.candidates]
         row = {}
-        for metric in [*metric_names(documents), "score"]:
+        for metric in metrics:
             values = [v for e in ran if (v := e.score(candidate, metric)) is not None]
             row[metric] = Mean(sum(values) / len(values) if values else None, len(values), len(ran))
         table[candidate] = row

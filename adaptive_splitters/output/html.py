@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 
 from adaptive_splitters.output.boundaries import boundary_view
 from adaptive_splitters.output.charts import colour, score_chart, shares_chart
-from adaptive_splitters.output.evaluation import candidate_names, metric_means, metric_names, selection_shares
+from adaptive_splitters.output.evaluation import (
+    candidate_names,
+    metric_means,
+    metric_names,
+    selection_shares,
+    shown_value,
+)
 from adaptive_splitters.output.terminal import counted
 
 if TYPE_CHECKING:
@@ -159,7 +165,7 @@ def scores_table(evaluated: Evaluated, shown: Sequence[str], candidates: Sequenc
     for name in shown:
         cls = ' class="chosen"' if name == evaluated.result.chosen else ""
         counts = f"<td>{len(evaluated.spans(name))}</td><td>{len(evaluated.cut(name))}</td>"
-        values = "".join(f"<td>{_value(evaluated.score(name, m))}</td>" for m in metrics)
+        values = "".join(f"<td>{shown_value(evaluated.score(name, m), '–')}</td>" for m in metrics)
         rows.append(f"<tr{cls}>{_name_cell(name, candidates)}{counts}{values}</tr>")
     return (
         f'<table class="scores"><tr><th class="name">candidate</th><th>chunks</th><th>blocks cut</th>{head}</tr>'
@@ -189,10 +195,6 @@ def _view(evaluated: Evaluated, name: str) -> str:
 def _name_cell(name: str, candidates: Sequence[str]) -> str:
     swatch = f'<span class="swatch" style="background:{colour(name, candidates)}"></span>'
     return f'<td class="name">{swatch}{_e(name)}</td>'
-
-
-def _value(number: float | None) -> str:
-    return "–" if number is None else f"{number:.3f}"
 
 
 def _e(text: str) -> str:

@@ -76,7 +76,7 @@ def emit_unit(
     labels = unit.page_labels
     _, emitted = emit_document(
         chunker,
-        unit_document(unit),
+        result.document if result is not None else unit_document(unit),  # a corpus run built it already
         unit.source_key,
         unit.metadata,
         page_label=labels.__getitem__ if grouped and labels is not None else None,

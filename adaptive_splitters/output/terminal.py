@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from adaptive_splitters.output.evaluation import metric_means, metric_names, selection_shares
+from adaptive_splitters.output.evaluation import metric_means, metric_names, selection_shares, shown_value
 
 if TYPE_CHECKING:
     from adaptive_splitters.output.evaluation import Evaluated
@@ -50,11 +50,6 @@ def counted(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
-def value(number: float | None) -> str:
-    """A score as shown: three decimals, ``-`` where undefined."""
-    return "-" if number is None else f"{number:.3f}"
-
-
 def evaluation_table(documents: Sequence[Evaluated], width: int = WIDTH) -> str:
     """Per document a table of its candidates against its metrics and the selection's ``score`` (the chosen
     candidate first, marked :data:`CHOSEN_MARK`), its skipped candidates and the reason; for several documents
@@ -73,7 +68,7 @@ def document_table(evaluated: Evaluated, width: int = WIDTH) -> str:
     for name in evaluated.order:
         mark = CHOSEN_MARK if name == result.chosen else " "
         chunks, cut = str(len(result.candidates[name])), str(len(evaluated.cut(name)))
-        rows.append([f"{mark} {name}", chunks, cut, *(value(evaluated.score(name, m)) for m in metrics)])
+        rows.append([f"{mark} {name}", chunks, cut, *(shown_value(evaluated.score(name, m)) for m in metrics)])
     chars = f"{len(evaluated.text):,} chars"
     lines = [
         shorten(evaluated.name, width),
@@ -115,7 +110,7 @@ def comparison_table(evaluated: Evaluated, first: str, second: str, width: int =
         rows = [["", *ran]]
         rows.append(["chunks", *(str(len(result.candidates[n])) for n in ran)])
         rows.append(["blocks cut", *(str(len(evaluated.cut(n))) for n in ran)])
-        rows += [[m, *(value(evaluated.score(n, m)) for n in ran)] for m in [*evaluated.metrics, "score"]]
+        rows += [[m, *(shown_value(evaluated.score(n, m)) for n in ran)] for m in [*evaluated.metrics, "score"]]
         lines.append(aligned(rows, right=range(1, len(ran) + 1), rule_after=(0,)))
     if len(ran) == 2:
         a, b = ({s for s, _ in evaluated.spans(n)[1:]} for n in ran)

@@ -40,6 +40,12 @@ class DocumentError(ValueError):
         return (DocumentError, (self.path, self.reason, self.detail))
 
 
+def failure_message(path: str, err: Exception) -> str:
+    """One line saying why the document at ``path`` failed: a :class:`DocumentError`'s own message (it names the
+    path), else the path, the exception's type and its message."""
+    return str(err) if isinstance(err, DocumentError) else f"{path}: {type(err).__name__}: {err}"
+
+
 @dataclass(frozen=True)
 class Found:
     """A file to read: ``path`` as the command line gave it (or as a folder given there leads to it)."""
