@@ -20,12 +20,13 @@ Rows: our default (the engine as ``AdaptiveTextSplitter()`` runs it: the default
 the shared embedding cache holds the bundled model, the default embedder), each of its candidates alone, the
 per-document best of those candidates (the ceiling a selection can reach, known only in hindsight, computed per
 budget in the ``doc`` scope) and the same chosen on half of each document's questions and scored on the other
-half (what of the ceiling a selection could learn), LangChain recursive 200/0, 400/0, 800/400 and token 800/400
-(o200k tokens, as our sizes), LlamaIndex's ``SentenceSplitter()`` defaults, and with ``--paper`` the paper's
-candidates, metrics and rule at ``chunk_size=1100`` (in ``pool`` mode and under the hard limit, as the adapters
-run it) for reference. Chunk ranges are exact: ours from offsets, the baselines' strings located by
-:func:`adaptive_splitters.text.locate.spans_from_strings`. The
-questions are read here only, to measure; nothing in the package sees them.
+half (what of the ceiling a selection could learn), the ceiling that question noise alone makes (the questions
+dealt at random to the documents, so that none truly prefers a candidate), LangChain recursive 200/0, 400/0,
+800/400 and token 800/400 (o200k tokens, as our sizes), LlamaIndex's ``SentenceSplitter()`` defaults, and with
+``--paper`` the paper's candidates, metrics and rule at ``chunk_size=1100`` (in ``pool`` mode and under the hard
+limit, as the adapters run it) for reference. Chunk ranges are exact: ours from offsets, the baselines' strings
+located by :func:`adaptive_splitters.text.locate.spans_from_strings`. The questions are read here only, to
+measure; nothing in the package sees them.
 
 Embeddings are cached on disk (``--cache``, default ``~/.cache/adaptive-splitters/retrieval``, outside the
 repository), so a rerun embeds only new texts; the numbers do not depend on the cache.
@@ -314,6 +315,25 @@ def held_out_ceiling(
     return {key: value / repeats for key, value in sums.items()}
 
 
+def chance_ceiling(
+    per_candidate: Mapping[str, Mapping[str, np.ndarray]], questions: Sequence[Question], repeats: int = 200
+) -> dict[str, float]:
+    """The hindsight ceiling that question noise alone makes: the questions, each with its scores under every
+    candidate, dealt at random to the documents (each keeps its number of questions), so that no document truly
+    prefers any candidate; mean over ``repeats`` seeded deals. Where the real ceiling is no higher, its gap over the
+    best single candidate is luck that no selection can be expected to close."""
+    codes = np.unique([q.doc for q in questions], return_inverse=True)[1]
+    rng = np.random.default_rng(0)
+    keys = [f"@{b}" for b in BUDGETS] + ["recall"]
+    sums = dict.fromkeys(keys, 0.0)
+    for _ in range(repeats):
+        dealt = rng.permutation(len(questions))
+        for key in keys:
+            per_doc = [np.bincount(codes, weights=values[key][dealt]) for values in per_candidate.values()]
+            sums[key] += float(np.max(per_doc, axis=0).sum()) / len(questions)
+    return {key: value / repeats for key, value in sums.items()}
+
+
 # --- the table --------------------------------------------------------------------------------------------------
 
 BASELINES: dict[str, Callable[[], Callable[[Mapping[str, str]], Chunking]]] = {
@@ -402,6 +422,9 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
         if scope == "doc":
             extra["per-document best of our candidates (hindsight)"] = ceiling(singles, data.questions)
             extra["the same, chosen on half the questions, scored on the rest"] = held_out_ceiling(
+                singles, data.questions
+            )
+            extra["the hindsight best if no document truly preferred one (questions shuffled)"] = chance_ceiling(
                 singles, data.questions
             )
         print(f"\n### scope {scope}: {'each question ranks its own document' if scope == 'doc' else 'one index'}\n")
