@@ -13,12 +13,12 @@ the chunks, and the mean of the three metrics that need no model (SC, BI, RC).
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
 from pathlib import Path
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Chunk
 from adaptive_splitters.engine import AdaptiveChunker
+from adaptive_splitters.output.evaluation import Evaluated, metric_means
 from adaptive_splitters.readers import read_document
 from adaptive_splitters.text.structure import with_detected_structure
 
@@ -55,29 +55,23 @@ def main() -> None:
     paths = sorted(CLAIR.glob("*.json"), key=lambda p: p.stat().st_size)
     paths = (paths[: args.docs] if args.docs else paths) + [SAMPLE]
     docs = [with_detected_structure(read_document(p)) for p in paths]
-    rows: dict[tuple[str, bool], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for carry in (False, True):
-        chunker = AdaptiveChunker(hard_limit=True, metrics=list(METRICS), carry_headings=carry)
-        for doc in docs:
-            result = chunker.chunk_document(doc)
-            for name, chunks in result.candidates.items():
-                row = rows[(name, carry)]
-                alone, total = stranded(doc, chunks)
-                row["stranded"] += alone
-                row["headings"] += total
-                row["chunks"] += len(chunks)
-                row["docs"] += 1
-                for metric in METRICS:
-                    value = result.scores[name][metric]
-                    if value is not None:
-                        row[metric] += value
-                        row[f"{metric} docs"] += 1
     print(f"{len(docs)} documents ({len(docs) - 1} CLAIR and the bundled sample), the default candidates, hard limit")
     print("candidate      carry_headings  stranded headings  chunks     SC     BI     RC")
-    for (name, carry), row in sorted(rows.items()):
-        means = "  ".join(f"{row[m] / row[f'{m} docs']:.3f}" if row[f"{m} docs"] else "  n/a" for m in METRICS)
-        share = f"{int(row['stranded'])}/{int(row['headings'])} ({row['stranded'] / max(row['headings'], 1):.1%})"
-        print(f"{name:<14} {'on' if carry else 'off':<15} {share:<18} {int(row['chunks']):>6}  {means}")
+    runs = {}
+    for carry in (False, True):
+        chunker = AdaptiveChunker(hard_limit=True, metrics=list(METRICS), carry_headings=carry)
+        results = [chunker.chunk_document(doc) for doc in docs]
+        means = metric_means([Evaluated(str(p), r, METRICS) for p, r in zip(paths, results, strict=True)])
+        runs[carry] = results, means
+    for name, carry in sorted((name, carry) for carry, (_, means) in runs.items() for name in means):
+        results, means = runs[carry]
+        ran = [r for r in results if name in r.candidates]
+        alone = sum(stranded(r.document, r.candidates[name])[0] for r in ran)
+        total = sum(stranded(r.document, r.candidates[name])[1] for r in ran)
+        chunks = sum(len(r.candidates[name]) for r in ran)
+        row = "  ".join(f"{m.value:.3f}" if m.value is not None else "  n/a" for m in (means[name][k] for k in METRICS))
+        share = f"{alone}/{total} ({alone / max(total, 1):.1%})"
+        print(f"{name:<14} {'on' if carry else 'off':<15} {share:<18} {chunks:>6}  {row}")
 
 
 if __name__ == "__main__":

@@ -17,10 +17,9 @@ from langchain_core.documents import Document
 from langchain_text_splitters import TextSplitter
 
 from adaptive_splitters.core.config import ChunkerConfig
-from adaptive_splitters.corpus import chunk_or_raise
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.integrations._pickling import require_picklable
-from adaptive_splitters.output.records import emit_unit, unit_document
+from adaptive_splitters.output.records import emit_units
 from adaptive_splitters.output.units import PAGE_SEPARATOR, plan_units
 from adaptive_splitters.text.tokens import get_encoding
 
@@ -136,15 +135,11 @@ class AdaptiveTextSplitter(TextSplitter):
             msg = f"{len(metas)} metadatas given for {len(texts)} texts"
             raise ValueError(msg)
         metas = [{} if m is None else m for m in metas]
-        planned = plan_units(list(zip(texts, metas, strict=True)), self.group_pages, self.page_separator)
-        units = [u for u in planned if u.text]  # an empty text has no chunks
-        docs = [unit_document(u) for u in units]
-        results = chunk_or_raise(self.chunker, docs, workers=self.workers, show_progress=self.show_progress)
-        return [
-            Document(page_content=e.text, metadata=e.metadata, id=e.id)
-            for unit, result in zip(units, results, strict=True)
-            for e in emit_unit(self.chunker, unit, strip=self._strip_whitespace, result=result)
-        ]
+        units = plan_units(list(zip(texts, metas, strict=True)), self.group_pages, self.page_separator)
+        emitted = emit_units(
+            self.chunker, units, strip=self._strip_whitespace, workers=self.workers, show_progress=self.show_progress
+        )
+        return [Document(page_content=e.text, metadata=e.metadata, id=e.id) for chunks in emitted for e in chunks]
 
     def split_documents(self, documents: Iterable[Document]) -> list[Document]:
         """Split ``documents`` (pages of one source are grouped, see ``group_pages``)."""

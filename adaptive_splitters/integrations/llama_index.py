@@ -48,7 +48,6 @@ from pydantic import AliasChoices
 
 from adaptive_splitters.core import config
 from adaptive_splitters.core.config import ChunkerConfig
-from adaptive_splitters.corpus import chunk_or_raise
 from adaptive_splitters.embeddings.resolve import embedder_label
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.integrations._pickling import require_picklable
@@ -60,7 +59,7 @@ from adaptive_splitters.integrations.llama_index_nodes import (
     node_unit,
     plan_nodes,
 )
-from adaptive_splitters.output.records import unit_document
+from adaptive_splitters.output.records import emit_units
 
 __all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser", "MiniLMEmbedding"]
 
@@ -193,20 +192,14 @@ class _AdaptiveNodeParser(NodeParser):
             engine = self._chunker()
             plans = plan_nodes(nodes)
             units = {i: node_unit(nodes[i], plan) for i, plan in enumerate(plans) if plan is not None}
-            texts = {i: unit for i, unit in units.items() if unit.text}
-            done = chunk_or_raise(
-                engine, [unit_document(u) for u in texts.values()], workers=1, show_progress=show_progress
-            )
-            results = dict(zip(texts, done, strict=True))
+            chunks = emit_units(engine, list(units.values()), show_progress=show_progress)
+            emitted = dict(zip(units, chunks, strict=True))
             out: list[BaseNode] = []
             for i, (node, plan) in enumerate(zip(nodes, plans, strict=True)):
                 if plan is None:
                     out.append(node)  # non-text: untouched
                 else:
-                    node_chunks = chunk_node(
-                        engine, node, plan, units[i], include_metadata=self.include_metadata, result=results.get(i)
-                    )
-                    out.extend(node_chunks)
+                    out.extend(chunk_node(node, plan, emitted[i], include_metadata=self.include_metadata))
             if self.include_prev_next_rel:
                 link_neighbours(out, {id(n) for n, p in zip(nodes, plans, strict=True) if p is None})
             return out

@@ -20,10 +20,8 @@ from llama_index.core.schema import (
     TextNode,
 )
 
-from adaptive_splitters.core.result import AdaptiveResult
-from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.output.ids import text_key, unique_keys
-from adaptive_splitters.output.records import ADAPTIVE_KEYS, Emitted, emit_unit
+from adaptive_splitters.output.records import ADAPTIVE_KEYS, Emitted
 from adaptive_splitters.output.units import Unit
 
 EXCLUDED_KEYS = ADAPTIVE_KEYS
@@ -131,18 +129,10 @@ def node_unit(node: BaseNode, plan: Plan) -> Unit:
     return Unit(text, {}, plan.key, None, plan.page_labels, id_offset=plan.shift or 0)
 
 
-def chunk_node(
-    engine: AdaptiveChunker,
-    node: BaseNode,
-    plan: Plan,
-    unit: Unit,
-    *,
-    include_metadata: bool,
-    result: AdaptiveResult | None = None,
-) -> list[TextNode]:
-    """The TextNodes of one text node (chunked as ``unit``, :func:`node_unit`): exact (shifted) offsets, SOURCE
-    relationship, inherited metadata (``result``: the engine's result for the unit, from a corpus run)."""
-    emitted = emit_unit(engine, unit, result=result)
+def chunk_node(node: BaseNode, plan: Plan, emitted: Sequence[Emitted], *, include_metadata: bool) -> list[TextNode]:
+    """The TextNodes of one text node from its unit's emitted chunks (:func:`node_unit`,
+    :func:`~adaptive_splitters.output.records.emit_units`): exact (shifted) offsets, SOURCE relationship,
+    inherited metadata."""
     source = node.source_node or node.as_related_node_info()
     inherited: dict[str, Any] = {}
     if include_metadata:  # the parent's values, over the original's when the parent is a chunk

@@ -26,13 +26,14 @@ CHUNK_COLOURS = 4
 def boundary_view(text: str, spans: Sequence[Span], cut: Sequence[Span], open_chars: int = VIEW_CHARS) -> str:
     """The ``<div class="view">`` of ``text`` with the chunks ``spans`` and the cut blocks ``cut``: the first
     ``open_chars`` characters (to a chunk boundary when one is near) shown, the rest folded."""
-    fold = fold_point(len(text), [s for s, _ in spans], open_chars)
-    shown = _pieces(text, spans, cut, 0, fold)
+    starts = [s for s, _ in spans]
+    fold = fold_point(len(text), starts, open_chars)
+    shown = _pieces(text, spans, starts, cut, 0, fold)
     if fold < len(text):
-        first = bisect_right([s for s, _ in spans], fold)  # the number of the chunk holding offset fold
+        first = bisect_right(starts, fold)  # the number of the chunk holding offset fold
         rest = len(text) - fold
         summary = f"the remaining {rest:,} characters (from offset {fold:,}, chunk {first} onward)"
-        folded = _pieces(text, spans, cut, fold, len(text))
+        folded = _pieces(text, spans, starts, cut, fold, len(text))
         shown += f'<details class="more"><summary>{summary}</summary>{folded}</details>'
     return f'<div class="view">{shown}</div>'
 
@@ -46,10 +47,9 @@ def fold_point(length: int, starts: Sequence[int], open_chars: int) -> int:
     return later[0] if later else open_chars
 
 
-def _pieces(text: str, spans: Sequence[Span], cut: Sequence[Span], low: int, high: int) -> str:
-    """The HTML of ``text[low:high]``: one ``<span>`` per stretch lying in one chunk (or in none: a gap) and in or
-    out of a cut block, each chunk preceded by its number."""
-    starts = [s for s, _ in spans]
+def _pieces(text: str, spans: Sequence[Span], starts: Sequence[int], cut: Sequence[Span], low: int, high: int) -> str:
+    """The HTML of ``text[low:high]``: one ``<span>`` per stretch lying in one chunk (``starts``: the chunks'
+    starts) or in none (a gap) and in or out of a cut block, each chunk preceded by its number."""
     cut_starts = [s for s, _ in cut]
     points = {low, high}
     points.update(p for span in (*spans, *cut) for p in span if low < p < high)

@@ -1,7 +1,7 @@
 """From engine results to records: the chosen candidate's scored chunks with flat metadata and their ids.
 
 Framework-free, shared by the LangChain and LlamaIndex adapters and the ``chunk`` command. An adapter turns its
-input into units (:mod:`adaptive_splitters.output.units`), calls :func:`emit_unit` per unit, then wraps each
+input into units (:mod:`adaptive_splitters.output.units`), calls :func:`emit_units` on them, then wraps each
 :class:`Emitted` in its own record type; the command calls :func:`emit_document` on each file's document. What is
 emitted is exactly what was scored: the chosen candidate's post-processed spans (the hard size limit is part of
 post-processing).
@@ -29,6 +29,7 @@ from typing import Any
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.result import AdaptiveResult
 from adaptive_splitters.core.spans import Span
+from adaptive_splitters.corpus import chunk_or_raise
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.output.ids import chunk_id
 from adaptive_splitters.output.units import Unit
@@ -62,21 +63,34 @@ def unit_document(unit: Unit) -> SourceDocument:
     )
 
 
-def emit_unit(
-    chunker: AdaptiveChunker, unit: Unit, *, strip: bool = False, result: AdaptiveResult | None = None
-) -> list[Emitted]:
-    """Chunk ``unit`` with ``chunker`` (or take ``result``, the engine's result for :func:`unit_document`, from a
-    corpus run) and emit the chosen candidate's scored chunks.
+def emit_units(
+    chunker: AdaptiveChunker,
+    units: Sequence[Unit],
+    *,
+    strip: bool = False,
+    workers: int | None = 1,
+    show_progress: bool = False,
+) -> list[list[Emitted]]:
+    """Each unit's emitted chunks, in input order, from one corpus run over the units with text (identical texts
+    chunked once; ``workers`` and ``show_progress`` as :func:`~adaptive_splitters.corpus.chunk_many`'s). An
+    empty unit has no chunks. The first failing unit raises its own exception, so nothing is returned for part
+    of the input.
 
     ``strip`` trims whitespace off each chunk (offsets follow; the whitespace is then in no chunk).
     """
-    if not unit.text:
-        return []
+    texts = [unit for unit in units if unit.text]
+    docs = [unit_document(unit) for unit in texts]
+    results = iter(chunk_or_raise(chunker, docs, workers=workers, show_progress=show_progress))
+    return [_emit_unit(chunker, unit, next(results), strip) if unit.text else [] for unit in units]
+
+
+def _emit_unit(chunker: AdaptiveChunker, unit: Unit, result: AdaptiveResult, strip: bool) -> list[Emitted]:
+    """The chosen candidate's scored chunks of ``unit``, given the engine's ``result`` for it."""
     grouped = unit.page_starts is not None
     labels = unit.page_labels
     _, emitted = emit_document(
         chunker,
-        result.document if result is not None else unit_document(unit),  # a corpus run built it already
+        result.document,
         unit.source_key,
         unit.metadata,
         page_label=labels.__getitem__ if grouped and labels is not None else None,
