@@ -173,9 +173,13 @@ def threads_ab(files: list[str]) -> None:
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager, context.Pool(1) as pool:
         (threads,) = pool.map(_embed_texts, [(2, texts, manager.Barrier(1))])
+        pool.close()  # the children exit on their own, releasing their semaphores (terminating them leaks those)
+        pool.join()
     with context.Manager() as manager, context.Pool(2) as pool:
         barrier = manager.Barrier(2)
         processes = max(pool.map(_embed_texts, [(1, texts[0::2], barrier), (1, texts[1::2], barrier)], chunksize=1))
+        pool.close()
+        pool.join()
     print(
         f"{len(files)} documents, {len(texts)} texts embedded: one process with 2 threads {threads:.1f} s; two "
         f"processes with 1 thread each {processes:.1f} s (ratio {processes / threads:.2f})"
