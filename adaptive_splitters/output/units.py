@@ -16,6 +16,9 @@ from adaptive_splitters.output.ids import text_key, unique_keys
 
 PAGE_SEPARATOR = "\n\n"
 """Joins the pages of one source; it belongs to the page before it (offsets count it)."""
+RECORD_KEYS = ("row", "seq_num")
+"""Metadata naming one record of a source (LangChain's ``CSVLoader`` ``row``, ``JSONLoader`` ``seq_num``): added to
+the id key as ``page`` is (``#row=N``), so records of one source chunked in separate calls never share ids."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,10 @@ def _single(index: int, text: str, metadata: Mapping[str, Any]) -> Unit:
     source = _source(metadata, index)
     page = metadata.get("page")
     labels = (_label(page, index),) if page is not None else None
-    key = text_key(text) if source is None else source if page is None else f"{source}#page={page}"
-    return Unit(text, metadata, key, None, labels)
+    if source is None:
+        return Unit(text, metadata, text_key(text), None, labels)
+    parts = "".join(f"#{k}={metadata[k]}" for k in ("page", *RECORD_KEYS) if metadata.get(k) is not None)
+    return Unit(text, metadata, source + parts, None, labels)
 
 
 def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> list[Unit]:
@@ -99,7 +104,8 @@ def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> li
             offset += len(items[i][0]) + (len(separator) if position < len(members) - 1 else 0)
         text = separator.join(items[i][0] for i in members)
         pages = tuple(items[i][1] for i in members)
-        units.append(Unit(text, pages[0], source, tuple(starts), labels, pages))
+        key = source if len(members) > 1 else f"{source}#page={labels[0]}"  # one page: keyed as when split alone
+        units.append(Unit(text, pages[0], key, tuple(starts), labels, pages))
     return units
 
 

@@ -276,6 +276,24 @@ def test_pages_of_one_source_are_grouped() -> None:
     assert docs[-1].metadata["page_end"] == len(pages) + 2
 
 
+def test_pages_and_records_of_one_source_chunked_in_separate_calls_never_share_ids() -> None:
+    # a page-by-page loop (lazy_load, batches) and CSV rows: each call holds one page or one row of the source
+    s = AdaptiveTextSplitter(metrics=FAST)
+    namespace = uuid5(NAMESPACE_URL, "adaptive-splitters")
+    pages = [
+        Document(page_content=t, metadata={"source": "r.pdf", "page": i}) for i, t in enumerate(["Alpha.", "Gamma."])
+    ]
+    ids = [s.split_documents([page])[0].id for page in pages]
+    assert ids[0] != ids[1]
+    assert ids[1] == str(uuid5(namespace, "r.pdf#page=1|0|6"))
+    rows = [
+        Document(page_content=f"name: item{i}\nprice: {i}", metadata={"source": "data.csv", "row": i}) for i in range(3)
+    ]
+    alone = [s.split_documents([row])[0].id for row in rows]
+    assert len(set(alone)) == 3
+    assert [d.id for d in s.split_documents(rows)] == alone  # the same ids alone or in a batch: re-indexing upserts
+
+
 def test_group_pages_false_splits_each_page() -> None:
     s = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, group_pages=False)
     pages = pages_of(TEXT)
