@@ -23,6 +23,7 @@ _LAZY = {
     "AdaptiveResult": "adaptive_splitters.engine",
     "AdaptiveTextSplitter": "adaptive_splitters.integrations.langchain",
     "AdaptiveNodeParser": "adaptive_splitters.integrations.llama_index",
+    "ChunkerConfig": "adaptive_splitters.core.config",
     "register_metric": "adaptive_splitters.metrics.base",
     "unregister_metric": "adaptive_splitters.metrics.base",
 }
@@ -33,6 +34,7 @@ __all__ = [
     "AdaptiveResult",
     "AdaptiveTextSplitter",
     "Chunk",
+    "ChunkerConfig",
     "SizeLimits",
     "SourceDocument",
     "Span",

@@ -200,3 +200,12 @@ def test_separators_kept_at_the_end_end_chunks_with_their_period(cheap_embedder)
         assert not [s for s in starts if s[0] in " .,\n"], starts
         assert "".join(c.text for c in chunks) == SAMPLE
         assert any(c.text.startswith((". ", ", ", "\n")) for c in paper.candidates[name])  # the paper's: "\n\nThe ..."
+
+
+def test_the_papers_configuration_is_one_import_away() -> None:
+    # the README's AdaptiveChunker(ChunkerConfig.paper()), with both names from the package itself
+    from adaptive_splitters import AdaptiveChunker, ChunkerConfig
+
+    config = AdaptiveChunker(ChunkerConfig.paper()).config
+    assert config.chunk_size == 1100
+    assert "ChunkerConfig" in dir(__import__("adaptive_splitters"))

@@ -59,7 +59,7 @@ def test_numbered_items_and_bullets_after_long_blank_runs_cut_in_linear_time() -
     found = run_bounded(
         """
         import json, re
-        from adaptive_splitters.text.recursive import SEPARATORS, split_at_pattern
+        from adaptive_splitters.text.separators import SEPARATORS, split_at_pattern
         blank = "\\n" * 100000 + "plain text, no item\\n"
         items = split_at_pattern("Introduction\\n" + blank + "1. First item", re.compile(SEPARATORS[6]))
         bullets = split_at_pattern("Introduction\\n" + blank + "\\n\\n- a bullet", re.compile(SEPARATORS[7]))

@@ -26,7 +26,8 @@ from adaptive_splitters.candidates.sentence import SentenceCandidate
 from adaptive_splitters.candidates.structure_pattern import StructurePatternCandidate
 from adaptive_splitters.candidates.user import FunctionCandidate, register_user_candidate
 from adaptive_splitters.core.limits import SizeLimits
-from adaptive_splitters.text.recursive import SEPARATORS, RecursiveSplitter
+from adaptive_splitters.text.recursive import RecursiveSplitter
+from adaptive_splitters.text.separators import SEPARATORS
 
 
 def _recursive(match: re.Match[str], limits: SizeLimits) -> Candidate:

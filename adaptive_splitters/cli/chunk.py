@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from adaptive_splitters.cli.atomic import Interrupted, Output, signals_raise
 from adaptive_splitters.cli.options import _checked, add_settings, chunker_from_args
-from adaptive_splitters.cli.report import file_size
+from adaptive_splitters.cli.report import file_size, output_file, refuse_writing_inputs
 from adaptive_splitters.core.checks import positive_int
 from adaptive_splitters.readers.files import DocumentError, Found, Skipped, describe_skipped
 
@@ -41,7 +41,9 @@ def add_parser(commands: Any) -> None:
         "its page texts joined by a blank line.",
     )
     chunk.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
-    chunk.add_argument("--out", metavar="FILE.jsonl", help="where to write the chunks (default: standard output)")
+    chunk.add_argument(
+        "--out", type=output_file, metavar="FILE.jsonl", help="where to write the chunks (default: standard output)"
+    )
     chunk.add_argument("--quiet", action="store_true", help="no progress bar and no summary table")
     chunk.add_argument(
         "--workers",
@@ -102,9 +104,7 @@ def _chunk_into(parser: argparse.ArgumentParser, args: argparse.Namespace, outpu
     chunker = chunker_from_args(parser, args, hard_limit=True)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair warnings are noise beside our reasons
     search = search_documents(args.paths)
-    out = os.path.realpath(args.out) if args.out else None
-    if out is not None and any(os.path.realpath(f.path) == out for f in search.found):
-        parser.error(f"--out {args.out} is also an input; writing it would erase it")
+    refuse_writing_inputs(parser, search.found, {"--out": args.out})
     try:
         stream = output.open()
     except OSError as err:

@@ -12,7 +12,16 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from adaptive_splitters.cli.options import add_settings, add_user_metrics, chunker_from_args
-from adaptive_splitters.cli.report import STDOUT, add_report_parser, json_report, read_all, report_entry, write_output
+from adaptive_splitters.cli.report import (
+    STDOUT,
+    add_report_parser,
+    json_report,
+    output_file,
+    read_all,
+    report_entry,
+    search_inputs,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from adaptive_splitters.core.document import SourceDocument
@@ -31,6 +40,7 @@ def add_scoring_command(commands: Any, name: str, help_text: str, run: Callable[
     parser = add_report_parser(commands, name, help_text, json_required=False)
     parser.add_argument(
         "--html",
+        type=output_file,
         metavar="FILE.html",
         help="where to write the HTML report, one self-contained file ('-': standard output)",
     )
@@ -60,6 +70,7 @@ def evaluate_all(parser: argparse.ArgumentParser, args: argparse.Namespace) -> t
 
     if args.json == STDOUT and args.html == STDOUT:
         parser.error("--json - and --html - cannot both take standard output")
+    search = search_inputs(parser, args)
     chunker = chunker_from_args(parser, args, user_metrics=args.user_metric, raw=args.raw)
     metrics = tuple(m.name for m in chunker.metrics)
 
@@ -68,7 +79,7 @@ def evaluate_all(parser: argparse.ArgumentParser, args: argparse.Namespace) -> t
             doc = with_mentions(doc, args.mentions)
         return Evaluated(path, chunker.chunk_document(doc), metrics)
 
-    return read_all(args.paths, handle, quiet=args.quiet)
+    return read_all(search, handle, quiet=args.quiet)
 
 
 def deliver(

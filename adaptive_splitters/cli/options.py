@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 ALIASES = MappingProxyType({"candidates": ("--candidate",)})
 """Option names kept from before the options were generated (the first is shown in the usage)."""
+SETTING_ALIASES = MappingProxyType({"chunk_size": ("--max-tokens",)})
+"""Options for the aliases :meth:`~adaptive_splitters.core.config.ChunkerConfig.from_settings` accepts: each its
+own option of the same setting, so that giving both is an error naming both."""
 METAVARS = MappingProxyType({"int": "N", "float": "SECONDS", "names": "NAME", "object": "MODULE:ATTR"})
 
 
@@ -35,7 +38,12 @@ def add_settings(parser: argparse.ArgumentParser, *, leave_out: Collection[str] 
         if kind is None or spec.name in leave_out:
             continue
         names = (*ALIASES.get(spec.name, ()), option_name(spec.name))
-        parser.add_argument(*names, dest=spec.name, default=None, **_option(spec, kind, names[0]))
+        option = _option(spec, kind, names[0])
+        aliases = SETTING_ALIASES.get(spec.name, ())
+        group = parser.add_mutually_exclusive_group() if aliases else parser
+        group.add_argument(*names, dest=spec.name, default=None, **option)
+        for alias in aliases:
+            group.add_argument(alias, dest=spec.name, default=None, **{**option, "help": f"alias of {names[-1]}"})
 
 
 def option_name(setting: str) -> str:

@@ -1,5 +1,6 @@
 """What ``split``, ``evaluate`` and ``compare`` share: their paths (files and folders, found as ``chunk`` finds
-them), reading each document, and writing the JSON and HTML reports.
+them), reading each document, and writing the JSON and HTML reports; and what all four commands share about their
+output files: none may be empty or name an input (:func:`output_file`, :func:`refuse_writing_inputs`).
 
 A JSON report is ``{"documents": [...]}``, one entry per document read, indented, its floats rounded; ``--json -``
 writes it to standard output. A file that fails is named with its reason on standard error, and the others are
@@ -13,17 +14,19 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.readers import read_document
-from adaptive_splitters.readers.files import Found, describe_skipped, failure_message, search_documents
+from adaptive_splitters.readers.files import Found, Search, describe_skipped, failure_message, search_documents
 
 T = TypeVar("T")
 STDOUT = "-"
 """``--json -``: standard output."""
+REPORTS = ("json", "html")
+"""The report commands' output options (``split`` has only ``--json``)."""
 _PAIR = re.compile(r"\[\n\s+(-?\d+),\n\s+(-?\d+)\n\s*\]")
 """An indented ``[start, end]`` pair (JSON strings hold no raw newline, so this never matches inside one)."""
 
@@ -42,21 +45,50 @@ def add_report_parser(commands: Any, name: str, help_text: str, *, json_required
     command.add_argument(
         "--json",
         required=json_required,
+        type=output_file,
         metavar="FILE",
         help="where to write the JSON report ('-': standard output)",
     )
     return command
 
 
+def output_file(text: str) -> str:
+    """The argparse type of an output option: an empty path names no file, so it is refused before any work
+    (rather than failing to write once the work is done)."""
+    if not text:
+        msg = "expected a file name, not an empty string"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+def refuse_writing_inputs(
+    parser: argparse.ArgumentParser, found: Sequence[Found], outputs: Mapping[str, str | None]
+) -> None:
+    """Bad usage (exit 2) when an output (``{option: path}``) is one of the ``found`` files, however its path is
+    typed or linked: writing it would erase an input. A file a searched folder holds counts when it would be read,
+    as :func:`search_documents` decides (a supported suffix)."""
+    inputs = {os.path.realpath(f.path) for f in found}
+    for option, out in outputs.items():
+        if out and os.path.realpath(out) in inputs:
+            parser.error(f"{option} {out} is also an input; writing it would erase it")
+
+
+def search_inputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Search:
+    """The files ``args.paths`` lead to; bad usage (exit 2) when a report file (not ``-``) is one of them."""
+    search = search_documents(args.paths)
+    outputs = {f"--{name}": getattr(args, name, None) for name in REPORTS}
+    refuse_writing_inputs(parser, search.found, {o: out for o, out in outputs.items() if out != STDOUT})
+    return search
+
+
 def read_all(
-    paths: Sequence[str], handler: Callable[[SourceDocument, str], T], *, quiet: bool = False
+    search: Search, handler: Callable[[SourceDocument, str], T], *, quiet: bool = False
 ) -> tuple[list[T], int]:
-    """``handler(document, path)`` for each document ``paths`` lead to, and how many failed (each named on
+    """``handler(document, path)`` for each document ``search`` found, and how many failed (each named on
     standard error with its reason); what searched folders held besides is counted there too. For two or more
     files, unless ``quiet``, a bar on standard error counts their bytes done."""
     from adaptive_splitters.corpus.many import progress_bar
 
-    search = search_documents(paths)
     done: list[T] = []
     failed = 0
     sizes = [file_size(found) for found in search.found]

@@ -9,7 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from adaptive_splitters.cli.options import add_settings, chunker_from_args
-from adaptive_splitters.cli.report import add_report_parser, json_report, read_all, report_entry, write_output
+from adaptive_splitters.cli.report import (
+    add_report_parser,
+    json_report,
+    read_all,
+    report_entry,
+    search_inputs,
+    write_output,
+)
 from adaptive_splitters.core.document import SourceDocument
 
 SCORING_SETTINGS = ("metrics", "long_texts", "selection", "pairs")
@@ -25,7 +32,8 @@ def add_parser(commands: Any) -> None:
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Write ``{"documents": [{name, path, chars, spans: {candidate: [[start, end], ...]}, skipped}]}``."""
-    documents, failed = read_all(args.paths, _handler(parser, args), quiet=args.quiet)
+    search = search_inputs(parser, args)
+    documents, failed = read_all(search, _handler(parser, args), quiet=args.quiet)
     written = write_output(args.json, json_report(documents), "JSON report")
     return 1 if failed or not written else 0
 

@@ -32,6 +32,12 @@ _WORD = re.compile(r"\w")
 _COMMA = re.compile(r",\s+")  # where the recursive splitter cuts a long sentence (text/recursive.py)
 
 
+DIMENSION_PROBE = "a"
+"""Embedded, in ``sentences`` mode, only when a call has no piece with a word character (a text of symbols
+alone): its spans' vectors are zero, and the probe tells their dimension. An empty text would too, but some
+embedders (hosted APIs) reject one."""
+
+
 class SpanVectors:
     """Normalised vectors of spans of one document, in ``"pool"`` or ``"truncate"`` mode (see the module doc).
 
@@ -174,10 +180,10 @@ class SpanVectors:
     def _pool(self, keys: list[tuple[Span, ...]]) -> None:
         plans = [[p for span in key for p in self.pieces(span)] for key in keys]
         texts = list(dict.fromkeys(self.text[a:b] for plan in plans for a, b in plan))
-        blank_is_zero = self.mode == "sentences" and bool(texts)
+        blank_is_zero = self.mode == "sentences"
         if not all(plans) and not blank_is_zero:
             texts.append("")  # the vector of an empty span
-        rows = self.cache.embed(texts)
+        rows = self.cache.embed(texts or [DIMENSION_PROBE])
         index = {t: i for i, t in enumerate(texts)}
         for key, plan in zip(keys, plans, strict=True):
             if not plan:

@@ -102,7 +102,8 @@ def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> li
         for position, i in enumerate(members):
             starts.append(offset)
             offset += len(items[i][0]) + (len(separator) if position < len(members) - 1 else 0)
-        text = separator.join(items[i][0] for i in members)
+        texts = [items[i][0] for i in members]
+        text = separator.join(texts) if any(texts) else ""  # pages all empty: no text, not a lone separator
         pages = tuple(items[i][1] for i in members)
         key = source if len(members) > 1 else f"{source}#page={labels[0]}"  # one page: keyed as when split alone
         units.append(Unit(text, pages[0], key, tuple(starts), labels, pages))

@@ -489,3 +489,17 @@ def test_workers_write_the_same_output_in_input_order_and_name_failures(
     assert outs["1"] == outs["2"]
     paths = list(dict.fromkeys(r["path"] for r in _records(tmp_path / "out2.jsonl")))
     assert paths == [str(tmp_path / f"d{i}.md") for i in range(4)]
+
+
+def test_an_empty_out_is_bad_usage_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_text("Keep me.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["chunk", "a.md", "--out", "", "--quiet", "--metrics", "SC"])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert "argument --out: expected a file name, not an empty string" in captured.err
+    assert captured.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]  # nothing written, no temporary file left

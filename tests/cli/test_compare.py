@@ -47,3 +47,19 @@ def test_compare_needs_two_different_candidates(candidates: list[str], capsys: p
     err = capsys.readouterr().err
     assert err.startswith("usage: adaptive-splitters compare ")
     assert "compare needs two different candidates: --candidate A --candidate B (given: " in err
+
+
+def test_compare_json_naming_an_input_is_bad_usage_and_erases_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "v.txt"
+    source.write_text("Keep me.", encoding="utf-8")
+    candidates = ["--candidate", "recursive_10", "--candidate", "recursive_20", "--metrics", "SC"]
+    for option in ("--json", "--html"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["compare", str(tmp_path), *candidates, option, str(source)])
+        assert exit_info.value.code == 2
+        captured = capsys.readouterr()
+        assert f"{option} {source} is also an input; writing it would erase it" in captured.err
+        assert captured.out == ""  # refused before any work: no summary
+    assert source.read_text(encoding="utf-8") == "Keep me."

@@ -195,3 +195,31 @@ def test_a_latin1_file_name_is_escaped_in_json_and_replaced_in_html(tmp_path: Pa
     )
     assert "caf\\udce9.txt" in out.read_text(encoding="utf-8")
     assert "caf\ufffd.txt" in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("option", ["--json", "--html"])
+def test_a_report_naming_an_input_is_bad_usage_and_erases_nothing(
+    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "v.txt"
+    source.write_text("Keep me.", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(source)
+    for out in (source, link):  # a link to an input is that input
+        with pytest.raises(SystemExit) as exit_info:
+            main(["evaluate", str(source), "--metrics", "SC", option, str(out)])
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert f"{option} {out} is also an input; writing it would erase it" in err
+        assert "* recursive" not in err  # refused before any work: no table
+    assert source.read_text(encoding="utf-8") == "Keep me."
+
+
+@pytest.mark.parametrize("option", ["--json", "--html"])
+def test_an_empty_report_path_is_bad_usage(option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["evaluate", str(SAMPLE), "--metrics", "SC", option, ""])
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert f"argument {option}: expected a file name, not an empty string" in captured.err
+    assert captured.out == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,21 @@ def test_bad_user_metrics_are_bad_usage(
     assert exit_info.value.code == 2
     assert "argument --user-metric" in (err := capsys.readouterr().err)
     assert message in err
+
+
+def test_max_tokens_is_the_alias_of_chunk_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert settings_from_args(_parsed("--max-tokens", "300")) == {"chunk_size": 300}
+    source = tmp_path / "v.txt"
+    source.write_text("One paragraph.\n\nAnother paragraph.\n", encoding="utf-8")
+    out = tmp_path / "o.json"
+    assert main(["split", str(source), "--max-tokens", "50", "--json", str(out), "--quiet"]) == 0
+    (doc,) = json.loads(out.read_text(encoding="utf-8"))["documents"]
+    assert list(doc["spans"]) == ["recursive_50", "recursive_27"]  # page: none in this text
+    with pytest.raises(SystemExit) as exit_info:
+        main(["chunk", str(source), "--chunk-size", "50", "--max-tokens", "50"])
+    assert exit_info.value.code == 2
+    assert "argument --max-tokens: not allowed with argument --chunk-size" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["chunk", str(source), "--max-tokens", "0"])
+    assert exit_info.value.code == 2
+    assert "argument --max-tokens: must be a positive integer (received 0)" in capsys.readouterr().err

@@ -126,3 +126,25 @@ def test_split_reads_folders_and_writes_json_to_standard_output(
         (str(Path("docs") / "sub" / "b.txt"), {"recursive_1100": [[0, 1]]}),
     ]
     assert not (tmp_path / "-").exists()
+
+
+def test_json_naming_an_input_is_bad_usage_and_erases_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "v.txt").write_text("Keep me.", encoding="utf-8")
+    (docs / "old.json").write_text("{}", encoding="utf-8")  # a previous report: read as a CLAIR document
+    monkeypatch.chdir(tmp_path)
+    for paths, out in (
+        (["docs/v.txt"], "docs/v.txt"),
+        (["docs/v.txt"], "./docs/../docs/v.txt"),  # however the path is typed
+        (["docs"], "docs/old.json"),  # a file the folder leads to
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["split", *paths, "--json", out, "--quiet"])
+        assert exit_info.value.code == 2
+        assert f"--json {out} is also an input; writing it would erase it" in capsys.readouterr().err
+    assert (docs / "v.txt").read_text(encoding="utf-8") == "Keep me."
+    assert (docs / "old.json").read_text(encoding="utf-8") == "{}"
+    assert main(["split", "docs/v.txt", "--json", "docs/new.json", "--quiet"]) == 0  # not read: written

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hashing_embedders import hashed_vectors
 
+from adaptive_splitters import AdaptiveChunker
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.embeddings.cache import EmbeddingCache
 from adaptive_splitters.embeddings.sentence_transformer import SentenceTransformerEmbedder
@@ -86,3 +88,20 @@ def test_sentences_mode_cuts_at_sentences_and_long_sentences_at_commas() -> None
     # a chunk cut just before a sentence's last period stands for the whole sentence (the same text, embedded once)
     end = text.index(". ") + 0
     assert whole.pieces((0, end)) == [(0, len("A short sentence. "))]
+
+
+@pytest.mark.parametrize("text", ["€" * 30, "😀" * 30, "— — —\n\n***"])
+def test_a_text_without_word_characters_never_sends_an_empty_text_to_the_embedder(text: str) -> None:
+    # hosted embedders reject an empty input; the default mode must not ask for one
+    asked: list[str] = []
+
+    def strict(texts: list[str]) -> np.ndarray:
+        asked.extend(texts)
+        if any(not t for t in texts):
+            raise ValueError("empty input")
+        return hashed_vectors(texts)
+
+    result = AdaptiveChunker(embedder=strict, chunk_size=40).chunk(text)
+    assert "".join(c.text for c in result.chunks) == text
+    assert asked  # the vectors were asked for...
+    assert "" not in asked  # ...never of an empty text

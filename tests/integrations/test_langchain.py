@@ -294,6 +294,14 @@ def test_pages_and_records_of_one_source_chunked_in_separate_calls_never_share_i
     assert [d.id for d in s.split_documents(rows)] == alone  # the same ids alone or in a batch: re-indexing upserts
 
 
+def test_a_source_whose_pages_are_all_empty_has_no_chunks() -> None:
+    # a scanned PDF without a text layer: its pages joined are separators only, text nobody wrote
+    empty = [Document(page_content="", metadata={"source": "scan.pdf", "page": i}) for i in range(3)]
+    text = Document(page_content="Some text.", metadata={"source": "r.pdf", "page": 0})
+    docs = AdaptiveTextSplitter(metrics=FAST).split_documents([*empty, text])
+    assert [(d.page_content, d.metadata["source"]) for d in docs] == [("Some text.", "r.pdf")]
+
+
 def test_group_pages_false_splits_each_page() -> None:
     s = AdaptiveTextSplitter(chunk_size=200, metrics=FAST, group_pages=False)
     pages = pages_of(TEXT)

@@ -8,14 +8,10 @@ import re
 import pytest
 from markdown_like import make_document
 
+from adaptive_splitters.core.config import KeepSeparator
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.text.recursive import (
-    MIN_PIECE_CHARS,
-    SEPARATORS,
-    RecursiveSplitter,
-    spans_at_cuts,
-    split_at_pattern,
-)
+from adaptive_splitters.text.recursive import RecursiveSplitter
+from adaptive_splitters.text.separators import MIN_PIECE_CHARS, SEPARATORS, spans_at_cuts, split_at_pattern
 from adaptive_splitters.text.tokens import TokenCounter
 
 COUNTER = TokenCounter()
@@ -55,7 +51,7 @@ class TestSeparators:
     def test_fourteen_separators_ending_with_characters(self) -> None:
         assert len(SEPARATORS) == 14
         assert SEPARATORS[-1] == ""
-        assert SEPARATORS[8:13] == (r"\n{2,}", r"\n", r"[.!?]\s+", r",\s+", r"\s+")
+        assert SEPARATORS[8:13] == (r"(?:\r?\n){2,}", r"\r?\n", r"[.!?]\s+", r",\s+", r"\s+")
 
     @pytest.mark.parametrize("level", range(1, 7))
     def test_heading_separators_match_exactly_that_many_hashes(self, level: int) -> None:
@@ -71,6 +67,19 @@ class TestSeparators:
     @pytest.mark.parametrize("bullet", ["-", "*", "•", "●", "▪", "–", "—"])
     def test_bullets(self, bullet: str) -> None:
         assert re.compile(SEPARATORS[7]).search(f"x\n{bullet} text")
+
+    @pytest.mark.parametrize("keep", ["start", "end"])
+    @pytest.mark.parametrize("size", [8, 40, 128])
+    def test_windows_line_ends_are_never_cut_in_two(self, keep: KeepSeparator, size: int) -> None:
+        lf = "First paragraph has some words here.\nLine two goes on.\n\nSecond paragraph, with words.\n\nThird.\n" * 6
+        crlf = lf.replace("\n", "\r\n")
+        spans = RecursiveSplitter(size, keep_separator=keep, min_chunk_tokens=0).split_spans(crlf)
+        assert not [crlf[s:e] for s, e in spans if crlf[e - 1] == "\r" and crlf[e : e + 1] == "\n"]
+        assert "".join(crlf[s:e] for s, e in spans) == crlf
+        if size >= 40:  # paragraphs and lines cut where they are cut in the same text with \n line ends
+            cuts = {s for s, _ in spans}
+            lf_cuts = {s for s, _ in RecursiveSplitter(size, keep_separator=keep, min_chunk_tokens=0).split_spans(lf)}
+            assert {len(crlf[:c].replace("\r\n", "\n")) for c in cuts} == lf_cuts
 
 
 class TestSplitAtPattern:

@@ -24,7 +24,7 @@ from adaptive_splitters.candidates.llm_regex.prompt import DEFAULT_CONTEXT_TOKEN
 from adaptive_splitters.core import checks
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Span
-from adaptive_splitters.text.recursive import spans_at_cuts
+from adaptive_splitters.text.separators import spans_at_cuts
 
 NAME = "llm_regex"
 DEFAULT_TIMEOUT = 5.0
