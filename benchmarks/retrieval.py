@@ -55,6 +55,8 @@ from clair_table3 import load_cache, save_cache  # the scripts sit side by side 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retrieval"
 CACHE = Path.home() / ".cache" / "adaptive-splitters" / "retrieval"
 BUDGETS = (550, 1100, 2200)
+KEYS = (*(f"@{b}" for b in BUDGETS), "recall")
+"""The per-question values the ceilings are computed for."""
 K = 5
 Span = tuple[int, int]
 
@@ -280,15 +282,22 @@ def score_questions(
 
 def ceiling(per_candidate: Mapping[str, Mapping[str, np.ndarray]], questions: Sequence[Question]) -> dict[str, float]:
     """Per budget: each document scored with the candidate that did best on its own questions (hindsight)."""
-    docs = np.array([q.doc for q in questions])
-    out = {}
-    for key in [f"@{b}" for b in BUDGETS] + ["recall"]:
-        total = 0.0
-        for doc in dict.fromkeys(docs):
-            mask = docs == doc
-            total += max(float(values[key][mask].sum()) for values in per_candidate.values())
-        out[key] = total / len(questions)
-    return out
+    codes = _document_codes(questions)
+    return {key: _hindsight(per_candidate, key, codes, slice(None)) for key in KEYS}
+
+
+def _document_codes(questions: Sequence[Question]) -> np.ndarray:
+    """Each question's document as a number from 0."""
+    return np.unique([q.doc for q in questions], return_inverse=True)[1]
+
+
+def _hindsight(
+    per_candidate: Mapping[str, Mapping[str, np.ndarray]], key: str, codes: np.ndarray, order: slice | np.ndarray
+) -> float:
+    """The mean of ``key`` when each document (``codes``, one per question) takes the candidate best on the
+    question scores ``order`` gives it."""
+    per_doc = [np.bincount(codes, weights=values[key][order]) for values in per_candidate.values()]
+    return float(np.max(per_doc, axis=0).sum()) / len(codes)
 
 
 def held_out_ceiling(
@@ -299,11 +308,10 @@ def held_out_ceiling(
     per-document differences are question noise, which no selection, labelled or not, can recover."""
     docs = np.array([q.doc for q in questions])
     rng = np.random.default_rng(0)
-    keys = [f"@{b}" for b in BUDGETS] + ["recall"]
-    sums = dict.fromkeys(keys, 0.0)
+    sums = dict.fromkeys(KEYS, 0.0)
     for _ in range(repeats):
         half = rng.random(len(questions)) < 0.5
-        for key in keys:
+        for key in KEYS:
             hit, seen = 0.0, 0
             for doc in dict.fromkeys(docs):
                 a, b = (docs == doc) & half, (docs == doc) & ~half
@@ -322,15 +330,13 @@ def chance_ceiling(
     candidate, dealt at random to the documents (each keeps its number of questions), so that no document truly
     prefers any candidate; mean over ``repeats`` seeded deals. Where the real ceiling is no higher, its gap over the
     best single candidate is luck that no selection can be expected to close."""
-    codes = np.unique([q.doc for q in questions], return_inverse=True)[1]
+    codes = _document_codes(questions)
     rng = np.random.default_rng(0)
-    keys = [f"@{b}" for b in BUDGETS] + ["recall"]
-    sums = dict.fromkeys(keys, 0.0)
+    sums = dict.fromkeys(KEYS, 0.0)
     for _ in range(repeats):
         dealt = rng.permutation(len(questions))
-        for key in keys:
-            per_doc = [np.bincount(codes, weights=values[key][dealt]) for values in per_candidate.values()]
-            sums[key] += float(np.max(per_doc, axis=0).sum()) / len(questions)
+        for key in KEYS:
+            sums[key] += _hindsight(per_candidate, key, codes, dealt)
     return {key: value / repeats for key, value in sums.items()}
 
 

@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 
 ALIASES = MappingProxyType({"candidates": ("--candidate",)})
 """Option names kept from before the options were generated (the first is shown in the usage)."""
-SETTING_ALIASES = MappingProxyType({"chunk_size": ("--max-tokens",)})
-"""Options for the aliases :meth:`~adaptive_splitters.core.config.ChunkerConfig.from_settings` accepts: each its
-own option of the same setting, so that giving both is an error naming both."""
 METAVARS = MappingProxyType({"int": "N", "float": "SECONDS", "names": "NAME", "object": "MODULE:ATTR"})
 
 
@@ -39,7 +36,7 @@ def add_settings(parser: argparse.ArgumentParser, *, leave_out: Collection[str] 
             continue
         names = (*ALIASES.get(spec.name, ()), option_name(spec.name))
         option = _option(spec, kind, names[0])
-        aliases = SETTING_ALIASES.get(spec.name, ())
+        aliases = [option_name(alias) for alias, name in config.SETTING_ALIASES.items() if name == spec.name]
         group = parser.add_mutually_exclusive_group() if aliases else parser
         group.add_argument(*names, dest=spec.name, default=None, **option)
         for alias in aliases:

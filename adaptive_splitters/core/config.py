@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from adaptive_splitters.core import checks
@@ -20,6 +21,9 @@ LONG_TEXT_MODES = ("sentences", "pool", "truncate")
 SELECTION_RULES = ("fair", "paper")
 PAIR_SOURCES = ("heuristic", "none")
 KeepSeparator = Literal["start", "end"]
+SETTING_ALIASES = MappingProxyType({"max_tokens": "chunk_size"})
+"""Other names settings are accepted by (alias -> setting; LlamaIndex's ``max_tokens``), declared once for the
+engine, both adapters and the command line."""
 KEEP_SEPARATOR: tuple[str, ...] = get_args(KeepSeparator)
 
 
@@ -150,15 +154,17 @@ class ChunkerConfig:
         """The config of ``owner`` (a class name, for messages) from its keyword ``settings`` and the ``fixed``
         ones it sets itself; ``adapter=True`` refuses the settings adapters do not expose.
 
-        ``max_tokens`` is accepted as the alias of ``chunk_size``. Raises ``TypeError`` naming an unknown setting.
+        :data:`SETTING_ALIASES` are accepted (``max_tokens`` for ``chunk_size``). Raises ``TypeError`` naming an
+        unknown setting.
         """
         values = dict(settings)
-        if "max_tokens" in values:
-            alias = values.pop("max_tokens")
-            if values.get("chunk_size") is not None and values["chunk_size"] != alias:
-                msg = f"{owner}: give chunk_size or its alias max_tokens, not both"
-                raise ValueError(msg)
-            values["chunk_size"] = alias
+        for alias, name in SETTING_ALIASES.items():
+            if alias in values:
+                value = values.pop(alias)
+                if values.get(name) is not None and values[name] != value:
+                    msg = f"{owner}: give {name} or its alias {alias}, not both"
+                    raise ValueError(msg)
+                values[name] = value
         known = {spec.name for spec in exposed(adapter=adapter)} - set(fixed)
         unknown = sorted(set(values) - known)
         if unknown:
@@ -181,9 +187,9 @@ class ChunkerConfig:
             "keep_separator": "start",
             "carry_headings": False,
         }
-        if "max_tokens" in overrides:
-            overrides = {**overrides, "chunk_size": overrides.pop("max_tokens")}
-        return cls.from_settings("ChunkerConfig.paper", {**paper, **overrides})
+        overridden = {SETTING_ALIASES.get(name, name) for name in overrides}
+        kept = {name: value for name, value in paper.items() if name not in overridden}
+        return cls.from_settings("ChunkerConfig.paper", {**kept, **overrides})
 
     def changed(self) -> dict[str, Any]:
         """The settings that differ from their defaults (for reprs)."""

@@ -78,3 +78,13 @@ def check_tiling(spans: Sequence[Span], length: int) -> None:
     if not spans and length:
         msg = f"no spans for a text of {length} characters"
         raise ValueError(msg)
+
+
+def stripped_span(text: str, start: int, end: int) -> Span | None:
+    """``[start, end)`` without its leading and trailing whitespace, as offsets; ``None`` when it is all blank."""
+    first, last = start, end
+    while first < last and text[first].isspace():
+        first += 1
+    while last > first and text[last - 1].isspace():
+        last -= 1
+    return (first, last) if first < last else None

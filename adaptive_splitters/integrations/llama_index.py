@@ -231,9 +231,10 @@ def _serialisable(value: Any) -> bool:
 
 def _field(spec: Any) -> tuple[Any, Any]:
     help_text = spec.metadata["help"]
-    if spec.name == "chunk_size":
-        aliases = AliasChoices("chunk_size", "max_tokens")
-        return (Any, Field(default=spec.default, validation_alias=aliases, description=help_text))
+    aliases = [alias for alias, name in config.SETTING_ALIASES.items() if name == spec.name]
+    if aliases:
+        choices = AliasChoices(spec.name, *aliases)
+        return (Any, Field(default=spec.default, validation_alias=choices, description=help_text))
     return (Any, Field(default=spec.default, description=help_text))
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.result import AdaptiveResult
-from adaptive_splitters.core.spans import Span
+from adaptive_splitters.core.spans import stripped_span
 from adaptive_splitters.corpus import chunk_or_raise
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.output.ids import chunk_id
@@ -135,9 +135,10 @@ def emit_document(
     notes = tuple(k for k in (result.chunks[0].metadata if result.chunks else {}) if k not in ENGINE_KEYS)
     out: list[Emitted] = []
     for chunk in result.chunks:
-        start, end = _stripped(doc.text, chunk.start, chunk.end) if strip else chunk.span
-        if start == end and strip:
+        visible = stripped_span(doc.text, chunk.start, chunk.end) if strip else chunk.span
+        if visible is None:  # stripped to nothing
             continue
+        start, end = visible
         pages = chunk.metadata.get("pages")
         parent = page_metadata[pages[0]] if page_metadata is not None and pages else metadata
         meta = _copy(parent or {})
@@ -195,11 +196,3 @@ def _finite(value: float | None) -> float | None:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
     return float(value)
-
-
-def _stripped(text: str, start: int, end: int) -> Span:
-    """``[start, end)`` without its leading and trailing whitespace (empty, at ``start``, when all blank)."""
-    piece = text[start:end]
-    left = len(piece) - len(piece.lstrip())
-    right = len(piece.rstrip())
-    return (start + left, start + right) if right > left else (start, start)

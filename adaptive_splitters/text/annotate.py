@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adaptive_splitters.core.document import SourceDocument, Title
-from adaptive_splitters.core.spans import Chunk, Span
+from adaptive_splitters.core.spans import Chunk, Span, stripped_span
 
 SECTION_SEPARATOR = " > "
 
@@ -27,7 +27,7 @@ def page_numbers(doc: SourceDocument, spans: Sequence[Span]) -> list[list[int]] 
     ends = [end for _, end in doc.page_spans()]
     out: list[list[int]] = []
     for span in spans:
-        start, end = _visible(doc.text, *span)
+        start, end = stripped_span(doc.text, *span) or span
         first = max(0, bisect_right(starts, start) - 1)
         last = max(first, bisect_left(starts, end) - 1)
         covered = [doc.page_numbers[i] for i in range(first, last + 1) if ends[i] > starts[i]]
@@ -46,7 +46,7 @@ def sections(doc: SourceDocument, spans: Sequence[Span]) -> list[str] | None:
     if doc.titles is None:
         return None
     titles = sorted(doc.titles, key=lambda t: t.start)
-    starts = [_visible(doc.text, *span)[0] for span in spans]
+    starts = [(stripped_span(doc.text, *span) or span)[0] for span in spans]
     order = sorted(range(len(spans)), key=lambda i: starts[i])
     out = [""] * len(spans)
     active: list[Title] = []
@@ -61,16 +61,6 @@ def sections(doc: SourceDocument, spans: Sequence[Span]) -> list[str] | None:
         enclosing = sorted(active, key=lambda t: (t.level, t.start))
         out[index] = SECTION_SEPARATOR.join(t.title.lstrip("#").strip() for t in enclosing)
     return out
-
-
-def _visible(text: str, start: int, end: int) -> tuple[int, int]:
-    """``text[start:end]`` without its leading and trailing whitespace, as offsets (``(start, end)`` when blank)."""
-    first, last = start, end
-    while first < last and text[first].isspace():
-        first += 1
-    while last > first and text[last - 1].isspace():
-        last -= 1
-    return (first, last) if first < last else (start, end)
 
 
 def annotated_chunks(doc: SourceDocument, name: str, spans: list[Span], metadata: Mapping[str, Any]) -> list[Chunk]:
