@@ -19,7 +19,7 @@ from adaptive_splitters.cli.atomic import Interrupted, Output, signals_raise
 from adaptive_splitters.cli.options import _checked, add_settings, chunker_from_args
 from adaptive_splitters.cli.report import file_size, output_file, refuse_writing_inputs
 from adaptive_splitters.core.checks import positive_int
-from adaptive_splitters.readers.files import DocumentError, Found, Skipped, describe_skipped
+from adaptive_splitters.readers.files import SKIPPED_NAMED, DocumentError, Found, Skipped, describe_skipped
 
 if TYPE_CHECKING:
     from adaptive_splitters.engine import AdaptiveChunker
@@ -172,8 +172,9 @@ def summary_table(outcomes: Sequence[Chunked | Failed], skipped: Sequence[Skippe
     """A plain-text table: document, chosen candidate, chunks, mean tokens, with a total row (and the number of
     failed documents, each of which was named when it failed), paths shortened in the middle to keep it within
     :data:`~adaptive_splitters.output.terminal.WIDTH` columns. Below it, a line counting what searched folders
-    held but were not read (see :func:`describe_skipped`), and a footnote per document whose candidate is
-    marked :data:`FALLBACK_MARK`: none of the requested candidates applied, and the engine fell back."""
+    held but were not read, the first :data:`SKIPPED_NAMED` of them named (see :func:`describe_skipped`), and a
+    footnote per document whose candidate is marked :data:`FALLBACK_MARK`: none of the requested candidates
+    applied, and the engine fell back."""
     from adaptive_splitters.output.terminal import WIDTH, aligned, shorten
 
     done = [o for o in outcomes if isinstance(o, Chunked)]
@@ -192,6 +193,6 @@ def summary_table(outcomes: Sequence[Chunked | Failed], skipped: Sequence[Skippe
         row[0] = shorten(row[0], max(WIDTH - others, len(total)))
     lines = [aligned(rows, right=(2, 3), rule_after=(0, len(rows) - 2))]
     if skipped:
-        lines.append(describe_skipped(skipped))
+        lines.append(describe_skipped(skipped, named=SKIPPED_NAMED))
     lines += [f"{FALLBACK_MARK} {d.path}: {d.fallback}" for d in done if d.fallback]
     return "\n".join(lines)

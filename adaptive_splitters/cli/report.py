@@ -20,7 +20,14 @@ from typing import Any, TypeVar
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.readers import read_document
-from adaptive_splitters.readers.files import Found, Search, describe_skipped, failure_message, search_documents
+from adaptive_splitters.readers.files import (
+    SKIPPED_NAMED,
+    Found,
+    Search,
+    describe_skipped,
+    failure_message,
+    search_documents,
+)
 
 T = TypeVar("T")
 STDOUT = "-"
@@ -103,7 +110,7 @@ def read_all(
                 bar.write(f"adaptive-splitters: {failure_message(found.path, err)}", file=sys.stderr)
             bar.update(size)
     if search.skipped:
-        print(f"adaptive-splitters: {describe_skipped(search.skipped)}", file=sys.stderr)
+        print(f"adaptive-splitters: {describe_skipped(search.skipped, named=SKIPPED_NAMED)}", file=sys.stderr)
     return done, failed
 
 

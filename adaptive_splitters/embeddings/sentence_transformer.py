@@ -7,8 +7,10 @@ torch and sentence-transformers are imported only on the first embedding, so imp
 from __future__ import annotations
 
 import contextlib
+import copy
 import threading
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -54,6 +56,7 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
         self._checksums = checksums
         self.name = name or path or _model_name(model)
         self._limit: int | None = None
+        self._cutter: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -116,9 +119,7 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
         limit = self.max_piece_tokens
         if limit is None or len(text.encode("utf-8")) + 2 <= limit:
             return []  # word-piece and byte-level tokenizers give at most one token per byte
-        encoding = self.model.tokenizer(
-            text, add_special_tokens=False, return_offsets_mapping=True, truncation=False, verbose=False
-        )
+        encoding = self._cutting_tokenizer()(text, **_CUTTING)
         offsets = encoding["offset_mapping"]
         try:
             words = encoding.word_ids()
@@ -126,9 +127,26 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
             words = [None] * len(offsets)
         return _token_cuts(text, offsets, words, limit)
 
+    def _cutting_tokenizer(self) -> Any:
+        """A copy of the model's tokenizer that only :meth:`cut_points` calls, made once.
+
+        A fast tokenizer keeps its truncation setting on itself and every call sets it: sentence-transformers'
+        ``encode`` truncates at the window, :meth:`cut_points` must not. Sharing one between threads, a cut could
+        read a text truncated by another thread's setting (and lose its later cuts). The copy is set once, before
+        any thread sees it, and its calls never change it again."""
+        if self._cutter is None:
+            tokenizer = self.model.tokenizer
+            with self._lock:
+                if self._cutter is None:
+                    cutter = copy.deepcopy(tokenizer)
+                    cutter("", **_CUTTING)  # sets the copy's truncation off now, while no other thread uses it
+                    self._cutter = cutter
+        return self._cutter
+
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         del state["_lock"]
+        state["_cutter"] = None  # copied again from the model, lazily
         if self._path is not None:
             state["_model"] = None  # reloaded (and verified) lazily by the copy
         return state
@@ -136,6 +154,12 @@ class SentenceTransformerEmbedder(EmbedderAdapter):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+
+
+_CUTTING: Mapping[str, Any] = MappingProxyType(
+    {"add_special_tokens": False, "return_offsets_mapping": True, "truncation": False, "verbose": False}
+)
+"""How :meth:`SentenceTransformerEmbedder.cut_points` calls its tokenizer: every token, with offsets."""
 
 
 def _token_cuts(text: str, offsets: Any, words: Any, limit: int) -> list[int]:

@@ -136,14 +136,18 @@ class _AdaptiveNodeParser(NodeParser):
         self._chunker()  # invalid settings fail here, with the engine's message
 
     def _chunker(self) -> AdaptiveChunker:
-        """The engine for the current settings (rebuilt when a field was assigned since the last build)."""
+        """The engine for the current settings (rebuilt when a field was assigned since the last build).
+
+        Only this build is locked: the engine itself is shared by every thread that parses with this parser."""
         values = {name: getattr(self, name) for name in SETTINGS}
         key = tuple(v if isinstance(v, _PLAIN) else (repr(v) if _serialisable(v) else id(v)) for v in values.values())
-        if self._engine is None or self._engine_key != key:
-            settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()}
-            self._engine = AdaptiveChunker(ChunkerConfig.from_settings("AdaptiveNodeParser", settings, hard_limit=True))
-            self._engine_key = key
-        return self._engine
+        with self._lock:
+            if self._engine is None or self._engine_key != key:
+                settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()}
+                config = ChunkerConfig.from_settings("AdaptiveNodeParser", settings, hard_limit=True)
+                self._engine = AdaptiveChunker(config)
+                self._engine_key = key
+            return self._engine
 
     @property
     def max_tokens(self) -> int:
@@ -188,21 +192,20 @@ class _AdaptiveNodeParser(NodeParser):
     def _parse_nodes(self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any) -> list[BaseNode]:
         """Chunk every text node (a corpus run: identical texts once, a bar over characters with ``show_progress``);
         relationships, metadata and offsets are final here (see the module docs)."""
-        with self._lock:
-            engine = self._chunker()
-            plans = plan_nodes(nodes)
-            units = {i: node_unit(nodes[i], plan) for i, plan in enumerate(plans) if plan is not None}
-            chunks = emit_units(engine, list(units.values()), show_progress=show_progress)
-            emitted = dict(zip(units, chunks, strict=True))
-            out: list[BaseNode] = []
-            for i, (node, plan) in enumerate(zip(nodes, plans, strict=True)):
-                if plan is None:
-                    out.append(node)  # non-text: untouched
-                else:
-                    out.extend(chunk_node(node, plan, emitted[i], include_metadata=self.include_metadata))
-            if self.include_prev_next_rel:
-                link_neighbours(out, {id(n) for n, p in zip(nodes, plans, strict=True) if p is None})
-            return out
+        engine = self._chunker()
+        plans = plan_nodes(nodes)
+        units = {i: node_unit(nodes[i], plan) for i, plan in enumerate(plans) if plan is not None}
+        chunks = emit_units(engine, list(units.values()), show_progress=show_progress)
+        emitted = dict(zip(units, chunks, strict=True))
+        out: list[BaseNode] = []
+        for i, (node, plan) in enumerate(zip(nodes, plans, strict=True)):
+            if plan is None:
+                out.append(node)  # non-text: untouched
+            else:
+                out.extend(chunk_node(node, plan, emitted[i], include_metadata=self.include_metadata))
+        if self.include_prev_next_rel:
+            link_neighbours(out, {id(n) for n, p in zip(nodes, plans, strict=True) if p is None})
+        return out
 
     async def _aparse_nodes(
         self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any

@@ -76,11 +76,23 @@ class Search:
     skipped: list[Skipped]
 
 
-def describe_skipped(skipped: Sequence[Skipped]) -> str:
+SKIPPED_NAMED = 10
+"""How many skipped entries a command names, one a line, below the count (the rest are counted)."""
+
+
+def describe_skipped(skipped: Sequence[Skipped], named: int = 0) -> str:
     """A one-line count of ``skipped`` by reason, e.g. ``skipped 3: 2 unsupported (.docx, .html), 1 not a regular
-    file`` (an empty string for none)."""
+    file`` (an empty string for none); with ``named``, followed by the first ``named`` entries by path, a line
+    each (``  path: reason``), and ``  and N more`` for the rest."""
     if not skipped:
         return ""
+    lines = [f"  {s.path}: {s.why}" for s in sorted(skipped, key=lambda s: s.path)[:named]]
+    if named and len(skipped) > named:
+        lines.append(f"  and {len(skipped) - named} more")
+    return "\n".join([_count_skipped(skipped), *lines])
+
+
+def _count_skipped(skipped: Sequence[Skipped]) -> str:
     parts = []
     for why in SKIP_REASONS:
         these = [s for s in skipped if s.why == why]

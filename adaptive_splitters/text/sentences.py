@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import lru_cache
 from typing import Any
 
 import pysbd
@@ -32,8 +31,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-@lru_cache(maxsize=8)
 def _segmenter(language: str) -> Any:
+    """A new pysbd segmenter, one per call of :func:`sentence_starts`: ``Segmenter.segment`` keeps the text it is
+    segmenting on the instance (``original_text``) and maps sentences back against it, so one segmenter shared by
+    two threads mixes their texts (and shifts sentence bounds). Building one costs a dictionary lookup."""
     return pysbd.Segmenter(language=language, clean=False)
 
 
@@ -49,9 +50,10 @@ def check_language(language: str) -> str:
 def sentence_starts(text: str, language: str = "en") -> list[int]:
     """Start offsets of the sentences of ``text`` after the first (strictly increasing, inside the text)."""
     check_language(language)
+    segmenter = _segmenter(language)
     starts: list[int] = []
     for start, end in _pieces(text):
-        starts.extend(_piece_starts(text, start, end, language))
+        starts.extend(_piece_starts(text, start, end, segmenter))
         if end < len(text) and (not starts or starts[-1] < end):
             starts.append(end)
     return [s for s in starts if 0 < s < len(text)]
@@ -82,13 +84,13 @@ def _pieces(text: str) -> list[Span]:
     return pieces
 
 
-def _piece_starts(text: str, start: int, end: int, language: str) -> list[int]:
+def _piece_starts(text: str, start: int, end: int, segmenter: Any) -> list[int]:
     """Sentence starts inside ``text[start:end]`` (after its first sentence)."""
     piece = text[start:end]
     if not piece.strip():
         return []
     try:
-        sentences = _segmenter(language).segment(piece)
+        sentences = segmenter.segment(piece)
     except Exception:  # a segmenter failure on odd text falls back to the simple rule
         return [start + s for s in _fallback_starts(piece)]
     out: list[int] = []

@@ -409,10 +409,32 @@ def test_skipped_folder_entries_are_counted_in_the_summary(tmp_path: Path, capsy
     assert main(["chunk", str(docs), "--out", str(out), *FAST]) == 0  # skipped entries are not failures
     assert [r["path"] for r in _records(out)] == [str(docs / "a.md")]
     err = capsys.readouterr().err
-    assert (
+    lines = err.splitlines()
+    count = lines.index(
         "skipped 6: 3 unsupported (.docx, .html), 1 not a regular file, 1 broken link, "
         "1 link to a folder (not followed)"
-    ) in err.splitlines()
+    )
+    assert lines[count + 1 : count + 7] == [  # each named, in path order
+        f"  {docs / 'elsewhere'}: link to a folder (not followed)",
+        f"  {docs / 'gone.md'}: broken link",
+        f"  {docs / 'letter.docx'}: unsupported",
+        f"  {docs / 'notes.HTML'}: unsupported",
+        f"  {docs / 'page.html'}: unsupported",
+        f"  {docs / 'pipe.txt'}: not a regular file",
+    ]
+
+
+def test_the_first_ten_skipped_entries_are_named_and_the_rest_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.md").write_text("Read me.", encoding="utf-8")
+    for i in range(13):
+        (tmp_path / f"sheet{i:02d}.xlsx").write_bytes(b"PK")
+    assert main(["chunk", str(tmp_path), "--out", str(tmp_path / "o.jsonl"), *FAST]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    count = lines.index("skipped 13: 13 unsupported (.xlsx)")
+    named = [f"  {tmp_path / f'sheet{i:02d}.xlsx'}: unsupported" for i in range(10)]
+    assert lines[count + 1 : count + 12] == [*named, "  and 3 more"]
 
 
 def test_folder_of_only_unsupported_files_says_so_rather_than_empty(

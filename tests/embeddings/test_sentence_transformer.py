@@ -41,6 +41,20 @@ def test_real_model_cut_points_accept_lone_surrogates_with_unchanged_offsets(
     assert cuts == minilm.cut_points(text.replace(LONE, "\ufffd"))
 
 
+def test_cut_points_leave_the_models_tokenizer_as_encode_set_it(minilm: SentenceTransformerEmbedder) -> None:
+    """A fast tokenizer keeps its truncation setting on itself; ``encode`` sets it to the window and cut points
+    must see every token. Were both on one tokenizer, a thread cutting while another encodes could read a text
+    truncated at the window; so cut points never touch the model's tokenizer."""
+    text = " ".join(f"interpretability{i}" for i in range(300))
+    minilm.embed(["a sentence encoded first"])
+    backend = minilm.model.tokenizer.backend_tokenizer
+    encoding = backend.truncation
+    assert encoding is not None  # what encode leaves: truncation at the window
+    cuts = minilm.cut_points(text)
+    assert backend.truncation == encoding
+    assert len(cuts) >= 2  # past the window: the text was read whole
+
+
 def test_a_model_or_a_path_is_needed() -> None:
     with pytest.raises(ValueError, match="needs a model or a path"):
         SentenceTransformerEmbedder()

@@ -34,6 +34,11 @@ def test_search_counts_what_folders_hold_besides_documents(tmp_path: Path) -> No
         "1 link to a folder (not followed)"
     )
     assert describe_skipped([]) == ""
+    assert describe_skipped(search.skipped, named=2).splitlines()[1:] == [
+        f"  {tmp_path / 'README'}: unsupported",
+        f"  {tmp_path / 'b.docx'}: unsupported",
+        "  and 3 more",
+    ]
 
 
 def test_text_keeps_newlines_and_drops_a_utf8_bom(tmp_path: Path) -> None:
