@@ -1,6 +1,8 @@
-"""``from adaptive_splitters.llama_index import AdaptiveNodeParser, MiniLMEmbedding``: the LlamaIndex adapter
-(:mod:`adaptive_splitters.integrations.llama_index`)."""
+"""``from adaptive_splitters.llama_index import AdaptiveNodeParser, BudgetRetriever, MiniLMEmbedding,
+TokenBudgetPostprocessor``: the LlamaIndex adapters (:mod:`adaptive_splitters.integrations.llama_index`,
+:mod:`adaptive_splitters.integrations.llama_index_retriever`)."""
 
 from adaptive_splitters.integrations.llama_index import EXCLUDED_KEYS, AdaptiveNodeParser, MiniLMEmbedding
+from adaptive_splitters.integrations.llama_index_retriever import BudgetRetriever, TokenBudgetPostprocessor
 
-__all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser", "MiniLMEmbedding"]
+__all__ = ["EXCLUDED_KEYS", "AdaptiveNodeParser", "BudgetRetriever", "MiniLMEmbedding", "TokenBudgetPostprocessor"]

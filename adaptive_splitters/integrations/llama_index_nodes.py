@@ -28,7 +28,7 @@ EXCLUDED_KEYS = ADAPTIVE_KEYS
 """Metadata keys added per chunk that are neither embedded nor sent to an LLM (with the winner's notes, such as
 ``llm_regex_pattern``); ``section`` and pages are."""
 
-_UNIT_ONLY_KEYS = ("start_index", "end_index")  # the node's start_char_idx/end_char_idx say it (shifted)
+_UNIT_ONLY_KEYS = ("start_index", "end_index", "adaptive_source")  # start_char_idx, end_char_idx and ref_doc_id say it
 
 
 @dataclass(frozen=True)

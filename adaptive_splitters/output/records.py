@@ -7,7 +7,9 @@ emitted is exactly what was scored: the chosen candidate's post-processed spans 
 post-processing).
 
 Metadata values added here are flat (str, int, float, bool), as Chroma and flat-metadata stores require:
-``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``adaptive_candidate``,
+``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``tokens`` (the chunk's size in the
+chunker's tokenizer), ``adaptive_source`` (the key of the text the offsets index: chunks with one key and touching
+offsets are neighbours, which budget retrieval joins into passages), ``adaptive_candidate``,
 ``adaptive_objective``, ``adaptive_scores`` (a JSON string ``{"chosen": {metric: value}, "objective":
 {candidate: value}}``), ``page_start``/``page_end`` when the document has pages, and ``section`` when a heading
 encloses the chunk (the key is absent otherwise, never empty). The chosen candidate's notes are added too
@@ -36,8 +38,16 @@ from adaptive_splitters.output.units import Unit
 
 ENGINE_KEYS = frozenset({"candidate", "chunk_index", "pages", "section"})
 """The engine's own chunk metadata; every other key on a chosen chunk is its candidate's notes."""
-ADAPTIVE_KEYS = ("adaptive_candidate", "adaptive_objective", "adaptive_scores", "chunk_index")
-"""Keys added to every record that describe the selection, not the text (LlamaIndex embeds none of them)."""
+ADAPTIVE_KEYS = (
+    "adaptive_candidate",
+    "adaptive_objective",
+    "adaptive_scores",
+    "adaptive_source",
+    "chunk_index",
+    "tokens",
+)
+"""Keys added to every record that describe the selection and the chunk, not the text (LlamaIndex embeds none of
+them)."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +152,9 @@ def emit_document(
         pages = chunk.metadata.get("pages")
         parent = page_metadata[pages[0]] if page_metadata is not None and pages else metadata
         meta = _copy(parent or {})
+        text = doc.text[start:end]
         meta.update(added, chunk_index=len(out), start_index=start, end_index=end)
+        meta.update(tokens=chunker.counter(text), adaptive_source=source_key)
         if pages and page_label is not None:
             meta["page_start"] = page_label(pages[0])
             meta["page_end"] = page_label(pages[-1])
@@ -150,7 +162,7 @@ def emit_document(
             meta["section"] = chunk.metadata["section"]
         key_start, key_end = start + id_offset, end + id_offset
         key = chunk_id(source_key, key_start, key_end)
-        out.append(Emitted(doc.text[start:end], start, end, meta, key, notes))
+        out.append(Emitted(text, start, end, meta, key, notes))
     return result, out
 
 

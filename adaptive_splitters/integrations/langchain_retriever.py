@@ -1,0 +1,190 @@
+"""``BudgetRetriever``: a LangChain retriever that delivers chunks within a token budget instead of a fixed k
+(a thin adapter over :mod:`adaptive_splitters.retrieval.budget`; docs/method.md#budget-retrieval).
+
+``vectorstore.as_retriever()`` takes 4 chunks whatever their size: about 230 tokens of our embedder-sized chunks.
+This retriever searches the same store, takes chunks in rank order while their tokens fit ``budget``, and joins
+chunks of one source that touch or overlap into one ``Document`` (exact offsets, no text repeated).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.vectorstores import VectorStore, VectorStoreRetriever
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from adaptive_splitters.core import checks
+from adaptive_splitters.retrieval.budget import (
+    DEFAULT_BUDGET,
+    DEFAULT_TOKENIZER,
+    Passage,
+    Retrieved,
+    check_budget,
+    check_order,
+    deliver,
+)
+from adaptive_splitters.text.tokens import TokenCounter
+
+__all__ = ["BudgetRetriever"]
+
+SOURCE_KEYS = ("source", "page", "row", "seq_num")
+"""What names the text a chunk's ``start_index`` indexes when it has no ``adaptive_source`` (other splitters'
+chunks: a loader's ``source`` and, where present, its page or record)."""
+MAX_FETCH = 10_000
+"""The most chunks one query asks the store for while the budget is not yet filled."""
+
+
+class BudgetRetriever(BaseRetriever):
+    """Retrieve chunks in rank order while their tokens fit ``budget``; neighbouring chunks become one passage.
+
+    Args:
+        vectorstore: the store to search (``similarity_search`` with ``search_kwargs``), or
+        retriever: a retriever to wrap: a ``VectorStoreRetriever`` (``store.as_retriever(...)``) is searched with
+            its own search type and kwargs but as many results as the budget takes; any other retriever is invoked
+            as it is and its results trimmed to the budget. Give exactly one of the two.
+        budget: tokens delivered per query (default :data:`~adaptive_splitters.retrieval.budget.DEFAULT_BUDGET`,
+            1,000); the first chunk is delivered even when it alone is larger.
+        tokenizer: what counts the budget: a tiktoken name (default ``"o200k_base"``, the package's own) or any
+            ``str -> int``.
+        fetch_k: results asked of the store first; doubled while all of them fit (default 32).
+        join: join chunks of one source that touch or overlap into one ``Document`` in document order (default
+            True). A joined ``Document`` has the first chunk's metadata with ``start_index``/``end_index`` of the
+            passage and ``adaptive_chunk_ids``, the ids of the chunks it joins.
+        order: ``"rank"`` (default: the passage with the best chunk first) or ``"document"``.
+        search_kwargs: more arguments for the store's search (``filter``, say).
+
+    Chunks are neighbours when their metadata name one text (``adaptive_source``, which
+    :class:`~adaptive_splitters.AdaptiveTextSplitter` sets, else ``source`` with its ``page``/``row``) and their
+    ``start_index`` and length make them touch or overlap.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    vectorstore: VectorStore | None = None
+    retriever: BaseRetriever | None = None
+    budget: int = DEFAULT_BUDGET
+    tokenizer: Any = DEFAULT_TOKENIZER
+    fetch_k: int = 32
+    join: bool = True
+    order: str = "rank"
+    search_kwargs: dict[str, Any] = Field(default_factory=dict)
+
+    _count: TokenCounter | None = PrivateAttr(default=None)
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, value: Any) -> int:
+        return check_budget(value)
+
+    @field_validator("fetch_k", mode="before")
+    @classmethod
+    def _fetch_k(cls, value: Any) -> int:
+        return checks.positive_int("fetch_k", value)  # type: ignore[no-any-return]
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _order(cls, value: Any) -> str:
+        return check_order(value)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> BudgetRetriever:
+        if (self.vectorstore is None) == (self.retriever is None):
+            msg = "BudgetRetriever needs exactly one of vectorstore= and retriever="
+            raise ValueError(msg)
+        TokenCounter(self.tokenizer)  # an unknown tokenizer fails here, not at the first query
+        return self
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        store, search_type, kwargs = self._search()
+        if store is None:
+            assert self.retriever is not None
+            docs = self.retriever.invoke(query, config={"callbacks": run_manager.get_child()})
+            return self._documents(self._deliver(docs))
+        k = self.fetch_k
+        while True:
+            docs = store.search(query, search_type, **kwargs, k=k)
+            passages = self._deliver(docs)
+            if not self._wants_more(passages, docs, k):
+                return self._documents(passages)
+            k *= 2
+
+    async def _aget_relevant_documents(
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        store, search_type, kwargs = self._search()
+        if store is None:
+            assert self.retriever is not None
+            docs = await self.retriever.ainvoke(query, config={"callbacks": run_manager.get_child()})
+            return self._documents(self._deliver(docs))
+        k = self.fetch_k
+        while True:
+            docs = await store.asearch(query, search_type, **kwargs, k=k)
+            passages = self._deliver(docs)
+            if not self._wants_more(passages, docs, k):
+                return self._documents(passages)
+            k *= 2
+
+    def _search(self) -> tuple[VectorStore | None, str, dict[str, Any]]:
+        """The store to search, its search type and arguments (without ``k``); no store for a plain retriever."""
+        if isinstance(self.retriever, VectorStoreRetriever):
+            kwargs = {**self.retriever.search_kwargs, **self.search_kwargs}
+            kwargs.pop("k", None)
+            return self.retriever.vectorstore, self.retriever.search_type, kwargs
+        if self.vectorstore is not None:
+            return self.vectorstore, "similarity", {k: v for k, v in self.search_kwargs.items() if k != "k"}
+        return None, "", {}
+
+    @staticmethod
+    def _wants_more(passages: Sequence[Passage], docs: Sequence[Document], k: int) -> bool:
+        """True when the store gave all ``k`` asked for and every one fit: the budget may take more."""
+        return len(docs) == k and sum(len(p.parts) for p in passages) == k and k < MAX_FETCH
+
+    def _deliver(self, docs: Sequence[Document]) -> list[Passage]:
+        if self._count is None:
+            self._count = TokenCounter(self.tokenizer)
+        ranked = [Retrieved(d.page_content, *_place(d), item=d) for d in docs]
+        return deliver(ranked, self.budget, self._count, join=self.join, order=self.order)
+
+    @staticmethod
+    def _documents(passages: Sequence[Passage]) -> list[Document]:
+        return [_document(p) for p in passages]
+
+
+def _place(doc: Document) -> tuple[Hashable | None, int | None]:
+    """The text ``doc``'s ``start_index`` indexes, and that offset (``None`` when either is unknown)."""
+    meta = doc.metadata
+    start, end = meta.get("start_index"), meta.get("end_index")
+    if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+        return None, None
+    if end is not None and end != start + len(doc.page_content):  # offsets that do not span this text
+        return None, None
+    if isinstance(meta.get("adaptive_source"), str):
+        return ("adaptive_source", meta["adaptive_source"]), start
+    if "source" not in meta:
+        return None, None
+    try:
+        key = tuple((name, meta[name]) for name in SOURCE_KEYS if name in meta)
+        hash(key)
+    except TypeError:  # an unhashable source value: never joined
+        return None, None
+    return key, start
+
+
+def _document(passage: Passage) -> Document:
+    """One passage as a ``Document``: a lone chunk as it was retrieved; joined chunks as one text with the first
+    chunk's metadata, the passage's offsets and the joined chunks' ids."""
+    first: Document = passage.parts[0].item
+    if len(passage.parts) == 1:
+        return first
+    last: Document = passage.parts[-1].item
+    metadata = copy.deepcopy(first.metadata)
+    metadata.update(start_index=passage.start, end_index=passage.end, tokens=passage.tokens)
+    if "page_end" in last.metadata:
+        metadata["page_end"] = last.metadata["page_end"]
+    metadata["adaptive_chunk_ids"] = [part.item.id for part in passage.parts]
+    return Document(page_content=passage.text, metadata=metadata)

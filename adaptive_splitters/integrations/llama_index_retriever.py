@@ -1,0 +1,195 @@
+"""Budget retrieval for LlamaIndex (a thin adapter over :mod:`adaptive_splitters.retrieval.budget`;
+docs/method.md#budget-retrieval).
+
+- :class:`TokenBudgetPostprocessor`, a node postprocessor (serialisable with ``to_dict``/``from_dict`` like every
+  LlamaIndex component): keeps retrieved nodes in rank order while their tokens fit a budget and joins nodes of one
+  document that touch or overlap into one node, in document order.
+- :class:`BudgetRetriever`, a retriever over a ``VectorStoreIndex`` that asks the index for as many nodes as the
+  budget takes (``index.as_retriever()`` takes ``similarity_top_k = 2`` whatever their size), or over any retriever
+  whose results it trims.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.postprocessor.types import BaseNodePostprocessor
+from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle, TextNode
+from pydantic import Field, PrivateAttr, field_validator
+
+from adaptive_splitters.core import checks
+from adaptive_splitters.output.ids import chunk_id
+from adaptive_splitters.retrieval.budget import (
+    DEFAULT_BUDGET,
+    DEFAULT_TOKENIZER,
+    Passage,
+    Retrieved,
+    check_budget,
+    check_order,
+    deliver,
+)
+from adaptive_splitters.text.tokens import TokenCounter
+
+__all__ = ["BudgetRetriever", "TokenBudgetPostprocessor"]
+
+MAX_FETCH = 10_000
+"""The most nodes one query asks the index for while the budget is not yet filled."""
+
+
+class TokenBudgetPostprocessor(BaseNodePostprocessor):
+    """Keep retrieved nodes in rank order while their tokens fit ``budget``; join neighbours into one node.
+
+    Nodes are neighbours when they come from one document (``ref_doc_id``) and their ``start_char_idx`` and
+    ``end_char_idx`` (which must span exactly their text) touch or overlap. A joined node is a new ``TextNode``
+    with the passage's text and offsets, the first node's metadata, exclusions and source, the best score, and an
+    id from the package's id recipe; a lone node is returned as it was retrieved.
+    """
+
+    budget: int = Field(default=DEFAULT_BUDGET, description="tokens delivered per query; the first node always")
+    tokenizer: str = Field(default=DEFAULT_TOKENIZER, description="the tiktoken encoding that counts the budget")
+    join: bool = Field(default=True, description="join nodes of one document that touch or overlap")
+    order: str = Field(default="rank", description="'rank' (best passage first) or 'document'")
+
+    _count: TokenCounter | None = PrivateAttr(default=None)
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "TokenBudgetPostprocessor"
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget(cls, value: Any) -> int:
+        return check_budget(value)
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _order(cls, value: Any) -> str:
+        return check_order(value)
+
+    @field_validator("tokenizer", mode="after")
+    @classmethod
+    def _tokenizer(cls, value: str) -> str:
+        TokenCounter(value)  # an unknown encoding fails here, naming the offline ones
+        return value
+
+    def passages(self, nodes: Sequence[NodeWithScore]) -> list[Passage]:
+        """The passages delivered for ``nodes`` (best first)."""
+        if self._count is None:
+            self._count = TokenCounter(self.tokenizer)
+        ranked = [Retrieved(n.node.get_content(), *_place(n), item=n) for n in nodes]
+        return deliver(ranked, self.budget, self._count, join=self.join, order=self.order)
+
+    def _postprocess_nodes(
+        self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None
+    ) -> list[NodeWithScore]:
+        return [_node(p) for p in self.passages(nodes)]
+
+
+class BudgetRetriever(BaseRetriever):
+    """Retrieve nodes while their tokens fit a budget, neighbours joined (:class:`TokenBudgetPostprocessor`).
+
+    Args:
+        index: a ``VectorStoreIndex`` (or any index with ``as_retriever(similarity_top_k=...)``), asked for
+            ``fetch_k`` nodes first and twice as many while all of them fit; or
+        retriever: any retriever, invoked as it is and its results trimmed to the budget. Give exactly one.
+        budget, tokenizer, join, order: as :class:`TokenBudgetPostprocessor`'s.
+        fetch_k: nodes asked of the index first (default 32).
+        retriever_kwargs: more arguments for ``index.as_retriever`` (``filters``, say).
+    """
+
+    def __init__(
+        self,
+        index: Any = None,
+        retriever: BaseRetriever | None = None,
+        *,
+        budget: int = DEFAULT_BUDGET,
+        tokenizer: str = DEFAULT_TOKENIZER,
+        join: bool = True,
+        order: str = "rank",
+        fetch_k: int = 32,
+        retriever_kwargs: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if (index is None) == (retriever is None):
+            msg = "BudgetRetriever needs exactly one of index= and retriever="
+            raise ValueError(msg)
+        self.index = index
+        self.retriever = retriever
+        self.postprocessor = TokenBudgetPostprocessor(budget=budget, tokenizer=tokenizer, join=join, order=order)
+        self.fetch_k = checks.positive_int("fetch_k", fetch_k)
+        self.retriever_kwargs = dict(retriever_kwargs or {})
+        self.retriever_kwargs.pop("similarity_top_k", None)
+        super().__init__(**kwargs)
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        if self.retriever is not None:
+            return self._deliver(self.retriever.retrieve(query_bundle))
+        k = self.fetch_k
+        while True:
+            found = self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs).retrieve(query_bundle)
+            passages = self.postprocessor.passages(found)
+            if not _wants_more(passages, found, k):
+                return [_node(p) for p in passages]
+            k *= 2
+
+    async def _aretrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        if self.retriever is not None:
+            return self._deliver(await self.retriever.aretrieve(query_bundle))
+        k = self.fetch_k
+        while True:
+            retriever = self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs)
+            found = await retriever.aretrieve(query_bundle)
+            passages = self.postprocessor.passages(found)
+            if not _wants_more(passages, found, k):
+                return [_node(p) for p in passages]
+            k *= 2
+
+    def _deliver(self, found: Sequence[NodeWithScore]) -> list[NodeWithScore]:
+        return [_node(p) for p in self.postprocessor.passages(found)]
+
+
+def _wants_more(passages: Sequence[Passage], found: Sequence[NodeWithScore], k: int) -> bool:
+    """True when the index gave all ``k`` asked for and every one fit: the budget may take more."""
+    return len(found) == k and sum(len(p.parts) for p in passages) == k and k < MAX_FETCH
+
+
+def _place(found: NodeWithScore) -> tuple[Hashable | None, int | None]:
+    """The document whose text the node's offsets index, and its start (``None`` when the offsets do not span
+    exactly the node's text, or the node has no document)."""
+    node = found.node
+    start, end, source = getattr(node, "start_char_idx", None), getattr(node, "end_char_idx", None), node.ref_doc_id
+    if source is None or start is None or end is None or end - start != len(node.get_content()):
+        return None, None
+    return source, start
+
+
+def _node(passage: Passage) -> NodeWithScore:
+    """One passage as a scored node: a lone node as retrieved; joined nodes as one new ``TextNode``."""
+    first: NodeWithScore = passage.parts[0].item
+    if len(passage.parts) == 1:
+        return first
+    node = first.node
+    scores = [p.item.score for p in passage.parts if p.item.score is not None]
+    assert passage.start is not None
+    assert passage.end is not None
+    joined = TextNode(
+        id_=chunk_id(str(passage.source), passage.start, passage.end),
+        text=passage.text,
+        start_char_idx=passage.start,
+        end_char_idx=passage.end,
+        metadata=copy.deepcopy(node.metadata),
+        excluded_embed_metadata_keys=list(node.excluded_embed_metadata_keys),
+        excluded_llm_metadata_keys=list(node.excluded_llm_metadata_keys),
+        metadata_template=node.metadata_template,
+        metadata_separator=node.metadata_separator,
+        text_template=getattr(node, "text_template", TextNode.model_fields["text_template"].default),
+    )
+    joined.metadata["adaptive_chunk_ids"] = [p.item.node.node_id for p in passage.parts]
+    joined.excluded_embed_metadata_keys.append("adaptive_chunk_ids")
+    joined.excluded_llm_metadata_keys.append("adaptive_chunk_ids")
+    if NodeRelationship.SOURCE in node.relationships:
+        joined.relationships[NodeRelationship.SOURCE] = node.relationships[NodeRelationship.SOURCE]
+    return NodeWithScore(node=joined, score=max(scores) if scores else None)

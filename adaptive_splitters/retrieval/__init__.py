@@ -1,0 +1,27 @@
+"""Stage 6, after the chunks are stored: what a query delivers to the reader (docs/method.md#budget-retrieval).
+
+:mod:`.budget` takes retrieved chunks in rank order within a token budget and joins neighbouring chunks of one
+source into passages; the framework retrievers over it are in :mod:`adaptive_splitters.integrations`.
+"""
+
+from adaptive_splitters.retrieval.budget import (
+    DEFAULT_BUDGET,
+    DEFAULT_TOKENIZER,
+    ORDERS,
+    Passage,
+    Retrieved,
+    check_budget,
+    check_order,
+    deliver,
+)
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "DEFAULT_TOKENIZER",
+    "ORDERS",
+    "Passage",
+    "Retrieved",
+    "check_budget",
+    "check_order",
+    "deliver",
+]

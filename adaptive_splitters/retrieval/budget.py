@@ -1,0 +1,161 @@
+"""Delivery within a token budget (docs/method.md#budget-retrieval): retrieved chunks taken in rank order while
+their tokens fit, and chunks of one source that touch or overlap joined into one passage, in document order.
+
+Framework-free: the LangChain and LlamaIndex retrievers (:mod:`adaptive_splitters.integrations`) turn their
+results into :class:`Retrieved` items and their passages back into their own objects.
+
+Why a budget: chunks sized for the embedder are small (about 57 tokens by default), and a fixed number of them
+(LangChain's k = 4, LlamaIndex's top 2) is a few hundred tokens of context; a budget takes as many as the reader's
+context allows, which is how the retrieval benchmark finds them best.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from adaptive_splitters.core import checks
+
+DEFAULT_BUDGET = 1000
+"""Tokens delivered per query by default: about what LangChain's default pipeline delivers (4 chunks of
+``RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)``: 1,004 cl100k tokens per question on
+COVID-QA, 964 on Chroma's corpora; ``python benchmarks/retrieval.py``)."""
+DEFAULT_TOKENIZER = "o200k_base"
+"""The budget's token counter by default: the package's own (``chunk_size`` counts in it too)."""
+ORDERS = ("rank", "document")
+"""How passages are ordered: ``rank`` (the passage holding the best-ranked chunk first) or ``document`` (each
+source's passages by position, sources in the order of their best chunk)."""
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """One retrieved chunk: its text, the source whose text its offsets index (``None``: never joined), its start
+    offset in that source (``None``: unknown, never joined), and the framework object it came from."""
+
+    text: str
+    source: Hashable | None = None
+    start: int | None = None
+    item: Any = None
+
+    @property
+    def end(self) -> int | None:
+        """The end offset in the source (``start + len(text)``), when the start is known."""
+        return None if self.start is None else self.start + len(self.text)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Retrieved chunks delivered as one text: ``text == source_text[start:start + len(text)]`` when the source
+    is known; ``parts`` in document order; ``rank``: the best (lowest) rank among them, from 0."""
+
+    text: str
+    source: Hashable | None
+    start: int | None
+    parts: tuple[Retrieved, ...]
+    rank: int
+    tokens: int
+
+    @property
+    def end(self) -> int | None:
+        return None if self.start is None else self.start + len(self.text)
+
+
+def check_budget(budget: Any) -> int:
+    """``budget`` when it is a positive integer; ``ValueError`` saying what it was otherwise."""
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget <= 0:
+        msg = f"budget must be a positive integer number of tokens, got {budget!r}"
+        raise ValueError(msg)
+    return budget
+
+
+def check_order(order: Any) -> str:
+    """``order`` when it is one of :data:`ORDERS`; ``ValueError`` naming them otherwise."""
+    return checks.one_of(*ORDERS)("order", order)  # type: ignore[no-any-return]
+
+
+def deliver(
+    ranked: Sequence[Retrieved],
+    budget: int,
+    count: Callable[[str], int],
+    *,
+    join: bool = True,
+    order: str = "rank",
+) -> list[Passage]:
+    """The passages to deliver for ``ranked`` (best first) within ``budget`` tokens as ``count`` counts them.
+
+    Chunks are taken in rank order while the passages they make fit the budget (the first always, whatever its
+    size); the first that does not fit ends the taking, as a reader's context would. With ``join``, taken chunks of
+    one source that touch or overlap (and agree on the overlap) become one passage with no text repeated, so the
+    budget counts delivered tokens, not repeated ones. Passages come in ``order`` (:data:`ORDERS`).
+    """
+    check_budget(budget)
+    check_order(order)
+    taken: list[tuple[int, Retrieved]] = []
+    passages: list[Passage] = []
+    for rank, item in enumerate(ranked):
+        trial = _passages([*taken, (rank, item)], count, join)
+        if taken and sum(p.tokens for p in trial) > budget:
+            break
+        taken.append((rank, item))
+        passages = trial
+    if order == "document":
+        first = {p.source: p.rank for p in sorted(passages, key=lambda p: p.rank, reverse=True)}
+        return sorted(passages, key=lambda p: (first[p.source], p.start if p.start is not None else 0, p.rank))
+    return sorted(passages, key=lambda p: p.rank)
+
+
+def _passages(taken: Sequence[tuple[int, Retrieved]], count: Callable[[str], int], join: bool) -> list[Passage]:
+    """``taken`` (rank, chunk) pairs as passages, unordered: joined per source where they touch or overlap."""
+    loose: list[tuple[int, Retrieved]] = []
+    placed: list[tuple[int, Retrieved]] = []
+    for rank, item in taken:
+        (placed if join and item.source is not None and item.start is not None else loose).append((rank, item))
+    placed.sort(key=lambda pair: (str(pair[1].source), pair[1].start, -len(pair[1].text), pair[0]))
+    groups: list[list[tuple[int, Retrieved]]] = []
+    for rank, item in placed:
+        last = groups[-1] if groups else None
+        if last is not None and _joins(last, item):
+            last.append((rank, item))
+        else:
+            groups.append([(rank, item)])
+    out = [_passage([pair], count) for pair in loose]
+    out += [_passage(group, count) for group in groups]
+    return out
+
+
+def _joins(group: Sequence[tuple[int, Retrieved]], item: Retrieved) -> bool:
+    """True when ``item`` continues ``group``: the same source, starting inside or right at its end, and agreeing
+    with its text where they overlap (offsets into two different texts never join)."""
+    head = group[0][1]
+    if item.source != head.source:
+        return False
+    start, text = _joined(group)
+    end = start + len(text)
+    assert item.start is not None
+    if item.start > end:
+        return False
+    overlap = text[item.start - start :]
+    return item.text.startswith(overlap) or overlap.startswith(item.text)
+
+
+def _joined(group: Sequence[tuple[int, Retrieved]]) -> tuple[int, str]:
+    """The start and text of ``group``'s chunks (sorted by start) laid over each other by their offsets."""
+    first = group[0][1]
+    assert first.start is not None
+    start, text = first.start, first.text
+    for _, item in group[1:]:
+        assert item.start is not None
+        end = start + len(text)
+        if item.start + len(item.text) > end:
+            text += item.text[end - item.start :]
+    return start, text
+
+
+def _passage(group: Sequence[tuple[int, Retrieved]], count: Callable[[str], int]) -> Passage:
+    first = group[0][1]
+    if len(group) == 1:
+        start, text = first.start, first.text
+    else:
+        start, text = _joined(group)
+    return Passage(text, first.source, start, tuple(item for _, item in group), min(r for r, _ in group), count(text))

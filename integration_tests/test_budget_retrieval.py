@@ -1,0 +1,78 @@
+"""The README pipelines end to end on the bundled sample: our splitter (every default, the bundled model) into a
+real store, then budget retrieval — LangChain's Chroma under ``BudgetRetriever``, LlamaIndex's ``VectorStoreIndex``
+under ``BudgetRetriever`` and ``TokenBudgetPostprocessor``. Checked: the budget, neighbours joined into one passage,
+exact offsets into the source, and more context than the frameworks' fixed k."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+chromadb = pytest.importorskip("chromadb", reason="chromadb is not installed (pip install -e '.[integration]')")
+langchain_chroma = pytest.importorskip("langchain_chroma", reason="langchain-chroma is not installed")
+
+from langchain_core.documents import Document as LCDocument  # noqa: E402
+from llama_index.core import Document, VectorStoreIndex  # noqa: E402
+
+from adaptive_splitters.integrations.llama_index import MiniLMEmbedding  # noqa: E402
+from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever  # noqa: E402
+from adaptive_splitters.llama_index import AdaptiveNodeParser, TokenBudgetPostprocessor  # noqa: E402
+from adaptive_splitters.llama_index import BudgetRetriever as LlamaBudgetRetriever  # noqa: E402
+from adaptive_splitters.text.tokens import TokenCounter  # noqa: E402
+from integration_tests.test_langchain_pipeline import MiniLMEmbeddings  # noqa: E402
+
+SAMPLE = resources.files("adaptive_splitters").joinpath("data/sample.md").read_text(encoding="utf-8")
+QUERIES = (
+    "How many days of annual leave do employees get?",
+    "What happens when an employee reports a security incident?",
+    "Who approves remote work?",
+)
+BUDGET = 1000
+COUNT = TokenCounter("o200k_base")
+
+
+def test_langchain_chroma_budget_retriever() -> None:
+    chunks = AdaptiveTextSplitter().split_documents([LCDocument(page_content=SAMPLE, metadata={"source": "sample"})])
+    client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
+    store = langchain_chroma.Chroma.from_documents(
+        chunks, MiniLMEmbeddings(), client=client, collection_name="sample_chunks"
+    )
+    retriever = BudgetRetriever(vectorstore=store, budget=BUDGET)
+    joined = 0
+    for query in QUERIES:
+        out = retriever.invoke(query)
+        fixed = store.as_retriever().invoke(query)  # LangChain's default: k = 4
+        assert sum(COUNT(d.page_content) for d in out) <= BUDGET
+        assert sum(COUNT(d.page_content) for d in out) > 2 * sum(COUNT(d.page_content) for d in fixed)
+        ids = [i for d in out for i in d.metadata.get("adaptive_chunk_ids", [d.id])]
+        assert {d.id for d in fixed} <= set(ids)  # the top 4 are delivered too
+        spans = sorted((d.metadata["start_index"], d.metadata["end_index"]) for d in out)
+        for doc in out:
+            assert doc.page_content == SAMPLE[doc.metadata["start_index"] : doc.metadata["end_index"]]
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))  # neighbours were joined
+        joined += sum(len(d.metadata.get("adaptive_chunk_ids", [])) > 1 for d in out)
+    assert joined > 0
+
+
+def test_llama_index_vector_store_index_budget_retriever_and_postprocessor() -> None:
+    nodes = AdaptiveNodeParser().get_nodes_from_documents([Document(text=SAMPLE, id_="sample")])
+    index = VectorStoreIndex(nodes, embed_model=MiniLMEmbedding())
+    retriever = LlamaBudgetRetriever(index=index, budget=BUDGET)
+    wide = index.as_retriever(similarity_top_k=40)
+    joined = 0
+    for query in QUERIES:
+        out = retriever.retrieve(query)
+        fixed = index.as_retriever().retrieve(query)  # LlamaIndex's default: top 2
+        assert sum(COUNT(f.node.get_content()) for f in out) <= BUDGET
+        assert sum(COUNT(f.node.get_content()) for f in out) > 2 * sum(COUNT(f.node.get_content()) for f in fixed)
+        for found in out:
+            node = found.node
+            assert node.ref_doc_id == "sample"
+            assert node.get_content() == SAMPLE[node.start_char_idx : node.end_char_idx]
+        spans = sorted((f.node.start_char_idx, f.node.end_char_idx) for f in out)
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
+        joined += sum(len(f.node.metadata.get("adaptive_chunk_ids", [])) > 1 for f in out)
+        postprocessed = TokenBudgetPostprocessor(budget=BUDGET).postprocess_nodes(wide.retrieve(query))
+        assert [f.node.get_content() for f in postprocessed] == [f.node.get_content() for f in out]
+    assert joined > 0

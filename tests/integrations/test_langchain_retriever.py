@@ -1,0 +1,130 @@
+"""BudgetRetriever (LangChain) over a real in-memory vector store: chunks in rank order within the budget, neighbours
+joined into exact passages, VectorStoreRetriever settings kept, async equal to sync, clear errors."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import pytest
+from hashing_embedders import HashingEmbeddings, biased_vectors
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.vectorstores import InMemoryVectorStore
+from pydantic import ValidationError
+
+from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever
+from adaptive_splitters.text.tokens import TokenCounter
+
+SAMPLE = resources.files("adaptive_splitters").joinpath("data/sample.md").read_text(encoding="utf-8")
+OTHER = "A second source. " * 200
+QUERY = "annual leave and public holidays for employees"
+COUNT = TokenCounter("o200k_base")
+
+
+@pytest.fixture(scope="module")
+def chunks() -> list[Document]:
+    splitter = AdaptiveTextSplitter(chunk_size=60, embedder=biased_vectors, metrics=["SC", "BI", "RC"])
+    return splitter.split_documents(
+        [Document(page_content=SAMPLE, metadata={"source": "sample.md"}), Document(page_content=OTHER)]
+    )
+
+
+@pytest.fixture(scope="module")
+def store(chunks: list[Document]) -> InMemoryVectorStore:
+    return InMemoryVectorStore.from_documents(chunks, HashingEmbeddings())
+
+
+def texts_of(source: str) -> str:
+    return SAMPLE if source == "sample.md" else OTHER
+
+
+def test_chunks_carry_their_size_and_source_key(chunks: list[Document]) -> None:
+    for doc in chunks:
+        assert doc.metadata["tokens"] == COUNT(doc.page_content) <= 60
+        assert isinstance(doc.metadata["adaptive_source"], str)
+    assert {d.metadata["adaptive_source"] for d in chunks if d.metadata.get("source") == "sample.md"} == {"sample.md"}
+
+
+def test_delivers_the_top_ranked_chunks_that_fit_the_budget_joined_into_exact_passages(
+    store: InMemoryVectorStore,
+) -> None:
+    out = BudgetRetriever(vectorstore=store, budget=400).invoke(QUERY)
+    ranked = store.similarity_search(QUERY, k=len(store.store))
+    delivered = [i for d in out for i in d.metadata.get("adaptive_chunk_ids", [d.id])]
+    assert sorted(delivered) == sorted(d.id for d in ranked[: len(delivered)])  # a prefix of the ranking
+    assert sum(d.metadata["tokens"] for d in ranked[: len(delivered)]) <= 400
+    assert sum(d.metadata["tokens"] for d in ranked[: len(delivered) + 1]) > 400  # the next did not fit
+    assert ranked[0].id in out[0].metadata.get("adaptive_chunk_ids", [out[0].id])  # rank order: the best first
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for doc in out:
+        start, end = doc.metadata["start_index"], doc.metadata["end_index"]
+        assert doc.page_content == texts_of(doc.metadata.get("source", ""))[start:end]
+        spans.setdefault(doc.metadata["adaptive_source"], []).append((start, end))
+    for pieces in spans.values():
+        pieces.sort()
+        assert all(a[1] < b[0] for a, b in zip(pieces, pieces[1:], strict=False))  # neighbours were joined
+
+
+def test_neighbouring_chunks_are_one_passage_with_their_ids(store: InMemoryVectorStore, chunks: list[Document]) -> None:
+    """A query drawn from two neighbouring chunks retrieves both: one Document spanning both, in document order."""
+    a, b = chunks[3], chunks[4]
+    out = BudgetRetriever(vectorstore=store, budget=a.metadata["tokens"] + b.metadata["tokens"]).invoke(
+        a.page_content + b.page_content
+    )
+    assert len(out) == 1
+    (passage,) = out
+    assert passage.metadata["adaptive_chunk_ids"] == [a.id, b.id]
+    assert (passage.metadata["start_index"], passage.metadata["end_index"]) == (
+        a.metadata["start_index"],
+        b.metadata["end_index"],
+    )
+    assert passage.page_content == a.page_content + b.page_content
+
+
+def test_a_vector_store_retriever_keeps_its_filter_but_not_its_k(store: InMemoryVectorStore) -> None:
+    base = store.as_retriever(search_kwargs={"k": 4, "filter": lambda d: d.metadata.get("source") != "sample.md"})
+    out = BudgetRetriever(retriever=base, budget=500).invoke(QUERY)
+    assert all(d.metadata.get("source") != "sample.md" for d in out)
+    assert sum(COUNT(d.page_content) for d in out) > 4 * 30  # more than k = 4 chunks' worth
+
+
+def test_the_search_grows_until_the_budget_is_filled(store: InMemoryVectorStore) -> None:
+    small = BudgetRetriever(vectorstore=store, budget=1500, fetch_k=2).invoke(QUERY)
+    large = BudgetRetriever(vectorstore=store, budget=1500, fetch_k=500).invoke(QUERY)
+    assert [d.page_content for d in small] == [d.page_content for d in large]
+    assert sum(COUNT(d.page_content) for d in small) > 1300
+
+
+def test_any_retriever_is_trimmed_to_the_budget(chunks: list[Document]) -> None:
+    class Fixed(BaseRetriever):
+        docs: list[Document]
+
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+            return self.docs
+
+    out = BudgetRetriever(retriever=Fixed(docs=chunks[:10]), budget=100).invoke("anything")
+    taken = sum(len(d.metadata.get("adaptive_chunk_ids", [d.id])) for d in out)
+    assert 1 <= taken < 10
+    assert sum(COUNT(d.page_content) for d in out) <= 100
+
+
+async def test_ainvoke_equals_invoke(store: InMemoryVectorStore) -> None:
+    retriever = BudgetRetriever(vectorstore=store, budget=700, fetch_k=4)
+    assert [d.page_content for d in await retriever.ainvoke(QUERY)] == [d.page_content for d in retriever.invoke(QUERY)]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "1000"])
+def test_a_budget_that_is_not_a_positive_integer_is_refused(store: InMemoryVectorStore, bad: Any) -> None:
+    with pytest.raises(ValidationError, match="budget must be a positive integer number of tokens"):
+        BudgetRetriever(vectorstore=store, budget=bad)
+
+
+def test_exactly_one_source_of_chunks_is_needed(store: InMemoryVectorStore) -> None:
+    with pytest.raises(ValidationError, match="exactly one of vectorstore= and retriever="):
+        BudgetRetriever(budget=10)
+    with pytest.raises(ValidationError, match="exactly one of"):
+        BudgetRetriever(vectorstore=store, retriever=store.as_retriever())
+    with pytest.raises(ValidationError, match="is not available offline"):
+        BudgetRetriever(vectorstore=store, tokenizer="no_such_encoding")

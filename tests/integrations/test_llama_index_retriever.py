@@ -1,0 +1,120 @@
+"""Budget retrieval for LlamaIndex over a real VectorStoreIndex: BudgetRetriever and TokenBudgetPostprocessor deliver
+top-ranked nodes within the budget, neighbours joined into exact nodes, in a query engine, async, serialised."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import pytest
+from hashing_embedders import HashingEmbedding, biased_vectors
+from llama_index.core import VectorStoreIndex
+from llama_index.core.llms.mock import MockLLM
+from llama_index.core.schema import Document, NodeWithScore
+from pydantic import ValidationError
+
+from adaptive_splitters.llama_index import AdaptiveNodeParser, BudgetRetriever, TokenBudgetPostprocessor
+from adaptive_splitters.text.tokens import TokenCounter
+
+SAMPLE = resources.files("adaptive_splitters").joinpath("data/sample.md").read_text(encoding="utf-8")
+QUERY = "annual leave and public holidays for employees"
+COUNT = TokenCounter("o200k_base")
+
+
+@pytest.fixture(scope="module")
+def index() -> VectorStoreIndex:
+    parser = AdaptiveNodeParser(chunk_size=60, embedder=biased_vectors, metrics=["SC", "BI", "RC"])
+    nodes = parser.get_nodes_from_documents([Document(text=SAMPLE, id_="sample")])
+    return VectorStoreIndex(nodes, embed_model=HashingEmbedding())
+
+
+def ids_of(found: NodeWithScore) -> list[str]:
+    return list(found.node.metadata.get("adaptive_chunk_ids", [found.node.node_id]))
+
+
+def test_delivers_the_top_ranked_nodes_that_fit_joined_into_exact_nodes(index: VectorStoreIndex) -> None:
+    out = BudgetRetriever(index=index, budget=400).retrieve(QUERY)
+    ranked = index.as_retriever(similarity_top_k=1000).retrieve(QUERY)
+    delivered = [i for found in out for i in ids_of(found)]
+    assert sorted(delivered) == sorted(n.node.node_id for n in ranked[: len(delivered)])
+    tokens = [COUNT(n.node.get_content()) for n in ranked]
+    assert sum(tokens[: len(delivered)]) <= 400 < sum(tokens[: len(delivered) + 1])
+    assert ranked[0].node.node_id in ids_of(out[0])
+    assert any(len(ids_of(found)) > 1 for found in out)  # neighbours were retrieved and joined
+    for found in out:
+        node = found.node
+        assert node.get_content() == SAMPLE[node.start_char_idx : node.end_char_idx]
+        assert node.ref_doc_id == "sample"
+    pieces = sorted((f.node.start_char_idx, f.node.end_char_idx) for f in out)
+    assert all(a[1] < b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+
+
+def test_joined_nodes_keep_the_first_nodes_metadata_out_of_the_embedding_and_the_best_score(
+    index: VectorStoreIndex,
+) -> None:
+    out = BudgetRetriever(index=index, budget=2000).retrieve(QUERY)
+    joined = [f for f in out if len(ids_of(f)) > 1]
+    assert joined
+    scores = {n.node.node_id: n.score for n in index.as_retriever(similarity_top_k=1000).retrieve(QUERY)}
+    for found in joined:
+        assert found.score == max(scores[i] for i in ids_of(found))
+        assert "adaptive_chunk_ids" in found.node.excluded_llm_metadata_keys
+        assert "adaptive_scores" in found.node.excluded_embed_metadata_keys
+
+
+def test_the_postprocessor_in_a_query_engine_keeps_the_budget(index: VectorStoreIndex) -> None:
+    budget = TokenBudgetPostprocessor(budget=300)
+    engine = index.as_query_engine(llm=MockLLM(), similarity_top_k=40, node_postprocessors=[budget])
+    response = engine.query(QUERY)
+    sources = response.source_nodes
+    assert sources
+    taken = sum(len(ids_of(f)) for f in sources)
+    assert taken > 2  # more than LlamaIndex's default top 2
+    assert sum(COUNT(f.node.get_content()) for f in sources) <= 300
+
+
+def test_the_postprocessor_round_trips_through_to_dict(index: VectorStoreIndex) -> None:
+    original = TokenBudgetPostprocessor(budget=321, tokenizer="cl100k_base", order="document", join=False)
+    copy = TokenBudgetPostprocessor.from_dict(original.to_dict())
+    assert (copy.budget, copy.tokenizer, copy.order, copy.join) == (321, "cl100k_base", "document", False)
+    nodes = index.as_retriever(similarity_top_k=30).retrieve(QUERY)
+    assert [n.node.node_id for n in copy.postprocess_nodes(nodes)] == [
+        n.node.node_id for n in original.postprocess_nodes(nodes)
+    ]
+
+
+def test_the_index_is_asked_for_more_until_the_budget_is_filled(index: VectorStoreIndex) -> None:
+    small = BudgetRetriever(index=index, budget=1500, fetch_k=2).retrieve(QUERY)
+    large = BudgetRetriever(index=index, budget=1500, fetch_k=500).retrieve(QUERY)
+    assert [f.node.get_content() for f in small] == [f.node.get_content() for f in large]
+
+
+def test_any_retriever_is_trimmed(index: VectorStoreIndex) -> None:
+    out = BudgetRetriever(retriever=index.as_retriever(similarity_top_k=30), budget=150).retrieve(QUERY)
+    assert sum(COUNT(f.node.get_content()) for f in out) <= 150
+
+
+async def test_aretrieve_equals_retrieve(index: VectorStoreIndex) -> None:
+    retriever = BudgetRetriever(index=index, budget=700, fetch_k=4)
+    got = await retriever.aretrieve(QUERY)
+    assert [f.node.get_content() for f in got] == [f.node.get_content() for f in retriever.retrieve(QUERY)]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "1000"])
+def test_a_budget_that_is_not_a_positive_integer_is_refused(index: VectorStoreIndex, bad: Any) -> None:
+    with pytest.raises(ValidationError, match="budget must be a positive integer number of tokens"):
+        TokenBudgetPostprocessor(budget=bad)
+    with pytest.raises(ValueError, match="budget must be a positive integer number of tokens"):
+        BudgetRetriever(index=index, budget=bad)
+
+
+def test_exactly_one_source_of_nodes_is_needed(index: VectorStoreIndex) -> None:
+    with pytest.raises(ValueError, match="exactly one of index= and retriever="):
+        BudgetRetriever()
+    with pytest.raises(ValueError, match="exactly one of"):
+        BudgetRetriever(index=index, retriever=index.as_retriever())
+
+
+def test_an_unknown_tokenizer_is_refused_at_construction() -> None:
+    with pytest.raises(ValidationError, match="is not available offline"):
+        TokenBudgetPostprocessor(tokenizer="no_such_encoding")
