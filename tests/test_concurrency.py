@@ -139,14 +139,19 @@ def llama_view(nodes: Sequence[Any]) -> list[tuple[Any, ...]]:
     ]
 
 
+def assert_threads_agree(call: Callable[[Any], Any], inputs: Sequence[Any]) -> None:
+    """``call`` from ``THREADS`` threads gives what it gives one by one: on every input, and on the first input from
+    every thread at once."""
+    alone = [call(i) for i in inputs]
+    assert all(alone)
+    assert threaded(call, inputs) == alone
+    assert threaded(call, [inputs[0]] * THREADS) == [alone[0]] * THREADS
+
+
 def test_one_text_splitter_in_threads(documents: list[SourceDocument]) -> None:
     splitter = AdaptiveTextSplitter(embedder=biased_vectors)
     inputs = [[Document(page_content=d.text, metadata={"source": d.name})] for d in documents]
-    alone = [langchain_view(splitter.split_documents(i)) for i in inputs]
-    assert all(alone)
-    assert threaded(lambda i: langchain_view(splitter.split_documents(i)), inputs) == alone
-    same = threaded(lambda i: langchain_view(splitter.split_documents(i)), [inputs[0]] * THREADS)
-    assert same == [alone[0]] * THREADS
+    assert_threads_agree(lambda i: langchain_view(splitter.split_documents(i)), inputs)
 
 
 async def test_atransform_documents_gathered(documents: list[SourceDocument]) -> None:
@@ -160,11 +165,7 @@ async def test_atransform_documents_gathered(documents: list[SourceDocument]) ->
 def test_one_node_parser_in_threads(documents: list[SourceDocument]) -> None:
     parser = AdaptiveNodeParser(embedder=biased_vectors)
     inputs = [[LlamaDocument(text=d.text, id_=d.name)] for d in documents]
-    alone = [llama_view(parser.get_nodes_from_documents(i)) for i in inputs]
-    assert all(alone)
-    assert threaded(lambda i: llama_view(parser.get_nodes_from_documents(i)), inputs) == alone
-    same = threaded(lambda i: llama_view(parser.get_nodes_from_documents(i)), [inputs[0]] * THREADS)
-    assert same == [alone[0]] * THREADS
+    assert_threads_agree(lambda i: llama_view(parser.get_nodes_from_documents(i)), inputs)
 
 
 async def test_node_parser_acall_gathered(documents: list[SourceDocument]) -> None:

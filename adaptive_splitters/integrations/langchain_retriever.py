@@ -10,23 +10,22 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore, VectorStoreRetriever
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
-from adaptive_splitters.core import checks
+from adaptive_splitters.integrations._budget_fields import Budget, FetchK, Order, Tokenizer
 from adaptive_splitters.retrieval.budget import (
     DEFAULT_BUDGET,
     DEFAULT_TOKENIZER,
     Passage,
     Retrieved,
-    check_budget,
-    check_order,
     deliver,
+    may_take_more,
 )
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -35,8 +34,6 @@ __all__ = ["BudgetRetriever"]
 SOURCE_KEYS = ("source", "page", "row", "seq_num")
 """What names the text a chunk's ``start_index`` indexes when it has no ``adaptive_source`` (other splitters'
 chunks: a loader's ``source`` and, where present, its page or record)."""
-MAX_FETCH = 10_000
-"""The most chunks one query asks the store for while the budget is not yet filled."""
 
 
 class BudgetRetriever(BaseRetriever):
@@ -67,36 +64,20 @@ class BudgetRetriever(BaseRetriever):
 
     vectorstore: VectorStore | None = None
     retriever: BaseRetriever | None = None
-    budget: int = DEFAULT_BUDGET
-    tokenizer: Any = DEFAULT_TOKENIZER
-    fetch_k: int = 32
+    budget: Budget = DEFAULT_BUDGET
+    tokenizer: Annotated[Any, Tokenizer] = DEFAULT_TOKENIZER
+    fetch_k: FetchK = 32
     join: bool = True
-    order: str = "rank"
+    order: Order = "rank"
     search_kwargs: dict[str, Any] = Field(default_factory=dict)
 
     _count: TokenCounter | None = PrivateAttr(default=None)
-
-    @field_validator("budget", mode="before")
-    @classmethod
-    def _budget(cls, value: Any) -> int:
-        return check_budget(value)
-
-    @field_validator("fetch_k", mode="before")
-    @classmethod
-    def _fetch_k(cls, value: Any) -> int:
-        return checks.positive_int("fetch_k", value)  # type: ignore[no-any-return]
-
-    @field_validator("order", mode="before")
-    @classmethod
-    def _order(cls, value: Any) -> str:
-        return check_order(value)
 
     @model_validator(mode="after")
     def _one_source(self) -> BudgetRetriever:
         if (self.vectorstore is None) == (self.retriever is None):
             msg = "BudgetRetriever needs exactly one of vectorstore= and retriever="
             raise ValueError(msg)
-        TokenCounter(self.tokenizer)  # an unknown tokenizer fails here, not at the first query
         return self
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
@@ -109,7 +90,7 @@ class BudgetRetriever(BaseRetriever):
         while True:
             docs = store.search(query, search_type, **kwargs, k=k)
             passages = self._deliver(docs)
-            if not self._wants_more(passages, docs, k):
+            if not may_take_more(passages, len(docs), k):
                 return self._documents(passages)
             k *= 2
 
@@ -125,7 +106,7 @@ class BudgetRetriever(BaseRetriever):
         while True:
             docs = await store.asearch(query, search_type, **kwargs, k=k)
             passages = self._deliver(docs)
-            if not self._wants_more(passages, docs, k):
+            if not may_take_more(passages, len(docs), k):
                 return self._documents(passages)
             k *= 2
 
@@ -138,11 +119,6 @@ class BudgetRetriever(BaseRetriever):
         if self.vectorstore is not None:
             return self.vectorstore, "similarity", {k: v for k, v in self.search_kwargs.items() if k != "k"}
         return None, "", {}
-
-    @staticmethod
-    def _wants_more(passages: Sequence[Passage], docs: Sequence[Document], k: int) -> bool:
-        """True when the store gave all ``k`` asked for and every one fit: the budget may take more."""
-        return len(docs) == k and sum(len(p.parts) for p in passages) == k and k < MAX_FETCH
 
     def _deliver(self, docs: Sequence[Document]) -> list[Passage]:
         if self._count is None:

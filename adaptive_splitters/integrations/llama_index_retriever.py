@@ -13,30 +13,27 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle, TextNode
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr
 
 from adaptive_splitters.core import checks
+from adaptive_splitters.integrations._budget_fields import Budget, Order, Tokenizer
 from adaptive_splitters.output.ids import chunk_id
 from adaptive_splitters.retrieval.budget import (
     DEFAULT_BUDGET,
     DEFAULT_TOKENIZER,
     Passage,
     Retrieved,
-    check_budget,
-    check_order,
     deliver,
+    may_take_more,
 )
 from adaptive_splitters.text.tokens import TokenCounter
 
 __all__ = ["BudgetRetriever", "TokenBudgetPostprocessor"]
-
-MAX_FETCH = 10_000
-"""The most nodes one query asks the index for while the budget is not yet filled."""
 
 
 class TokenBudgetPostprocessor(BaseNodePostprocessor):
@@ -48,32 +45,18 @@ class TokenBudgetPostprocessor(BaseNodePostprocessor):
     id from the package's id recipe; a lone node is returned as it was retrieved.
     """
 
-    budget: int = Field(default=DEFAULT_BUDGET, description="tokens delivered per query; the first node always")
-    tokenizer: str = Field(default=DEFAULT_TOKENIZER, description="the tiktoken encoding that counts the budget")
+    budget: Budget = Field(default=DEFAULT_BUDGET, description="tokens delivered per query; the first node always")
+    tokenizer: Annotated[str, Tokenizer] = Field(
+        default=DEFAULT_TOKENIZER, description="the tiktoken encoding that counts the budget"
+    )
     join: bool = Field(default=True, description="join nodes of one document that touch or overlap")
-    order: str = Field(default="rank", description="'rank' (best passage first) or 'document'")
+    order: Order = Field(default="rank", description="'rank' (best passage first) or 'document'")
 
     _count: TokenCounter | None = PrivateAttr(default=None)
 
     @classmethod
     def class_name(cls) -> str:
         return "TokenBudgetPostprocessor"
-
-    @field_validator("budget", mode="before")
-    @classmethod
-    def _budget(cls, value: Any) -> int:
-        return check_budget(value)
-
-    @field_validator("order", mode="before")
-    @classmethod
-    def _order(cls, value: Any) -> str:
-        return check_order(value)
-
-    @field_validator("tokenizer", mode="after")
-    @classmethod
-    def _tokenizer(cls, value: str) -> str:
-        TokenCounter(value)  # an unknown encoding fails here, naming the offline ones
-        return value
 
     def passages(self, nodes: Sequence[NodeWithScore]) -> list[Passage]:
         """The passages delivered for ``nodes`` (best first)."""
@@ -131,7 +114,7 @@ class BudgetRetriever(BaseRetriever):
         while True:
             found = self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs).retrieve(query_bundle)
             passages = self.postprocessor.passages(found)
-            if not _wants_more(passages, found, k):
+            if not may_take_more(passages, len(found), k):
                 return [_node(p) for p in passages]
             k *= 2
 
@@ -143,17 +126,12 @@ class BudgetRetriever(BaseRetriever):
             retriever = self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs)
             found = await retriever.aretrieve(query_bundle)
             passages = self.postprocessor.passages(found)
-            if not _wants_more(passages, found, k):
+            if not may_take_more(passages, len(found), k):
                 return [_node(p) for p in passages]
             k *= 2
 
     def _deliver(self, found: Sequence[NodeWithScore]) -> list[NodeWithScore]:
         return [_node(p) for p in self.postprocessor.passages(found)]
-
-
-def _wants_more(passages: Sequence[Passage], found: Sequence[NodeWithScore], k: int) -> bool:
-    """True when the index gave all ``k`` asked for and every one fit: the budget may take more."""
-    return len(found) == k and sum(len(p.parts) for p in passages) == k and k < MAX_FETCH
 
 
 def _place(found: NodeWithScore) -> tuple[Hashable | None, int | None]:

@@ -7,21 +7,25 @@ source into passages; the framework retrievers over it are in :mod:`adaptive_spl
 from adaptive_splitters.retrieval.budget import (
     DEFAULT_BUDGET,
     DEFAULT_TOKENIZER,
+    MAX_FETCH,
     ORDERS,
     Passage,
     Retrieved,
     check_budget,
     check_order,
     deliver,
+    may_take_more,
 )
 
 __all__ = [
     "DEFAULT_BUDGET",
     "DEFAULT_TOKENIZER",
+    "MAX_FETCH",
     "ORDERS",
     "Passage",
     "Retrieved",
     "check_budget",
     "check_order",
     "deliver",
+    "may_take_more",
 ]

@@ -23,6 +23,8 @@ DEFAULT_BUDGET = 1000
 COVID-QA, 964 on Chroma's corpora; ``python benchmarks/retrieval.py``)."""
 DEFAULT_TOKENIZER = "o200k_base"
 """The budget's token counter by default: the package's own (``chunk_size`` counts in it too)."""
+MAX_FETCH = 10_000
+"""The most results a budget retriever asks one search for while the budget is not yet filled."""
 ORDERS = ("rank", "document")
 """How passages are ordered: ``rank`` (the passage holding the best-ranked chunk first) or ``document`` (each
 source's passages by position, sources in the order of their best chunk)."""
@@ -103,6 +105,12 @@ def deliver(
         first = {p.source: p.rank for p in sorted(passages, key=lambda p: p.rank, reverse=True)}
         return sorted(passages, key=lambda p: (first[p.source], p.start if p.start is not None else 0, p.rank))
     return sorted(passages, key=lambda p: p.rank)
+
+
+def may_take_more(passages: Sequence[Passage], fetched: int, asked: int) -> bool:
+    """True when a search asked for ``asked`` results got them all and every one was delivered: the budget may take
+    more, so the search should ask again for more (at most :data:`MAX_FETCH`)."""
+    return fetched == asked and sum(len(p.parts) for p in passages) == asked and asked < MAX_FETCH
 
 
 def _passages(taken: Sequence[tuple[int, Retrieved]], count: Callable[[str], int], join: bool) -> list[Passage]:
