@@ -1,8 +1,8 @@
-"""LlamaIndex ingestion with AdaptiveNodeParser: pipeline with a cache → vector index → retriever, offline.
+"""LlamaIndex ingestion with AdaptiveNodeParser: pipeline with a cache → vector index → budget retriever, offline.
 
 Runs on the bundled sample (and two small CLAIR documents when ``../shared/data/clair`` is present) with the
-bundled all-MiniLM-L6-v2; no network, no LLM. Prints the candidate chosen per document and a few retrieved nodes
-with their exact offsets into their source.
+bundled all-MiniLM-L6-v2; no network, no LLM. Prints the candidate chosen per document and what a query delivers
+within 1,000 tokens: passages of neighbouring nodes joined, with their exact offsets into their source.
 
     python examples/llamaindex_ingestion.py
 """
@@ -23,6 +23,7 @@ from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from adaptive_splitters import AdaptiveNodeParser
 from adaptive_splitters.integrations.llama_index import MiniLMEmbedding
+from adaptive_splitters.llama_index import BudgetRetriever
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "adaptive_splitters" / "data" / "sample.md"
@@ -44,7 +45,7 @@ def main() -> None:
     docs = documents()
     texts = {d.id_: d.text for d in docs}
     embed_model = MiniLMEmbedding()
-    parser = AdaptiveNodeParser(chunk_size=400)  # every setting is a public field: the cache key sees it
+    parser = AdaptiveNodeParser()  # 128-token chunks for MiniLM; every setting is a public field: the cache key sees it
     pipeline = IngestionPipeline(
         transformations=[parser, embed_model],
         docstore=SimpleDocumentStore(),
@@ -63,15 +64,16 @@ def main() -> None:
         print(f"  {doc_id}: {mine[0].metadata['adaptive_candidate']} ({len(mine)} nodes; objective: {table})")
 
     index = VectorStoreIndex(nodes, embed_model=embed_model)
-    retriever = index.as_retriever(similarity_top_k=3)
+    retriever = BudgetRetriever(index=index, budget=1000)  # not a fixed top 2: as many nodes as 1,000 tokens take
     for query in QUERIES:
         print(f"\nQuery: {query}")
         for hit in retriever.retrieve(query):
             node = hit.node
             start, end = node.start_char_idx, node.end_char_idx  # type: ignore[attr-defined]
             exact = texts[node.ref_doc_id or ""][start:end] == node.get_content()
-            preview = " ".join(node.get_content().split())[:90]
-            print(f"  {hit.score:.3f}  {node.ref_doc_id} [{start}:{end}] exact={exact}  {preview}...")
+            joined = len(node.metadata.get("adaptive_chunk_ids", [node.node_id]))
+            preview = " ".join(node.get_content().split())[:70]
+            print(f"  {hit.score:.3f}  {node.ref_doc_id} [{start}:{end}] {joined} node(s) exact={exact}  {preview}...")
 
 
 if __name__ == "__main__":
