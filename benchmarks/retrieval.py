@@ -28,6 +28,26 @@ limit, as the adapters run it) for reference. Chunk ranges are exact: ours from 
 located by :func:`adaptive_splitters.text.locate.spans_from_strings`. The questions are read here only, to
 measure; nothing in the package sees them.
 
+A second table per scope: at each budget the recall again, the full-answer rate (the share of questions given at
+least ``FULL`` = 95% of their answer's characters) and the cl100k tokens delivered; at k = 2, 4 and 5 (LlamaIndex's
+and LangChain's default k, and the first table's) the recall and the tokens of the k chunks, each counted whole
+(overlap repeated, as a framework delivers them). Its last rows, ``ours, default + budget retrieval``, deliver our
+default's chunks by the package's own :func:`adaptive_splitters.retrieval.deliver` as the budget retrievers do: the
+best chunk first with its neighbours (one on each side, ``DEFAULT_WINDOW``, where they fit; ``window=0``: none),
+then the ranking while their passages fit the budget, the chunks of one document that touch or overlap joined into
+one passage (so repeated text is not counted twice); chunks of the other documents (``pool``) are delivered but
+never joined to them.
+
+The swap test (``doc`` scope): each framework's default pipeline as users run it, LangChain's
+``RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)`` with k = 4 and LlamaIndex's
+``SentenceSplitter()`` with its top 2, against our default delivered by budget at B, that pipeline's mean delivered
+tokens: recall, full-answer rate and tokens, and a verdict (the target: 10 recall points more or at most half their
+missed share, and a higher full-answer rate). At LangChain's B also ``window=0`` and ``order="document"`` against
+``"rank"``: the
+answer position, the share of the delivered characters (passages in delivery order) before the first answer
+character, averaged over the questions given some of their answer (lower: the answer nearer the context's start).
+The swap test runs with ``--no-baselines`` too.
+
 Embeddings are cached on disk (``--cache``, default ``~/.cache/adaptive-splitters/retrieval``, outside the
 repository), so a rerun embeds only new texts; the numbers do not depend on the cache.
 
@@ -44,13 +64,15 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from clair_table3 import load_cache, save_cache  # the scripts sit side by side in benchmarks/
+
+from adaptive_splitters.retrieval import DEFAULT_WINDOW, Neighbours, Retrieved, deliver
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retrieval"
 CACHE = Path.home() / ".cache" / "adaptive-splitters" / "retrieval"
@@ -168,6 +190,15 @@ def langchain_token(size: int, overlap: int) -> Callable[[Mapping[str, str]], Ch
         return Chunking(spans)
 
     return run
+
+
+def langchain_default() -> Callable[[Mapping[str, str]], Chunking]:
+    """LangChain's splitter as its documentation sets it up: ``RecursiveCharacterTextSplitter(chunk_size=1000,
+    chunk_overlap=200)``, in characters (``len``)."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    return splitter_rows(splitter.split_text, "langchain default")
 
 
 def llama_index_sentence() -> Callable[[Mapping[str, str]], Chunking]:
@@ -340,6 +371,137 @@ def chance_ceiling(
     return {key: value / repeats for key, value in sums.items()}
 
 
+# --- delivery: what a question is given, at k chunks or within a budget -----------------------------------------
+
+KS = (2, 4, 5)
+"""The k of the fixed-k columns: LlamaIndex's default top 2, LangChain's default 4, and the table's 5."""
+FULL = 0.95
+"""The share of an answer's characters that counts as the full answer delivered."""
+Range = tuple[Hashable, int, int]
+"""A delivered text: its source, start and end."""
+
+
+@dataclass
+class Delivery:
+    """What one question is given: the delivered ranges in delivery order and their cl100k tokens."""
+
+    ranges: list[Range]
+    tokens: int
+
+
+def rankings(index: Index, questions: Sequence[Question], queries: np.ndarray, scope: str) -> Iterator[np.ndarray]:
+    """Per question its chunks best first, as :func:`score_questions` ranks them (one at a time: the ``pool``
+    rankings of every question together are large)."""
+    everything = np.arange(len(index.docs))
+    sims = queries @ index.vectors.T
+    for q, row in zip(questions, sims, strict=True):
+        pool = index.by_doc[q.doc] if scope == "doc" else everything
+        yield pool[np.argsort(-row[pool], kind="stable")]
+
+
+def top_k(index: Index, ranking: np.ndarray, k: int) -> Delivery:
+    """The ``k`` best chunks as a framework delivers them: every chunk whole, its tokens counted, overlap and all."""
+    top = [int(i) for i in ranking[:k]]
+    return Delivery([(index.docs[i], *index.spans[i]) for i in top], int(index.tokens[top].sum()))
+
+
+def flat_tokens(tokens: np.ndarray, budget: int) -> int:
+    """The tokens the flat budget delivers of chunks with ``tokens`` (in rank order): those whose running total
+    fits, at least the first (the rule of :func:`score_questions`)."""
+    total = np.cumsum(tokens)
+    return int(total[max(0, int(np.searchsorted(total, budget, side="right")) - 1)])
+
+
+def retrieved(index: Index, data: DataSet) -> list[Retrieved]:
+    """Every chunk as the package's delivery takes it: its text, its document as the source, its start."""
+    return [Retrieved(data.docs[d][s:e], d, s) for d, (s, e) in zip(index.docs, index.spans, strict=True)]
+
+
+def beside(index: Index, items: Sequence[Retrieved]) -> Neighbours:
+    """The chunks beside a chunk of ``index`` in its document (``items``, the index's chunks as delivered), nearest
+    first, next before previous: what the retrievers look up in a store by the neighbour ids our chunks carry."""
+    where = {
+        (items[i].source, items[i].start): (doc, n) for doc, order in index.by_doc.items() for n, i in enumerate(order)
+    }
+
+    def look(item: Retrieved, width: int) -> list[Retrieved]:
+        doc, n = where[(item.source, item.start)]
+        order = index.by_doc[doc]
+        steps = [n + sign * w for w in range(1, width + 1) for sign in (1, -1)]
+        return [items[order[m]] for m in steps if 0 <= m < len(order)]
+
+    return look
+
+
+def by_budget(
+    ranked: Sequence[Retrieved],
+    budget: int,
+    count: Callable[[str], int],
+    order: str = "rank",
+    window: int = 0,
+    neighbours: Neighbours | None = None,
+) -> Delivery:
+    """``ranked`` delivered within ``budget`` by :func:`adaptive_splitters.retrieval.deliver`, neighbours joined
+    (and the best chunk's ``window`` neighbours on each side brought first, from ``neighbours``)."""
+    passages = deliver(ranked, budget, count, order=order, window=window, neighbours=neighbours)
+    ranges = [(p.source, p.start, p.start + len(p.text)) for p in passages if p.start is not None]
+    return Delivery(ranges, sum(p.tokens for p in passages))
+
+
+def recall(delivery: Delivery, question: Question) -> float:
+    """The share of the answer's characters delivered (from the question's own document only)."""
+    hit = covered([(s, e) for source, s, e in delivery.ranges if source == question.doc], question.references)
+    return hit / sum(e - s for s, e in question.references)
+
+
+def full_rate(recalls: np.ndarray) -> float:
+    """The share of questions given at least :data:`FULL` of their answer."""
+    return float(np.mean(recalls >= FULL))
+
+
+def answer_position(delivery: Delivery, question: Question) -> float | None:
+    """The share of the delivered characters (the ranges one after another) before the first answer character;
+    ``None`` when no answer character is delivered. Lower: the answer nearer the start of the reader's context."""
+    total, before = sum(e - s for _, s, e in delivery.ranges), 0
+    for source, s, e in delivery.ranges:
+        starts = [max(s, a) for a, b in question.references if source == question.doc and max(s, a) < min(e, b)]
+        if starts:
+            return (before + min(starts) - s) / total
+        before += e - s
+    return None
+
+
+def score_added(index: Index, questions: Sequence[Question], queries: np.ndarray, scope: str) -> dict[str, np.ndarray]:
+    """Per question: the tokens the flat budget takes at each budget, and recall and tokens at each k of :data:`KS`."""
+    out: dict[str, list[float]] = {}
+    for q, ranking in zip(questions, rankings(index, questions, queries, scope), strict=True):
+        for budget in BUDGETS:
+            out.setdefault(f"tokens@{budget}", []).append(flat_tokens(index.tokens[ranking], budget))
+        for k in KS:
+            delivery = top_k(index, ranking, k)
+            out.setdefault(f"R@k={k}", []).append(recall(delivery, q))
+            out.setdefault(f"tokens@k={k}", []).append(delivery.tokens)
+    return {key: np.array(values) for key, values in out.items()}
+
+
+def score_budget_retrieval(
+    index: Index, data: DataSet, queries: np.ndarray, scope: str, count: Callable[[str], int], window: int
+) -> dict[str, np.ndarray]:
+    """Per question, at each budget: recall (``@B``) and tokens (``tokens@B``) of ``index``'s chunks delivered by
+    :func:`by_budget` with ``window`` neighbours of the best chunk, every chunk with its document as the source (so
+    only one document's chunks join)."""
+    items = retrieved(index, data)
+    near = beside(index, items)
+    out: dict[str, list[float]] = {}
+    for q, ranking in zip(data.questions, rankings(index, data.questions, queries, scope), strict=True):
+        ranked = [items[i] for i in ranking]
+        for budget in BUDGETS:
+            delivery = by_budget(ranked, budget, count, window=window, neighbours=near)
+            out.setdefault(f"@{budget}", []).append(recall(delivery, q))
+            out.setdefault(f"tokens@{budget}", []).append(delivery.tokens)
+    return {key: np.array(values) for key, values in out.items()}
+
+
 # --- the table --------------------------------------------------------------------------------------------------
 
 BASELINES: dict[str, Callable[[], Callable[[Mapping[str, str]], Chunking]]] = {
@@ -364,7 +526,11 @@ def measure(
     for name, spans in rows.items():
         index = build_index(data, spans, vectors, count)
         for scope in scopes:
-            out[scope][name] = {"tokens": index.tokens} | score_questions(index, data.questions, queries, scope)
+            out[scope][name] = (
+                {"tokens": index.tokens}
+                | score_questions(index, data.questions, queries, scope)
+                | score_added(index, data.questions, queries, scope)
+            )
     return out
 
 
@@ -381,6 +547,106 @@ def table(values: Mapping[str, Mapping[str, np.ndarray]], extra: Mapping[str, Ma
     return "\n".join(lines)
 
 
+def added_table(values: Mapping[str, Mapping[str, np.ndarray]]) -> str:
+    """Per row at each budget: recall, full-answer rate and tokens delivered; at each k of :data:`KS`: recall and
+    tokens delivered (blank where a row has no k)."""
+    columns = [c for b in BUDGETS for c in (f"R@{b}", f"full@{b}", f"tokens@{b}")]
+    columns += [c for k in KS for c in (f"R@k={k}", f"tokens@k={k}")]
+    lines = [f"| chunker | {' | '.join(columns)} |", "|---|" + "---:|" * len(columns)]
+    for name, row in values.items():
+        cells = []
+        for b in BUDGETS:
+            recalls = row[f"@{b}"]
+            cells += [
+                f"{100 * recalls.mean():.1f}",
+                f"{100 * full_rate(recalls):.1f}",
+                f"{row[f'tokens@{b}'].mean():.0f}",
+            ]
+        for k in KS:
+            at_k = f"R@k={k}" in row
+            cells += [f"{100 * row[f'R@k={k}'].mean():.1f}", f"{row[f'tokens@k={k}'].mean():.0f}"] if at_k else ["", ""]
+        lines.append(f"| {name} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
+# --- the swap test ----------------------------------------------------------------------------------------------
+
+LANGCHAIN_DEFAULT = "LangChain RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200), k = 4"
+PIPELINES: dict[str, tuple[Callable[[], Callable[[Mapping[str, str]], Chunking]], int]] = {
+    LANGCHAIN_DEFAULT: (langchain_default, 4),
+    "LlamaIndex SentenceSplitter(), top 2": (llama_index_sentence, 2),
+}
+"""Each framework's default pipeline as users run it: its splitter, and how many chunks its retriever returns."""
+BUDGET_RETRIEVAL = "ours, default + budget retrieval"
+
+
+def summary(deliveries: Sequence[Delivery], questions: Sequence[Question]) -> dict[str, float]:
+    """Means over the questions: recall and full-answer rate (%), tokens delivered, and the answer position (%, over
+    the questions given some of their answer)."""
+    recalls = np.array([recall(d, q) for d, q in zip(deliveries, questions, strict=True)])
+    positions = [p for d, q in zip(deliveries, questions, strict=True) if (p := answer_position(d, q)) is not None]
+    return {
+        "recall": 100 * float(recalls.mean()),
+        "full": 100 * full_rate(recalls),
+        "tokens": float(np.mean([d.tokens for d in deliveries])),
+        "position": 100 * float(np.mean(positions)) if positions else float("nan"),
+    }
+
+
+def verdict(theirs: Mapping[str, float], ours: Mapping[str, float]) -> str:
+    """Whether ours (a :func:`summary`) meets the target against theirs: 10 recall points more or at most half
+    their missed share, and a higher full-answer rate; else by how many recall points it falls short (the
+    nearer of the two recall targets)."""
+    gain = ours["recall"] - theirs["recall"]
+    missed = (100 - ours["recall"]) / (100 - theirs["recall"]) if theirs["recall"] < 100 else float("inf")
+    said = (
+        f"recall {gain:+.1f} points, missed share {missed:.2f} of theirs, "
+        f"full-answer {ours['full']:.1f}% against {theirs['full']:.1f}%"
+    )
+    fuller = ours["full"] > theirs["full"]
+    if gain >= 10 or missed <= 0.5:
+        return f"{said}: target met" if fuller else f"{said}: target missed, the full-answer rate not higher"
+    halve = 100 - (100 - theirs["recall"]) / 2 - ours["recall"]
+    short = f"{said}: target missed by {min(10 - gain, halve):.1f} points"
+    return short if fuller else f"{short}, and the full-answer rate not higher"
+
+
+def swap_test(
+    data: DataSet, index: Index, queries: np.ndarray, vectors: Vectors, count: Callable[[str], int]
+) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """Each default pipeline of :data:`PIPELINES` (``doc`` scope) and our default ``index`` delivered by budget at
+    the tokens that pipeline delivers on average; at LangChain's also in document order. The rows (label →
+    :func:`summary`) and a verdict per pair."""
+    items = retrieved(index, data)
+    near = beside(index, items)
+    ranked = [[items[i] for i in ranking] for ranking in rankings(index, data.questions, queries, "doc")]
+    rows: dict[str, dict[str, float]] = {}
+    verdicts = []
+    for label, (make, k) in PIPELINES.items():
+        theirs = build_index(data, make()(data.docs).spans, vectors, count)
+        deliveries = [top_k(theirs, r, k) for r in rankings(theirs, data.questions, queries, "doc")]
+        rows[label] = summary(deliveries, data.questions)
+        budget = round(rows[label]["tokens"])
+        mine = f"{BUDGET_RETRIEVAL} (budget {budget})"
+        variants = {mine: ("rank", DEFAULT_WINDOW)}
+        if label == LANGCHAIN_DEFAULT:
+            variants |= {f'{mine}, order="document"': ("document", DEFAULT_WINDOW), f"{mine}, window=0": ("rank", 0)}
+        for name, (order, window) in variants.items():
+            deliveries = [by_budget(r, budget, count, order, window, near) for r in ranked]
+            rows[name] = summary(deliveries, data.questions)
+        verdicts.append(f"{label} → ours: {verdict(rows[label], rows[mine])}")
+    return rows, verdicts
+
+
+def swap_table(rows: Mapping[str, Mapping[str, float]], verdicts: Sequence[str]) -> str:
+    """The swap test's rows (recall, full-answer rate and answer position in %), then its verdicts."""
+    lines = ["| pipeline | recall | full-answer | tokens delivered | answer position |", "|---|---:|---:|---:|---:|"]
+    for label, row in rows.items():
+        cells = f"{row['recall']:.1f} | {row['full']:.1f} | {row['tokens']:.0f} | {row['position']:.1f}"
+        lines.append(f"| {label} | {cells} |")
+    return "\n".join([*lines, "", *verdicts])
+
+
 @dataclass
 class Options:
     """Which rows to add to the default, its candidates and their ceiling."""
@@ -393,7 +659,10 @@ class Options:
 
 
 def run(data: DataSet, vectors: Vectors, options: Options) -> None:
-    """Print one data set's tables: both scopes, our default, its candidates, their ceiling, the baselines."""
+    """Print one data set's tables: both scopes, our default, its candidates, their ceiling, the baselines, and the
+    swap test."""
+    from adaptive_splitters.text.tokens import TokenCounter
+
     default = ours(vectors.cache)(data.docs)
     vectors.save()
     candidates = list(dict.fromkeys(c for doc in default.candidates.values() for c in doc))
@@ -417,6 +686,15 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
         rows[name] = BASELINES[name]()(data.docs).spans
     try:
         results = measure(data, rows, vectors, ("doc", "pool"))
+        count = TokenCounter("cl100k_base")
+        queries = vectors([q.text for q in data.questions])
+        index = build_index(data, default.spans, vectors, count)
+        budgeted = {
+            (scope, window): score_budget_retrieval(index, data, queries, scope, count, window)
+            for scope in ("doc", "pool")
+            for window in (DEFAULT_WINDOW, 0)
+        }
+        swap = swap_test(data, index, queries, vectors, count)
     finally:
         vectors.save()  # once for all the rows, whatever happened (the store is large)
     chosen = ", ".join(f"{c} {n}" for c, n in Counter(default.chosen.values()).most_common())
@@ -435,6 +713,21 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
             )
         print(f"\n### scope {scope}: {'each question ranks its own document' if scope == 'doc' else 'one index'}\n")
         print(table(results[scope], extra))
+        print(
+            f"\nfull@B: answers at least {FULL:.0%} delivered, % of questions; tokens: cl100k delivered per question\n"
+        )
+        ours_budgeted = {
+            BUDGET_RETRIEVAL: budgeted[scope, DEFAULT_WINDOW],
+            f"{BUDGET_RETRIEVAL}, window=0": budgeted[scope, 0],
+        }
+        print(added_table(results[scope] | ours_budgeted))
+    print("\n### swap test (doc scope): each framework's default pipeline against ours at the same delivered tokens\n")
+    print(
+        f"recall and full-answer (at least {FULL:.0%} of the answer) in %; answer position: % of the delivered"
+        " characters before the first answer character (questions given some of it); ours in rank order unless"
+        " said\n"
+    )
+    print(swap_table(*swap))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

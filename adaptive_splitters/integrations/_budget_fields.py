@@ -22,5 +22,7 @@ Order = Annotated[str, BeforeValidator(check_order)]
 """``rank`` or ``document``."""
 FetchK = Annotated[int, BeforeValidator(lambda value: checks.positive_int("fetch_k", value))]
 """Results asked of a search first: a positive integer."""
+Window = Annotated[int, BeforeValidator(lambda value: checks.non_negative_int("window", value))]
+"""Neighbours the best chunk brings on each side: an integer from 0."""
 Tokenizer = AfterValidator(_known_tokenizer)
 """Checks a budget tokenizer when the retriever is built."""

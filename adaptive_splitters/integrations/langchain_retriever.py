@@ -8,8 +8,9 @@ chunks of one source that touch or overlap into one ``Document`` (exact offsets,
 
 from __future__ import annotations
 
+import asyncio
 import copy
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Annotated, Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
@@ -18,10 +19,11 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore, VectorStoreRetriever
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
-from adaptive_splitters.integrations._budget_fields import Budget, FetchK, Order, Tokenizer
+from adaptive_splitters.integrations._budget_fields import Budget, FetchK, Order, Tokenizer, Window
 from adaptive_splitters.retrieval.budget import (
     DEFAULT_BUDGET,
     DEFAULT_TOKENIZER,
+    DEFAULT_WINDOW,
     Passage,
     Retrieved,
     deliver,
@@ -53,6 +55,10 @@ class BudgetRetriever(BaseRetriever):
             True). A joined ``Document`` has the first chunk's metadata with ``start_index``/``end_index`` of the
             passage and ``adaptive_chunk_ids``, the ids of the chunks it joins.
         order: ``"rank"`` (default: the passage with the best chunk first) or ``"document"``.
+        window: neighbours the best chunk brings on each side, where they fit (default 1; 0 for none), looked up
+            in the store by the ids our chunks carry (``adaptive_prev_id``/``adaptive_next_id``) with
+            ``get_by_ids``: the text around the best match (:data:`~adaptive_splitters.retrieval.DEFAULT_WINDOW`).
+            Stores without ``get_by_ids``, and chunks without those ids, bring none.
         search_kwargs: more arguments for the store's search (``filter``, say).
 
     Chunks are neighbours when their metadata name one text (``adaptive_source``, which
@@ -69,6 +75,7 @@ class BudgetRetriever(BaseRetriever):
     fetch_k: FetchK = 32
     join: bool = True
     order: Order = "rank"
+    window: Window = DEFAULT_WINDOW
     search_kwargs: dict[str, Any] = Field(default_factory=dict)
 
     _count: TokenCounter | None = PrivateAttr(default=None)
@@ -86,10 +93,12 @@ class BudgetRetriever(BaseRetriever):
             assert self.retriever is not None
             docs = self.retriever.invoke(query, config={"callbacks": run_manager.get_child()})
             return self._documents(self._deliver(docs))
-        k = self.fetch_k
+        k, near = self.fetch_k, None
         while True:
             docs = store.search(query, search_type, **kwargs, k=k)
-            passages = self._deliver(docs)
+            if near is None:
+                near = self._neighbours(docs[:1], store.get_by_ids)
+            passages = self._deliver(docs, near)
             if not may_take_more(passages, len(docs), k):
                 return self._documents(passages)
             k *= 2
@@ -102,10 +111,12 @@ class BudgetRetriever(BaseRetriever):
             assert self.retriever is not None
             docs = await self.retriever.ainvoke(query, config={"callbacks": run_manager.get_child()})
             return self._documents(self._deliver(docs))
-        k = self.fetch_k
+        k, near = self.fetch_k, None
         while True:
             docs = await store.asearch(query, search_type, **kwargs, k=k)
-            passages = self._deliver(docs)
+            if near is None:
+                near = await asyncio.to_thread(self._neighbours, docs[:1], store.get_by_ids)
+            passages = self._deliver(docs, near)
             if not may_take_more(passages, len(docs), k):
                 return self._documents(passages)
             k *= 2
@@ -120,11 +131,35 @@ class BudgetRetriever(BaseRetriever):
             return self.vectorstore, "similarity", {k: v for k, v in self.search_kwargs.items() if k != "k"}
         return None, "", {}
 
-    def _deliver(self, docs: Sequence[Document]) -> list[Passage]:
+    def _neighbours(self, top: Sequence[Document], get: Callable[[list[str]], Sequence[Document]]) -> list[Retrieved]:
+        """The best chunk's neighbours, ``window`` on each side, nearest first, next before previous, fetched by
+        ``get`` (ids → documents; a store without ``get_by_ids`` gives none)."""
+        out: list[Retrieved] = []
+        sides = {"adaptive_next_id": top[0] if top else None, "adaptive_prev_id": top[0] if top else None}
+        for _ in range(self.window):
+            for key, doc in list(sides.items()):
+                wanted = doc.metadata.get(key) if doc is not None else None
+                try:
+                    found = list(get([wanted])) if isinstance(wanted, str) else []
+                except NotImplementedError:
+                    found = []
+                sides[key] = found[0] if found else None
+                out += [Retrieved(d.page_content, *_place(d), item=d) for d in found[:1]]
+        return out
+
+    def _deliver(self, docs: Sequence[Document], near: Sequence[Retrieved] = ()) -> list[Passage]:
         if self._count is None:
             self._count = TokenCounter(self.tokenizer)
         ranked = [Retrieved(d.page_content, *_place(d), item=d) for d in docs]
-        return deliver(ranked, self.budget, self._count, join=self.join, order=self.order)
+        return deliver(
+            ranked,
+            self.budget,
+            self._count,
+            join=self.join,
+            order=self.order,
+            window=self.window,
+            neighbours=lambda item, width: near,
+        )
 
     @staticmethod
     def _documents(passages: Sequence[Passage]) -> list[Document]:

@@ -28,7 +28,8 @@ EXCLUDED_KEYS = ADAPTIVE_KEYS
 """Metadata keys added per chunk that are neither embedded nor sent to an LLM (with the winner's notes, such as
 ``llm_regex_pattern``); ``section`` and pages are."""
 
-_UNIT_ONLY_KEYS = ("start_index", "end_index", "adaptive_source")  # start_char_idx, end_char_idx and ref_doc_id say it
+_UNIT_ONLY_KEYS = ("start_index", "end_index", "adaptive_source", "adaptive_prev_id", "adaptive_next_id")
+"""Record keys a node says otherwise: ``start_char_idx``, ``end_char_idx``, ``ref_doc_id``, PREVIOUS and NEXT."""
 
 
 @dataclass(frozen=True)

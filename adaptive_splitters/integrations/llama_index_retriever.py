@@ -11,13 +11,14 @@ docs/method.md#budget-retrieval).
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from collections.abc import Hashable, Sequence
 from typing import Annotated, Any
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
-from llama_index.core.schema import NodeRelationship, NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import BaseNode, NodeRelationship, NodeWithScore, QueryBundle, RelatedNodeInfo, TextNode
 from pydantic import Field, PrivateAttr
 
 from adaptive_splitters.core import checks
@@ -26,6 +27,7 @@ from adaptive_splitters.output.ids import chunk_id
 from adaptive_splitters.retrieval.budget import (
     DEFAULT_BUDGET,
     DEFAULT_TOKENIZER,
+    DEFAULT_WINDOW,
     Passage,
     Retrieved,
     deliver,
@@ -58,12 +60,24 @@ class TokenBudgetPostprocessor(BaseNodePostprocessor):
     def class_name(cls) -> str:
         return "TokenBudgetPostprocessor"
 
-    def passages(self, nodes: Sequence[NodeWithScore]) -> list[Passage]:
-        """The passages delivered for ``nodes`` (best first)."""
+    def passages(
+        self, nodes: Sequence[NodeWithScore], window: int = 0, near: Sequence[NodeWithScore] = ()
+    ) -> list[Passage]:
+        """The passages delivered for ``nodes`` (best first), the best one bringing ``near``, its neighbours, up to
+        ``window`` on each side."""
         if self._count is None:
             self._count = TokenCounter(self.tokenizer)
-        ranked = [Retrieved(n.node.get_content(), *_place(n), item=n) for n in nodes]
-        return deliver(ranked, self.budget, self._count, join=self.join, order=self.order)
+        ranked = [_retrieved(n) for n in nodes]
+        around = [_retrieved(n) for n in near]
+        return deliver(
+            ranked,
+            self.budget,
+            self._count,
+            join=self.join,
+            order=self.order,
+            window=window,
+            neighbours=lambda item, width: around,
+        )
 
     def _postprocess_nodes(
         self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None
@@ -79,6 +93,9 @@ class BudgetRetriever(BaseRetriever):
             ``fetch_k`` nodes first and twice as many while all of them fit; or
         retriever: any retriever, invoked as it is and its results trimmed to the budget. Give exactly one.
         budget, tokenizer, join, order: as :class:`TokenBudgetPostprocessor`'s.
+        window: nodes the best node brings on each side, where they fit (default 1; 0 for none), followed by its
+            NEXT and PREVIOUS relationships and read from the index's docstore (or its vector store when that keeps
+            the nodes): the text around the best match (:data:`~adaptive_splitters.retrieval.DEFAULT_WINDOW`).
         fetch_k: nodes asked of the index first (default 32).
         retriever_kwargs: more arguments for ``index.as_retriever`` (``filters``, say).
     """
@@ -92,6 +109,7 @@ class BudgetRetriever(BaseRetriever):
         tokenizer: str = DEFAULT_TOKENIZER,
         join: bool = True,
         order: str = "rank",
+        window: int = DEFAULT_WINDOW,
         fetch_k: int = 32,
         retriever_kwargs: dict[str, Any] | None = None,
         **kwargs: Any,
@@ -103,6 +121,7 @@ class BudgetRetriever(BaseRetriever):
         self.retriever = retriever
         self.postprocessor = TokenBudgetPostprocessor(budget=budget, tokenizer=tokenizer, join=join, order=order)
         self.fetch_k = checks.positive_int("fetch_k", fetch_k)
+        self.window = checks.non_negative_int("window", window)
         self.retriever_kwargs = dict(retriever_kwargs or {})
         self.retriever_kwargs.pop("similarity_top_k", None)
         super().__init__(**kwargs)
@@ -110,10 +129,11 @@ class BudgetRetriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.retriever is not None:
             return self._deliver(self.retriever.retrieve(query_bundle))
-        k = self.fetch_k
+        k, near = self.fetch_k, None
         while True:
             found = self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs).retrieve(query_bundle)
-            passages = self.postprocessor.passages(found)
+            near = self._neighbours(found[:1]) if near is None else near
+            passages = self.postprocessor.passages(found, self.window, near)
             if not may_take_more(passages, len(found), k):
                 return [_node(p) for p in passages]
             k *= 2
@@ -121,17 +141,49 @@ class BudgetRetriever(BaseRetriever):
     async def _aretrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.retriever is not None:
             return self._deliver(await self.retriever.aretrieve(query_bundle))
-        k = self.fetch_k
+        k, near = self.fetch_k, None
         while True:
             retriever = self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs)
             found = await retriever.aretrieve(query_bundle)
-            passages = self.postprocessor.passages(found)
+            near = await asyncio.to_thread(self._neighbours, found[:1]) if near is None else near
+            passages = self.postprocessor.passages(found, self.window, near)
             if not may_take_more(passages, len(found), k):
                 return [_node(p) for p in passages]
             k *= 2
 
+    def _neighbours(self, top: Sequence[NodeWithScore]) -> list[NodeWithScore]:
+        """The best node's ``window`` neighbours on each side, nearest first, next before previous, unscored."""
+        out: list[NodeWithScore] = []
+        sides = {
+            NodeRelationship.NEXT: top[0].node if top else None,
+            NodeRelationship.PREVIOUS: top[0].node if top else None,
+        }
+        for _ in range(self.window):
+            for relation, node in list(sides.items()):
+                related = node.relationships.get(relation) if node is not None else None
+                found = self._node(related.node_id) if isinstance(related, RelatedNodeInfo) else None
+                sides[relation] = found
+                if found is not None:
+                    out.append(NodeWithScore(node=found, score=None))
+        return out
+
+    def _node(self, node_id: str) -> BaseNode | None:
+        """The stored node ``node_id``: from the docstore, else from a vector store that keeps nodes; ``None``."""
+        node = self.index.docstore.get_node(node_id, raise_error=False)
+        if node is None and getattr(self.index.vector_store, "stores_text", False):
+            try:
+                nodes = self.index.vector_store.get_nodes(node_ids=[node_id])
+            except NotImplementedError:
+                nodes = []
+            node = nodes[0] if nodes else None
+        return node  # type: ignore[no-any-return]
+
     def _deliver(self, found: Sequence[NodeWithScore]) -> list[NodeWithScore]:
         return [_node(p) for p in self.postprocessor.passages(found)]
+
+
+def _retrieved(found: NodeWithScore) -> Retrieved:
+    return Retrieved(found.node.get_content(), *_place(found), item=found)
 
 
 def _place(found: NodeWithScore) -> tuple[Hashable | None, int | None]:

@@ -9,7 +9,8 @@ post-processing).
 Metadata values added here are flat (str, int, float, bool), as Chroma and flat-metadata stores require:
 ``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``tokens`` (the chunk's size in the
 chunker's tokenizer), ``adaptive_source`` (the key of the text the offsets index: chunks with one key and touching
-offsets are neighbours, which budget retrieval joins into passages), ``adaptive_candidate``,
+offsets are neighbours, which budget retrieval joins into passages), ``adaptive_prev_id`` and ``adaptive_next_id``
+(the ids of the chunks before and after it in its text, where there are), ``adaptive_candidate``,
 ``adaptive_objective``, ``adaptive_scores`` (a JSON string ``{"chosen": {metric: value}, "objective":
 {candidate: value}}``), ``page_start``/``page_end`` when the document has pages, and ``section`` when a heading
 encloses the chunk (the key is absent otherwise, never empty). The chosen candidate's notes are added too
@@ -22,6 +23,7 @@ Ids follow :mod:`adaptive_splitters.output.ids`: deterministic, and unique withi
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -163,6 +165,9 @@ def emit_document(
         key_start, key_end = start + id_offset, end + id_offset
         key = chunk_id(source_key, key_start, key_end)
         out.append(Emitted(text, start, end, meta, key, notes))
+    for before, after in itertools.pairwise(out):  # budget retrieval brings the best chunk's neighbours by id
+        before.metadata["adaptive_next_id"] = after.id
+        after.metadata["adaptive_prev_id"] = before.id
     return result, out
 
 

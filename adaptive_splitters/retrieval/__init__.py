@@ -7,8 +7,10 @@ source into passages; the framework retrievers over it are in :mod:`adaptive_spl
 from adaptive_splitters.retrieval.budget import (
     DEFAULT_BUDGET,
     DEFAULT_TOKENIZER,
+    DEFAULT_WINDOW,
     MAX_FETCH,
     ORDERS,
+    Neighbours,
     Passage,
     Retrieved,
     check_budget,
@@ -20,8 +22,10 @@ from adaptive_splitters.retrieval.budget import (
 __all__ = [
     "DEFAULT_BUDGET",
     "DEFAULT_TOKENIZER",
+    "DEFAULT_WINDOW",
     "MAX_FETCH",
     "ORDERS",
+    "Neighbours",
     "Passage",
     "Retrieved",
     "check_budget",

@@ -50,7 +50,7 @@ def test_chunks_carry_their_size_and_source_key(chunks: list[Document]) -> None:
 def test_delivers_the_top_ranked_chunks_that_fit_the_budget_joined_into_exact_passages(
     store: InMemoryVectorStore,
 ) -> None:
-    out = BudgetRetriever(vectorstore=store, budget=400).invoke(QUERY)
+    out = BudgetRetriever(vectorstore=store, budget=400, window=0).invoke(QUERY)
     ranked = store.similarity_search(QUERY, k=len(store.store))
     delivered = [i for d in out for i in d.metadata.get("adaptive_chunk_ids", [d.id])]
     assert sorted(delivered) == sorted(d.id for d in ranked[: len(delivered)])  # a prefix of the ranking
@@ -70,9 +70,8 @@ def test_delivers_the_top_ranked_chunks_that_fit_the_budget_joined_into_exact_pa
 def test_neighbouring_chunks_are_one_passage_with_their_ids(store: InMemoryVectorStore, chunks: list[Document]) -> None:
     """A query drawn from two neighbouring chunks retrieves both: one Document spanning both, in document order."""
     a, b = chunks[3], chunks[4]
-    out = BudgetRetriever(vectorstore=store, budget=a.metadata["tokens"] + b.metadata["tokens"]).invoke(
-        a.page_content + b.page_content
-    )
+    budget = a.metadata["tokens"] + b.metadata["tokens"]
+    out = BudgetRetriever(vectorstore=store, budget=budget, window=0).invoke(a.page_content + b.page_content)
     assert len(out) == 1
     (passage,) = out
     assert passage.metadata["adaptive_chunk_ids"] == [a.id, b.id]
@@ -81,6 +80,27 @@ def test_neighbouring_chunks_are_one_passage_with_their_ids(store: InMemoryVecto
         b.metadata["end_index"],
     )
     assert passage.page_content == a.page_content + b.page_content
+
+
+def test_the_best_chunk_brings_its_neighbours_first(store: InMemoryVectorStore, chunks: list[Document]) -> None:
+    """With window=1 the best chunk comes with the chunk after and the chunk before it (one passage), then the
+    ranking goes on; a neighbour that does not fit is left out without ending the taking."""
+    ranked = store.similarity_search(QUERY, k=len(store.store))
+    best = ranked[0]
+    index = next(i for i, c in enumerate(chunks) if c.id == best.id)
+    around = [
+        c for c in chunks[index - 1 : index + 2] if c.metadata["adaptive_source"] == best.metadata["adaptive_source"]
+    ]
+    out = BudgetRetriever(vectorstore=store, budget=600, window=1).invoke(QUERY)
+    assert len(around) > 1
+    assert set(out[0].metadata["adaptive_chunk_ids"]) >= {c.id for c in around}
+    first = out[0]
+    assert first.page_content == SAMPLE[first.metadata["start_index"] : first.metadata["end_index"]]
+    assert first.metadata["start_index"] <= around[0].metadata["start_index"]
+    assert first.metadata["end_index"] >= around[-1].metadata["end_index"]
+    assert sum(COUNT(d.page_content) for d in out) <= 600
+    tight = BudgetRetriever(vectorstore=store, budget=best.metadata["tokens"], window=1).invoke(QUERY)
+    assert [d.id for d in tight] == [best.id]  # no room for the neighbours: the best chunk alone
 
 
 def test_a_vector_store_retriever_keeps_its_filter_but_not_its_k(store: InMemoryVectorStore) -> None:

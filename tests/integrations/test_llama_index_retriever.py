@@ -10,7 +10,7 @@ import pytest
 from hashing_embedders import HashingEmbedding, biased_vectors
 from llama_index.core import VectorStoreIndex
 from llama_index.core.llms.mock import MockLLM
-from llama_index.core.schema import Document, NodeWithScore
+from llama_index.core.schema import Document, NodeRelationship, NodeWithScore
 from pydantic import ValidationError
 
 from adaptive_splitters.llama_index import AdaptiveNodeParser, BudgetRetriever, TokenBudgetPostprocessor
@@ -33,7 +33,7 @@ def ids_of(found: NodeWithScore) -> list[str]:
 
 
 def test_delivers_the_top_ranked_nodes_that_fit_joined_into_exact_nodes(index: VectorStoreIndex) -> None:
-    out = BudgetRetriever(index=index, budget=400).retrieve(QUERY)
+    out = BudgetRetriever(index=index, budget=400, window=0).retrieve(QUERY)
     ranked = index.as_retriever(similarity_top_k=1000).retrieve(QUERY)
     delivered = [i for found in out for i in ids_of(found)]
     assert sorted(delivered) == sorted(n.node.node_id for n in ranked[: len(delivered)])
@@ -47,6 +47,20 @@ def test_delivers_the_top_ranked_nodes_that_fit_joined_into_exact_nodes(index: V
         assert node.ref_doc_id == "sample"
     pieces = sorted((f.node.start_char_idx, f.node.end_char_idx) for f in out)
     assert all(a[1] < b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+
+
+def test_the_best_node_brings_its_neighbours_first(index: VectorStoreIndex) -> None:
+    ranked = index.as_retriever(similarity_top_k=1000).retrieve(QUERY)
+    best = ranked[0].node
+    sides = (NodeRelationship.PREVIOUS, NodeRelationship.NEXT)
+    around = {best.node_id} | {best.relationships[r].node_id for r in sides if r in best.relationships}
+    assert len(around) > 1
+    out = BudgetRetriever(index=index, budget=600, window=1).retrieve(QUERY)
+    assert set(ids_of(out[0])) >= around
+    assert out[0].node.get_content() == SAMPLE[out[0].node.start_char_idx : out[0].node.end_char_idx]
+    assert sum(COUNT(f.node.get_content()) for f in out) <= 600
+    tight = BudgetRetriever(index=index, budget=COUNT(best.get_content()), window=1).retrieve(QUERY)
+    assert [f.node.node_id for f in tight] == [best.node_id]
 
 
 def test_joined_nodes_keep_the_first_nodes_metadata_out_of_the_embedding_and_the_best_score(

@@ -123,3 +123,24 @@ def test_passages_are_exact_disjoint_and_cover_exactly_the_taken_chunks(
         assert end < start  # touching or overlapping passages would have been joined
     chars = {i for c in taken for i in range(c.start, c.end)}
     assert chars == {i for p in out for i in range(p.start, p.end)}
+
+
+def test_the_best_chunk_brings_its_neighbours_where_they_fit() -> None:
+    best, after, before, far = chunk(200, 260), chunk(260, 300), chunk(150, 200), chunk(600, 640)
+    wide = chunk(300, 600)  # the next neighbour but one: too large for what is left
+
+    def beside(item: Retrieved, width: int) -> list[Retrieved]:
+        assert item is best  # asked for the best chunk only
+        return [after, before, wide][: 2 * width + 1]
+
+    budget = words(TEXT[150:300]) + words(far.text)
+    out = deliver([best, far], budget, words, window=2, neighbours=beside)
+    assert [(p.start, p.end) for p in out] == [(150, 300), (600, 640)]  # wide skipped, the ranking went on
+    assert [p.retrieved for p in out] == [1, 1]  # the neighbours are no retrieved chunks
+    assert out[0].rank == 0
+    assert deliver([best, far], budget, words) == deliver([best, far], budget, words, window=2)  # no lookup: none
+
+
+def test_a_negative_window_is_refused() -> None:
+    with pytest.raises(ValueError, match="window"):
+        deliver([chunk(0, 10)], 10, words, window=-1)
