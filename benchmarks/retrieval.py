@@ -414,21 +414,22 @@ def flat_tokens(tokens: np.ndarray, budget: int) -> int:
 
 def retrieved(index: Index, data: DataSet) -> list[Retrieved]:
     """Every chunk as the package's delivery takes it: its text, its document as the source, its start."""
-    return [Retrieved(data.docs[d][s:e], d, s) for d, (s, e) in zip(index.docs, index.spans, strict=True)]
+    return [Retrieved(data.docs[d][s:e], d, s, exact=True) for d, (s, e) in zip(index.docs, index.spans, strict=True)]
 
 
 def beside(index: Index, items: Sequence[Retrieved]) -> Neighbours:
-    """The chunks beside a chunk of ``index`` in its document (``items``, the index's chunks as delivered), nearest
-    first, next before previous: what the retrievers look up in a store by the neighbour ids our chunks carry."""
+    """The chunks after and before a chunk of ``index`` in its document (``items``, the index's chunks as
+    delivered), nearest first: what the retrievers look up in a store by the neighbour ids our chunks carry."""
     where = {
         (items[i].source, items[i].start): (doc, n) for doc, order in index.by_doc.items() for n, i in enumerate(order)
     }
 
-    def look(item: Retrieved, width: int) -> list[Retrieved]:
+    def look(item: Retrieved, width: int) -> tuple[list[Retrieved], list[Retrieved]]:
         doc, n = where[(item.source, item.start)]
         order = index.by_doc[doc]
-        steps = [n + sign * w for w in range(1, width + 1) for sign in (1, -1)]
-        return [items[order[m]] for m in steps if 0 <= m < len(order)]
+        after = [items[order[m]] for m in range(n + 1, min(len(order), n + width + 1))]
+        before = [items[order[m]] for m in range(n - 1, max(-1, n - width - 1), -1)]
+        return after, before
 
     return look
 

@@ -52,6 +52,9 @@ def test_langchain_chroma_budget_retriever() -> None:
             assert doc.page_content == SAMPLE[doc.metadata["start_index"] : doc.metadata["end_index"]]
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))  # neighbours were joined
         joined += sum(len(d.metadata.get("adaptive_chunk_ids", [])) > 1 for d in out)
+        best = store.similarity_search(query, k=1)[0]
+        beside = {best.metadata.get("adaptive_prev_id"), best.metadata.get("adaptive_next_id")} - {None}
+        assert beside <= set(ids)  # the best chunk's neighbours, fetched by id from Chroma
     assert joined > 0
 
 
@@ -60,6 +63,7 @@ def test_llama_index_vector_store_index_budget_retriever_and_postprocessor() -> 
     index = VectorStoreIndex(nodes, embed_model=MiniLMEmbedding())
     retriever = LlamaBudgetRetriever(index=index, budget=BUDGET)
     wide = index.as_retriever(similarity_top_k=40)
+    plain = LlamaBudgetRetriever(index=index, budget=BUDGET, window=0)
     joined = 0
     for query in QUERIES:
         out = retriever.retrieve(query)
@@ -74,5 +78,31 @@ def test_llama_index_vector_store_index_budget_retriever_and_postprocessor() -> 
         assert all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
         joined += sum(len(f.node.metadata.get("adaptive_chunk_ids", [])) > 1 for f in out)
         postprocessed = TokenBudgetPostprocessor(budget=BUDGET).postprocess_nodes(wide.retrieve(query))
-        assert [f.node.get_content() for f in postprocessed] == [f.node.get_content() for f in out]
+        assert [f.node.get_content() for f in postprocessed] == [f.node.get_content() for f in plain.retrieve(query)]
+        best = fixed[0].node
+        beside = {r.node_id for k, r in best.relationships.items() if k.name in ("PREVIOUS", "NEXT")}
+        assert beside <= {i for f in out for i in f.node.metadata.get("adaptive_chunk_ids", [f.node.node_id])}
     assert joined > 0
+
+
+def test_llama_index_over_chroma_reads_neighbours_from_the_vector_store() -> None:
+    """Chroma keeps the nodes' text, so the index's docstore is empty: neighbours come from the vector store."""
+    from hashing_embedders import HashingEmbedding, biased_vectors
+    from llama_index.core import StorageContext
+
+    chroma_vs = pytest.importorskip("llama_index.vector_stores.chroma", reason="llama-index-vector-stores-chroma")
+    parser = AdaptiveNodeParser(chunk_size=60, embedder=biased_vectors, metrics=["SC", "BI", "RC"])
+    nodes = parser.get_nodes_from_documents([Document(text=SAMPLE, id_="sample")])
+    client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
+    store = chroma_vs.ChromaVectorStore(chroma_collection=client.get_or_create_collection("neighbours"))
+    index = VectorStoreIndex(
+        nodes, storage_context=StorageContext.from_defaults(vector_store=store), embed_model=HashingEmbedding()
+    )
+    assert not index.docstore.docs
+    query = QUERIES[0]
+    best = index.as_retriever(similarity_top_k=1).retrieve(query)[0].node
+    out = LlamaBudgetRetriever(index=index, budget=BUDGET).retrieve(query)
+    beside = {r.node_id for k, r in best.relationships.items() if k.name in ("PREVIOUS", "NEXT")}
+    assert beside
+    assert beside <= set(out[0].node.metadata.get("adaptive_chunk_ids", []))
+    assert out[0].node.get_content() == SAMPLE[out[0].node.start_char_idx : out[0].node.end_char_idx]

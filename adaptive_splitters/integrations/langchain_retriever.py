@@ -8,9 +8,9 @@ chunks of one source that touch or overlap into one ``Document`` (exact offsets,
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, CallbackManagerForRetrieverRun
@@ -20,6 +20,7 @@ from langchain_core.vectorstores import VectorStore, VectorStoreRetriever
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from adaptive_splitters.integrations._budget_fields import Budget, FetchK, Order, Tokenizer, Window
+from adaptive_splitters.output.records import NEIGHBOUR_KEYS
 from adaptive_splitters.retrieval.budget import (
     DEFAULT_BUDGET,
     DEFAULT_TOKENIZER,
@@ -28,6 +29,7 @@ from adaptive_splitters.retrieval.budget import (
     Retrieved,
     deliver,
     may_take_more,
+    next_fetch,
 )
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -79,6 +81,7 @@ class BudgetRetriever(BaseRetriever):
     search_kwargs: dict[str, Any] = Field(default_factory=dict)
 
     _count: TokenCounter | None = PrivateAttr(default=None)
+    _count_for: Any = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _one_source(self) -> BudgetRetriever:
@@ -87,83 +90,150 @@ class BudgetRetriever(BaseRetriever):
             raise ValueError(msg)
         return self
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        store, search_type, kwargs = self._search()
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
+    ) -> list[Document]:
+        store, search_type, search = self._search(kwargs)
         if store is None:
             assert self.retriever is not None
-            docs = self.retriever.invoke(query, config={"callbacks": run_manager.get_child()})
+            docs = self.retriever.invoke(query, config={"callbacks": run_manager.get_child()}, **kwargs)
             return self._documents(self._deliver(docs))
-        k, near = self.fetch_k, None
+        k, near = self.fetch_k, Near()
         while True:
-            docs = store.search(query, search_type, **kwargs, k=k)
-            if near is None:
-                near = self._neighbours(docs[:1], store.get_by_ids)
+            docs = store.search(query, search_type, **_sized(search_type, search, k))
+            if self._wants_neighbours(docs, search) and not near.of(docs[0]):
+                near = Near(docs[0], *self._neighbours(docs[0], store.get_by_ids))
             passages = self._deliver(docs, near)
             if not may_take_more(passages, len(docs), k):
                 return self._documents(passages)
-            k *= 2
+            k = next_fetch(k)
 
     async def _aget_relevant_documents(
-        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun
+        self, query: str, *, run_manager: AsyncCallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
-        store, search_type, kwargs = self._search()
+        store, search_type, search = self._search(kwargs)
         if store is None:
             assert self.retriever is not None
-            docs = await self.retriever.ainvoke(query, config={"callbacks": run_manager.get_child()})
+            docs = await self.retriever.ainvoke(query, config={"callbacks": run_manager.get_child()}, **kwargs)
             return self._documents(self._deliver(docs))
-        k, near = self.fetch_k, None
+        k, near = self.fetch_k, Near()
         while True:
-            docs = await store.asearch(query, search_type, **kwargs, k=k)
-            if near is None:
-                near = await asyncio.to_thread(self._neighbours, docs[:1], store.get_by_ids)
+            docs = await store.asearch(query, search_type, **_sized(search_type, search, k))
+            if self._wants_neighbours(docs, search) and not near.of(docs[0]):
+                near = Near(docs[0], *await self._aneighbours(docs[0], store))
             passages = self._deliver(docs, near)
             if not may_take_more(passages, len(docs), k):
                 return self._documents(passages)
-            k *= 2
+            k = next_fetch(k)
 
-    def _search(self) -> tuple[VectorStore | None, str, dict[str, Any]]:
-        """The store to search, its search type and arguments (without ``k``); no store for a plain retriever."""
+    def _search(self, given: dict[str, Any]) -> tuple[VectorStore | None, str, dict[str, Any]]:
+        """The store to search, its search type and arguments (without ``k``: the budget sets it), ``given`` (what
+        ``invoke`` was called with) last; no store for a plain retriever."""
         if isinstance(self.retriever, VectorStoreRetriever):
-            kwargs = {**self.retriever.search_kwargs, **self.search_kwargs}
-            kwargs.pop("k", None)
-            return self.retriever.vectorstore, self.retriever.search_type, kwargs
-        if self.vectorstore is not None:
-            return self.vectorstore, "similarity", {k: v for k, v in self.search_kwargs.items() if k != "k"}
-        return None, "", {}
+            store, search_type, kwargs = (
+                self.retriever.vectorstore,
+                self.retriever.search_type,
+                self.retriever.search_kwargs,
+            )
+        elif self.vectorstore is not None:
+            store, search_type, kwargs = self.vectorstore, "similarity", {}
+        else:
+            return None, "", {}
+        kwargs = {**kwargs, **self.search_kwargs, **given}
+        kwargs.pop("k", None)
+        return store, search_type, kwargs
 
-    def _neighbours(self, top: Sequence[Document], get: Callable[[list[str]], Sequence[Document]]) -> list[Retrieved]:
-        """The best chunk's neighbours, ``window`` on each side, nearest first, next before previous, fetched by
-        ``get`` (ids → documents; a store without ``get_by_ids`` gives none)."""
-        out: list[Retrieved] = []
-        sides = {"adaptive_next_id": top[0] if top else None, "adaptive_prev_id": top[0] if top else None}
-        for _ in range(self.window):
-            for key, doc in list(sides.items()):
-                wanted = doc.metadata.get(key) if doc is not None else None
+    def _wants_neighbours(self, docs: Sequence[Document], search: dict[str, Any]) -> bool:
+        """Neighbours are brought for the best chunk, unless the search is filtered: a neighbour fetched by id is
+        not checked against the filter, and must not leak past it."""
+        return bool(self.window and docs and "filter" not in search)
+
+    def _neighbours(self, best: Document, get: Callable[[list[str]], Sequence[Document]]) -> tuple[list[Document], ...]:
+        """The chunks after and before ``best``, ``window`` of each, nearest first, by the neighbour ids our chunks
+        carry, fetched by ``get`` (a store without ``get_by_ids`` gives none)."""
+        sides: list[list[Document]] = []
+        for key in (NEIGHBOUR_KEYS[1], NEIGHBOUR_KEYS[0]):
+            side, doc = [], best
+            for _ in range(self.window):
+                wanted = doc.metadata.get(key)
                 try:
                     found = list(get([wanted])) if isinstance(wanted, str) else []
                 except NotImplementedError:
                     found = []
-                sides[key] = found[0] if found else None
-                out += [Retrieved(d.page_content, *_place(d), item=d) for d in found[:1]]
-        return out
+                if not found:
+                    break
+                doc = found[0]
+                side.append(doc)
+            sides.append(side)
+        return tuple(sides)
 
-    def _deliver(self, docs: Sequence[Document], near: Sequence[Retrieved] = ()) -> list[Passage]:
-        if self._count is None:
-            self._count = TokenCounter(self.tokenizer)
-        ranked = [Retrieved(d.page_content, *_place(d), item=d) for d in docs]
+    async def _aneighbours(self, best: Document, store: VectorStore) -> tuple[list[Document], ...]:
+        """:meth:`_neighbours` through the store's ``aget_by_ids``."""
+        found: dict[str, Document] = {}
+        for _ in range(self.window):  # one lookup per step out, both sides at once
+            after, before = self._neighbours(best, lambda ids: [found[i] for i in ids if i in found])
+            edge = [after[-1] if after else best, before[-1] if before else best]
+            wanted = [d.metadata.get(key) for d, key in zip(edge, (NEIGHBOUR_KEYS[1], NEIGHBOUR_KEYS[0]), strict=True)]
+            ids = [i for i in wanted if isinstance(i, str) and i not in found]
+            if not ids:
+                break
+            try:
+                found.update((d.id, d) for d in await store.aget_by_ids(ids) if d.id is not None)
+            except NotImplementedError:
+                break
+        return self._neighbours(best, lambda ids: [found[i] for i in ids if i in found])
+
+    def _counter(self) -> TokenCounter:
+        """The budget's counter for the current ``tokenizer`` (built again when it was changed or copied)."""
+        if self._count is None or self._count_for is not self.tokenizer:
+            self._count, self._count_for = TokenCounter(self.tokenizer), self.tokenizer
+        return self._count
+
+    def _deliver(self, docs: Sequence[Document], near: Near | None = None) -> list[Passage]:
+        ranked = [_retrieved(d) for d in docs]
+        after = [_retrieved(d) for d in near.after] if near is not None else []
+        before = [_retrieved(d) for d in near.before] if near is not None else []
         return deliver(
             ranked,
             self.budget,
-            self._count,
+            self._counter(),
             join=self.join,
             order=self.order,
-            window=self.window,
-            neighbours=lambda item, width: near,
+            window=self.window if near is not None and near.best is not None else 0,
+            neighbours=lambda item, width: (after, before),
         )
 
     @staticmethod
     def _documents(passages: Sequence[Passage]) -> list[Document]:
         return [_document(p) for p in passages]
+
+
+@dataclass(frozen=True)
+class Near:
+    """The best chunk of a search and its neighbours after and before it (none yet: ``best`` is ``None``)."""
+
+    best: Document | None = None
+    after: Sequence[Document] = ()
+    before: Sequence[Document] = ()
+
+    def of(self, doc: Document) -> bool:
+        """True when these are ``doc``'s neighbours (a larger search may rank another chunk first)."""
+        return self.best is not None and self.best.id == doc.id and self.best.page_content == doc.page_content
+
+
+def _sized(search_type: str, search: dict[str, Any], k: int) -> dict[str, Any]:
+    """The search arguments for ``k`` results: MMR picks them among its own ``fetch_k`` (LangChain's default 20),
+    which must grow with ``k`` or the budget is never filled."""
+    if search_type == "mmr":
+        return {**search, "k": k, "fetch_k": max(int(search.get("fetch_k", 20)), 2 * k)}
+    return {**search, "k": k}
+
+
+def _retrieved(doc: Document) -> Retrieved:
+    source, start = _place(doc)
+    return Retrieved(
+        doc.page_content, source, start, item=doc, exact=isinstance(source, tuple) and source[0] == "adaptive_source"
+    )
 
 
 def _place(doc: Document) -> tuple[Hashable | None, int | None]:
@@ -188,14 +258,17 @@ def _place(doc: Document) -> tuple[Hashable | None, int | None]:
 
 def _document(passage: Passage) -> Document:
     """One passage as a ``Document``: a lone chunk as it was retrieved; joined chunks as one text with the first
-    chunk's metadata, the passage's offsets and the joined chunks' ids."""
+    chunk's metadata, the passage's offsets, size, neighbours and last page, and the joined chunks' ids."""
     first: Document = passage.parts[0].item
     if len(passage.parts) == 1:
         return first
-    last: Document = passage.parts[-1].item
+    last: Document = max((part.item for part in passage.parts), key=lambda d: d.metadata.get("end_index", 0))
     metadata = copy.deepcopy(first.metadata)
-    metadata.update(start_index=passage.start, end_index=passage.end, tokens=passage.tokens)
-    if "page_end" in last.metadata:
-        metadata["page_end"] = last.metadata["page_end"]
+    metadata.pop("chunk_index", None)  # a passage is no one chunk
+    metadata.update(start_index=passage.start, end_index=passage.end, adaptive_tokens=passage.tokens)
+    for key, doc in ((NEIGHBOUR_KEYS[0], first), (NEIGHBOUR_KEYS[1], last), ("page_end", last)):
+        metadata.pop(key, None)
+        if key in doc.metadata:
+            metadata[key] = doc.metadata[key]
     metadata["adaptive_chunk_ids"] = [part.item.id for part in passage.parts]
     return Document(page_content=passage.text, metadata=metadata)

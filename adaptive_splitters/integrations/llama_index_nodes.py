@@ -21,14 +21,14 @@ from llama_index.core.schema import (
 )
 
 from adaptive_splitters.output.ids import text_key, unique_keys
-from adaptive_splitters.output.records import ADAPTIVE_KEYS, Emitted
+from adaptive_splitters.output.records import ADAPTIVE_KEYS, NEIGHBOUR_KEYS, Emitted
 from adaptive_splitters.output.units import Unit
 
 EXCLUDED_KEYS = ADAPTIVE_KEYS
 """Metadata keys added per chunk that are neither embedded nor sent to an LLM (with the winner's notes, such as
 ``llm_regex_pattern``); ``section`` and pages are."""
 
-_UNIT_ONLY_KEYS = ("start_index", "end_index", "adaptive_source", "adaptive_prev_id", "adaptive_next_id")
+_UNIT_ONLY_KEYS = ("start_index", "end_index", "adaptive_source", *NEIGHBOUR_KEYS)
 """Record keys a node says otherwise: ``start_char_idx``, ``end_char_idx``, ``ref_doc_id``, PREVIOUS and NEXT."""
 
 

@@ -32,6 +32,7 @@ from adaptive_splitters.retrieval.budget import (
     Retrieved,
     deliver,
     may_take_more,
+    next_fetch,
 )
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -55,28 +56,32 @@ class TokenBudgetPostprocessor(BaseNodePostprocessor):
     order: Order = Field(default="rank", description="'rank' (best passage first) or 'document'")
 
     _count: TokenCounter | None = PrivateAttr(default=None)
+    _count_for: str | None = PrivateAttr(default=None)
 
     @classmethod
     def class_name(cls) -> str:
         return "TokenBudgetPostprocessor"
 
     def passages(
-        self, nodes: Sequence[NodeWithScore], window: int = 0, near: Sequence[NodeWithScore] = ()
+        self,
+        nodes: Sequence[NodeWithScore],
+        window: int = 0,
+        after: Sequence[NodeWithScore] = (),
+        before: Sequence[NodeWithScore] = (),
     ) -> list[Passage]:
-        """The passages delivered for ``nodes`` (best first), the best one bringing ``near``, its neighbours, up to
-        ``window`` on each side."""
-        if self._count is None:
-            self._count = TokenCounter(self.tokenizer)
-        ranked = [_retrieved(n) for n in nodes]
-        around = [_retrieved(n) for n in near]
+        """The passages delivered for ``nodes`` (best first), the best one bringing up to ``window`` of its
+        neighbours ``after`` and ``before`` it (each nearest first)."""
+        if self._count is None or self._count_for != self.tokenizer:
+            self._count, self._count_for = TokenCounter(self.tokenizer), self.tokenizer
+        beside = ([_retrieved(n) for n in after], [_retrieved(n) for n in before])
         return deliver(
-            ranked,
+            [_retrieved(n) for n in nodes],
             self.budget,
             self._count,
             join=self.join,
             order=self.order,
             window=window,
-            neighbours=lambda item, width: around,
+            neighbours=lambda item, width: beside,
         )
 
     def _postprocess_nodes(
@@ -129,43 +134,55 @@ class BudgetRetriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.retriever is not None:
             return self._deliver(self.retriever.retrieve(query_bundle))
-        k, near = self.fetch_k, None
+        k, best = self.fetch_k, None
+        near: tuple[list[NodeWithScore], list[NodeWithScore]] = ([], [])
         while True:
-            found = self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs).retrieve(query_bundle)
-            near = self._neighbours(found[:1]) if near is None else near
-            passages = self.postprocessor.passages(found, self.window, near)
+            found = self._search(k).retrieve(query_bundle)
+            if self._wants_neighbours(found) and found[0].node.node_id != best:
+                best, near = found[0].node.node_id, self._neighbours(found[0])
+            passages = self.postprocessor.passages(found, self.window if best else 0, *near)
             if not may_take_more(passages, len(found), k):
                 return [_node(p) for p in passages]
-            k *= 2
+            k = next_fetch(k)
 
     async def _aretrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.retriever is not None:
             return self._deliver(await self.retriever.aretrieve(query_bundle))
-        k, near = self.fetch_k, None
+        k, best = self.fetch_k, None
+        near: tuple[list[NodeWithScore], list[NodeWithScore]] = ([], [])
         while True:
-            retriever = self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs)
-            found = await retriever.aretrieve(query_bundle)
-            near = await asyncio.to_thread(self._neighbours, found[:1]) if near is None else near
-            passages = self.postprocessor.passages(found, self.window, near)
+            found = await self._search(k).aretrieve(query_bundle)
+            if self._wants_neighbours(found) and found[0].node.node_id != best:
+                best, near = found[0].node.node_id, await asyncio.to_thread(self._neighbours, found[0])
+            passages = self.postprocessor.passages(found, self.window if best else 0, *near)
             if not may_take_more(passages, len(found), k):
                 return [_node(p) for p in passages]
-            k *= 2
+            k = next_fetch(k)
 
-    def _neighbours(self, top: Sequence[NodeWithScore]) -> list[NodeWithScore]:
-        """The best node's ``window`` neighbours on each side, nearest first, next before previous, unscored."""
-        out: list[NodeWithScore] = []
-        sides = {
-            NodeRelationship.NEXT: top[0].node if top else None,
-            NodeRelationship.PREVIOUS: top[0].node if top else None,
-        }
-        for _ in range(self.window):
-            for relation, node in list(sides.items()):
-                related = node.relationships.get(relation) if node is not None else None
+    def _search(self, k: int) -> BaseRetriever:
+        """The index's retriever for ``k`` nodes, with ``retriever_kwargs`` (and the index's callbacks)."""
+        return self.index.as_retriever(similarity_top_k=k, **self.retriever_kwargs)  # type: ignore[no-any-return]
+
+    def _wants_neighbours(self, found: Sequence[NodeWithScore]) -> bool:
+        """Neighbours are brought for the best node, unless the search is filtered: a neighbour read from the
+        docstore is not checked against the filters, and must not leak past them."""
+        return bool(self.window and found and not self.retriever_kwargs.get("filters"))
+
+    def _neighbours(self, best: NodeWithScore) -> tuple[list[NodeWithScore], list[NodeWithScore]]:
+        """The nodes after and before ``best`` (NEXT and PREVIOUS, ``window`` of each, nearest first), with its
+        score: they are delivered for it."""
+        sides: list[list[NodeWithScore]] = []
+        for relation in (NodeRelationship.NEXT, NodeRelationship.PREVIOUS):
+            side, node = [], best.node
+            for _ in range(self.window):
+                related = node.relationships.get(relation)
                 found = self._node(related.node_id) if isinstance(related, RelatedNodeInfo) else None
-                sides[relation] = found
-                if found is not None:
-                    out.append(NodeWithScore(node=found, score=None))
-        return out
+                if found is None:
+                    break
+                side.append(NodeWithScore(node=found, score=best.score))
+                node = found
+            sides.append(side)
+        return sides[0], sides[1]
 
     def _node(self, node_id: str) -> BaseNode | None:
         """The stored node ``node_id``: from the docstore, else from a vector store that keeps nodes; ``None``."""
@@ -183,7 +200,8 @@ class BudgetRetriever(BaseRetriever):
 
 
 def _retrieved(found: NodeWithScore) -> Retrieved:
-    return Retrieved(found.node.get_content(), *_place(found), item=found)
+    """A node as the delivery takes it: its document id names one text, so touching nodes are neighbours."""
+    return Retrieved(found.node.get_content(), *_place(found), item=found, exact=True)
 
 
 def _place(found: NodeWithScore) -> tuple[Hashable | None, int | None]:
@@ -217,6 +235,13 @@ def _node(passage: Passage) -> NodeWithScore:
         metadata_separator=node.metadata_separator,
         text_template=getattr(node, "text_template", TextNode.model_fields["text_template"].default),
     )
+    last = max((p.item.node for p in passage.parts), key=lambda n: n.end_char_idx or 0)
+    joined.metadata.pop("chunk_index", None)  # a passage is no one chunk
+    joined.metadata.pop("page_end", None)
+    if "page_end" in last.metadata:
+        joined.metadata["page_end"] = last.metadata["page_end"]
+    if "adaptive_tokens" in joined.metadata:
+        joined.metadata["adaptive_tokens"] = passage.tokens
     joined.metadata["adaptive_chunk_ids"] = [p.item.node.node_id for p in passage.parts]
     joined.excluded_embed_metadata_keys.append("adaptive_chunk_ids")
     joined.excluded_llm_metadata_keys.append("adaptive_chunk_ids")

@@ -68,7 +68,7 @@ def document_records(
                 "page_start": meta.get("page_start"),
                 "page_end": meta.get("page_end"),
                 "section": meta.get("section") or None,
-                "tokens": meta["tokens"],
+                "tokens": meta["adaptive_tokens"],
                 **{key: meta[key] for key in e.note_keys if key in meta},  # the chosen candidate's notes
             }
         )

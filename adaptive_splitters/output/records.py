@@ -7,10 +7,10 @@ emitted is exactly what was scored: the chosen candidate's post-processed spans 
 post-processing).
 
 Metadata values added here are flat (str, int, float, bool), as Chroma and flat-metadata stores require:
-``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``tokens`` (the chunk's size in the
-chunker's tokenizer), ``adaptive_source`` (the key of the text the offsets index: chunks with one key and touching
-offsets are neighbours, which budget retrieval joins into passages), ``adaptive_prev_id`` and ``adaptive_next_id``
-(the ids of the chunks before and after it in its text, where there are), ``adaptive_candidate``,
+``chunk_index``, ``start_index``, ``end_index`` (exact, into the unit's text), ``adaptive_tokens`` (the chunk's size
+in the chunker's tokenizer), ``adaptive_source`` (the SHA-256 of the text the offsets index: chunks with one key
+and touching offsets are neighbours, which budget retrieval joins into passages), ``adaptive_prev_id`` and
+``adaptive_next_id`` (the ids of the chunks before and after it in that text, where there are), ``adaptive_candidate``,
 ``adaptive_objective``, ``adaptive_scores`` (a JSON string ``{"chosen": {metric: value}, "objective":
 {candidate: value}}``), ``page_start``/``page_end`` when the document has pages, and ``section`` when a heading
 encloses the chunk (the key is absent otherwise, never empty). The chosen candidate's notes are added too
@@ -35,7 +35,7 @@ from adaptive_splitters.core.result import AdaptiveResult
 from adaptive_splitters.core.spans import stripped_span
 from adaptive_splitters.corpus import chunk_or_raise
 from adaptive_splitters.engine import AdaptiveChunker
-from adaptive_splitters.output.ids import chunk_id
+from adaptive_splitters.output.ids import chunk_id, text_key
 from adaptive_splitters.output.units import Unit
 
 ENGINE_KEYS = frozenset({"candidate", "chunk_index", "pages", "section"})
@@ -44,12 +44,13 @@ ADAPTIVE_KEYS = (
     "adaptive_candidate",
     "adaptive_objective",
     "adaptive_scores",
-    "adaptive_source",
+    "adaptive_tokens",
     "chunk_index",
-    "tokens",
 )
 """Keys added to every record that describe the selection and the chunk, not the text (LlamaIndex embeds none of
 them)."""
+NEIGHBOUR_KEYS = ("adaptive_prev_id", "adaptive_next_id")
+"""The ids of a chunk's neighbours in its text, where it has them (budget retrieval brings the best chunk's)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def emit_document(
     if result is None:
         result = chunker.chunk_document(doc)
     added = _result_metadata(result)
+    text_hash = text_key(doc.text)
     notes = tuple(k for k in (result.chunks[0].metadata if result.chunks else {}) if k not in ENGINE_KEYS)
     out: list[Emitted] = []
     for chunk in result.chunks:
@@ -155,8 +157,10 @@ def emit_document(
         parent = page_metadata[pages[0]] if page_metadata is not None and pages else metadata
         meta = _copy(parent or {})
         text = doc.text[start:end]
+        for inherited in NEIGHBOUR_KEYS:  # a chunk split again: its pieces have neighbours of their own
+            meta.pop(inherited, None)
         meta.update(added, chunk_index=len(out), start_index=start, end_index=end)
-        meta.update(tokens=chunker.counter(text), adaptive_source=source_key)
+        meta.update(adaptive_tokens=chunker.counter(text), adaptive_source=text_hash)
         if pages and page_label is not None:
             meta["page_start"] = page_label(pages[0])
             meta["page_end"] = page_label(pages[-1])
@@ -166,8 +170,8 @@ def emit_document(
         key = chunk_id(source_key, key_start, key_end)
         out.append(Emitted(text, start, end, meta, key, notes))
     for before, after in itertools.pairwise(out):  # budget retrieval brings the best chunk's neighbours by id
-        before.metadata["adaptive_next_id"] = after.id
-        after.metadata["adaptive_prev_id"] = before.id
+        before.metadata[NEIGHBOUR_KEYS[1]] = after.id
+        after.metadata[NEIGHBOUR_KEYS[0]] = before.id
     return result, out
 
 

@@ -17,6 +17,7 @@ from adaptive_splitters.retrieval.budget import (
     check_order,
     deliver,
     may_take_more,
+    next_fetch,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "check_order",
     "deliver",
     "may_take_more",
+    "next_fetch",
 ]

@@ -38,12 +38,25 @@ source's passages by position, sources in the order of their best chunk)."""
 @dataclass(frozen=True)
 class Retrieved:
     """One retrieved chunk: its text, the source whose text its offsets index (``None``: never joined), its start
-    offset in that source (``None``: unknown, never joined), and the framework object it came from."""
+    offset in that source (``None``: unknown, never joined), and the framework object it came from.
+
+    ``exact`` says the source names exactly one text (a hash of it, or a document id), so chunks that merely touch
+    are neighbours in it; otherwise (a loader's ``source``, which may name several texts) only chunks that overlap,
+    and agree where they do, are joined.
+    """
 
     text: str
     source: Hashable | None = None
     start: int | None = None
     item: Any = None
+    exact: bool = False
+
+    @property
+    def place(self) -> tuple[Hashable, int, int] | None:
+        """Where the chunk lies (source, start, end), when both are known: one chunk taken twice is taken once."""
+        if self.source is None or self.start is None:
+            return None
+        return self.source, self.start, self.start + len(self.text)
 
     @property
     def end(self) -> int | None:
@@ -51,9 +64,9 @@ class Retrieved:
         return None if self.start is None else self.start + len(self.text)
 
 
-Neighbours = Callable[[Retrieved, int], Sequence[Retrieved]]
-"""Given a chunk and a width, the chunks beside it in its source, nearest first, next before previous (the chunk
-after it, the one before, the second after, ...), at most ``width`` on each side; what a store can look up."""
+Neighbours = Callable[[Retrieved, int], tuple[Sequence[Retrieved], Sequence[Retrieved]]]
+"""Given a chunk and a width, the chunks after it and the chunks before it in its source, each nearest first, at
+most ``width`` of each; what a store can look up."""
 
 
 @dataclass(frozen=True)
@@ -113,13 +126,22 @@ def deliver(
     check_order(order)
     checks.non_negative_int("window", window)
     taken: list[tuple[int, Retrieved, bool]] = []
+    seen: dict[tuple[Hashable, int, int], int] = {}
     passages: list[Passage] = []
 
     def take(rank: int, item: Retrieved, retrieved: bool) -> bool:
         nonlocal passages
+        place = item.place
+        if place is not None and place in seen:  # taken already (a ranked neighbour): counted, not repeated
+            at = seen[place]
+            taken[at] = (taken[at][0], taken[at][1], taken[at][2] or retrieved)
+            passages = _passages(taken, count, join)
+            return True
         trial = _passages([*taken, (rank, item, retrieved)], count, join)
         if taken and sum(p.tokens for p in trial) > budget:
             return False
+        if place is not None:
+            seen[place] = len(taken)
         taken.append((rank, item, retrieved))
         passages = trial
         return True
@@ -128,8 +150,12 @@ def deliver(
         if not take(rank, item, True):
             break
         if rank == 0 and window and neighbours is not None:
-            for near in neighbours(item, window):
-                take(rank, near, False)
+            after, before = neighbours(item, window)
+            sides = [list(after[:window]), list(before[:window])]
+            for step in range(window):  # next, then previous, nearest first; a side ends where one does not fit
+                for side in sides:
+                    if step < len(side) and side[step] is not None and not take(rank, side[step], False):
+                        side[step + 1 :] = []
     if order == "document":
         first = {p.source: p.rank for p in sorted(passages, key=lambda p: p.rank, reverse=True)}
         return sorted(passages, key=lambda p: (first[p.source], p.start if p.start is not None else 0, p.rank))
@@ -140,6 +166,11 @@ def may_take_more(passages: Sequence[Passage], fetched: int, asked: int) -> bool
     """True when a search asked for ``asked`` results got them all and every one was delivered: the budget may take
     more, so the search should ask again for more (at most :data:`MAX_FETCH`)."""
     return fetched == asked and sum(p.retrieved for p in passages) == asked and asked < MAX_FETCH
+
+
+def next_fetch(asked: int) -> int:
+    """How many results to ask for next after ``asked`` all fit: twice as many, at most :data:`MAX_FETCH`."""
+    return min(2 * asked, MAX_FETCH)
 
 
 def _passages(taken: Sequence[tuple[int, Retrieved, bool]], count: Callable[[str], int], join: bool) -> list[Passage]:
@@ -162,15 +193,15 @@ def _passages(taken: Sequence[tuple[int, Retrieved, bool]], count: Callable[[str
 
 
 def _joins(group: Sequence[tuple[int, Retrieved, bool]], item: Retrieved) -> bool:
-    """True when ``item`` continues ``group``: the same source, starting inside or right at its end, and agreeing
-    with its text where they overlap (offsets into two different texts never join)."""
+    """True when ``item`` continues ``group``: the same source, starting inside or (both naming one text exactly)
+    right at its end, and agreeing with its text where they overlap."""
     head = group[0][1]
     if item.source != head.source:
         return False
     start, text = _joined(group)
     end = start + len(text)
     assert item.start is not None
-    if item.start > end:
+    if item.start > end or (item.start == end and not (item.exact and all(e[1].exact for e in group))):
         return False
     overlap = text[item.start - start :]
     return item.text.startswith(overlap) or overlap.startswith(item.text)

@@ -46,12 +46,12 @@ def test_flat_tokens_takes_the_chunks_while_their_total_fits_and_at_least_one() 
 
 
 def test_by_budget_joins_overlapping_chunks_so_the_budget_counts_no_repeated_text() -> None:
-    ranked = [retrieval.Retrieved(TEXT[s:e], "a", s) for s, e in SPANS]
+    ranked = [retrieval.Retrieved(TEXT[s:e], "a", s, exact=True) for s, e in SPANS]
     delivery = retrieval.by_budget(ranked, 20, len)
     assert delivery.ranges == [("a", 0, 20)]  # three chunks, 30 characters flat, 20 joined
     assert delivery.tokens == 20
     other = [retrieval.Retrieved(TEXT[0:10], "b", 0), *ranked[1:]]  # same offsets, another document: never joined
-    assert retrieval.by_budget(other, 20, len).ranges == [("b", 0, 10), ("a", 5, 15)]  # joined, a third would fit
+    assert retrieval.by_budget(other, 20, len).ranges == [("b", 0, 10), ("a", 5, 15)]  # a third would make 25
 
 
 def test_answer_position_is_the_share_of_delivered_characters_before_the_first_answer_character() -> None:
@@ -62,7 +62,10 @@ def test_answer_position_is_the_share_of_delivered_characters_before_the_first_a
 
 
 def test_document_order_moves_an_answer_in_the_best_chunk_behind_an_earlier_one() -> None:
-    ranked = [retrieval.Retrieved(TEXT[20:30], "a", 20), retrieval.Retrieved(TEXT[0:10], "a", 0)]
+    ranked = [
+        retrieval.Retrieved(TEXT[20:30], "a", 20, exact=True),
+        retrieval.Retrieved(TEXT[0:10], "a", 0, exact=True),
+    ]
     question = _question((22, 24))
     assert retrieval.answer_position(retrieval.by_budget(ranked, 20, len, "rank"), question) == pytest.approx(0.1)
     assert retrieval.answer_position(retrieval.by_budget(ranked, 20, len, "document"), question) == pytest.approx(0.6)
@@ -120,9 +123,10 @@ def test_beside_gives_a_chunks_neighbours_in_its_document_nearest_first_next_bef
     index = _index()
     items = retrieval.retrieved(index, data)
     look = retrieval.beside(index, items)
-    assert [c.start for c in look(items[1], 1)] == [10, 0]
-    assert [c.start for c in look(items[1], 2)] == [10, 0, 15]
-    assert [c.start for c in look(items[3], 1)] == [10]  # the last chunk has no next
+    starts = lambda sides: [[c.start for c in side] for side in sides]  # noqa: E731
+    assert starts(look(items[1], 1)) == [[10], [0]]
+    assert starts(look(items[1], 2)) == [[10, 15], [0]]
+    assert starts(look(items[3], 1)) == [[], [10]]  # the last chunk has no next
 
 
 def test_the_best_chunks_neighbours_come_before_the_next_ranked_chunk() -> None:

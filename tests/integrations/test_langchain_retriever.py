@@ -15,6 +15,7 @@ from langchain_core.vectorstores import InMemoryVectorStore
 from pydantic import ValidationError
 
 from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever
+from adaptive_splitters.output.ids import text_key
 from adaptive_splitters.text.tokens import TokenCounter
 
 SAMPLE = resources.files("adaptive_splitters").joinpath("data/sample.md").read_text(encoding="utf-8")
@@ -42,9 +43,11 @@ def texts_of(source: str) -> str:
 
 def test_chunks_carry_their_size_and_source_key(chunks: list[Document]) -> None:
     for doc in chunks:
-        assert doc.metadata["tokens"] == COUNT(doc.page_content) <= 60
+        assert doc.metadata["adaptive_tokens"] == COUNT(doc.page_content) <= 60
         assert isinstance(doc.metadata["adaptive_source"], str)
-    assert {d.metadata["adaptive_source"] for d in chunks if d.metadata.get("source") == "sample.md"} == {"sample.md"}
+    assert {d.metadata["adaptive_source"] for d in chunks if d.metadata.get("source") == "sample.md"} == {
+        text_key(SAMPLE)
+    }
 
 
 def test_delivers_the_top_ranked_chunks_that_fit_the_budget_joined_into_exact_passages(
@@ -54,8 +57,8 @@ def test_delivers_the_top_ranked_chunks_that_fit_the_budget_joined_into_exact_pa
     ranked = store.similarity_search(QUERY, k=len(store.store))
     delivered = [i for d in out for i in d.metadata.get("adaptive_chunk_ids", [d.id])]
     assert sorted(delivered) == sorted(d.id for d in ranked[: len(delivered)])  # a prefix of the ranking
-    assert sum(d.metadata["tokens"] for d in ranked[: len(delivered)]) <= 400
-    assert sum(d.metadata["tokens"] for d in ranked[: len(delivered) + 1]) > 400  # the next did not fit
+    assert sum(d.metadata["adaptive_tokens"] for d in ranked[: len(delivered)]) <= 400
+    assert sum(d.metadata["adaptive_tokens"] for d in ranked[: len(delivered) + 1]) > 400  # the next did not fit
     assert ranked[0].id in out[0].metadata.get("adaptive_chunk_ids", [out[0].id])  # rank order: the best first
     spans: dict[str, list[tuple[int, int]]] = {}
     for doc in out:
@@ -70,7 +73,7 @@ def test_delivers_the_top_ranked_chunks_that_fit_the_budget_joined_into_exact_pa
 def test_neighbouring_chunks_are_one_passage_with_their_ids(store: InMemoryVectorStore, chunks: list[Document]) -> None:
     """A query drawn from two neighbouring chunks retrieves both: one Document spanning both, in document order."""
     a, b = chunks[3], chunks[4]
-    budget = a.metadata["tokens"] + b.metadata["tokens"]
+    budget = a.metadata["adaptive_tokens"] + b.metadata["adaptive_tokens"]
     out = BudgetRetriever(vectorstore=store, budget=budget, window=0).invoke(a.page_content + b.page_content)
     assert len(out) == 1
     (passage,) = out
@@ -99,7 +102,7 @@ def test_the_best_chunk_brings_its_neighbours_first(store: InMemoryVectorStore, 
     assert first.metadata["start_index"] <= around[0].metadata["start_index"]
     assert first.metadata["end_index"] >= around[-1].metadata["end_index"]
     assert sum(COUNT(d.page_content) for d in out) <= 600
-    tight = BudgetRetriever(vectorstore=store, budget=best.metadata["tokens"], window=1).invoke(QUERY)
+    tight = BudgetRetriever(vectorstore=store, budget=best.metadata["adaptive_tokens"], window=1).invoke(QUERY)
     assert [d.id for d in tight] == [best.id]  # no room for the neighbours: the best chunk alone
 
 
@@ -148,3 +151,74 @@ def test_exactly_one_source_of_chunks_is_needed(store: InMemoryVectorStore) -> N
         BudgetRetriever(vectorstore=store, retriever=store.as_retriever())
     with pytest.raises(ValidationError, match="is not available offline"):
         BudgetRetriever(vectorstore=store, tokenizer="no_such_encoding")
+
+
+def test_joined_passages_carry_their_own_size_neighbours_and_pages(
+    store: InMemoryVectorStore, chunks: list[Document]
+) -> None:
+    out = BudgetRetriever(vectorstore=store, budget=800).invoke(QUERY)
+    joined = [d for d in out if len(d.metadata.get("adaptive_chunk_ids", [])) > 1]
+    assert joined
+    by_id = {c.id: c for c in chunks}
+    for doc in joined:
+        parts = [by_id[i] for i in doc.metadata["adaptive_chunk_ids"]]
+        assert doc.metadata["adaptive_tokens"] == COUNT(doc.page_content)
+        assert doc.metadata.get("adaptive_prev_id") == parts[0].metadata.get("adaptive_prev_id")
+        assert doc.metadata.get("adaptive_next_id") == parts[-1].metadata.get("adaptive_next_id")
+        assert "chunk_index" not in doc.metadata
+        assert len(set(doc.metadata["adaptive_chunk_ids"])) == len(parts)  # no chunk twice
+
+
+def test_a_changed_tokenizer_counts_the_budget(store: InMemoryVectorStore) -> None:
+    retriever = BudgetRetriever(vectorstore=store, budget=300)
+    retriever.invoke(QUERY)
+    by_characters = retriever.model_copy(update={"tokenizer": len})
+    assert sum(len(d.page_content) for d in by_characters.invoke(QUERY)) <= 300
+
+
+def test_mmr_fills_the_budget_too(store: InMemoryVectorStore) -> None:
+    mmr = BudgetRetriever(retriever=store.as_retriever(search_type="mmr"), budget=3000, window=0).invoke(QUERY)
+    similar = BudgetRetriever(vectorstore=store, budget=3000, window=0).invoke(QUERY)
+    assert sum(COUNT(d.page_content) for d in mmr) > 2900 - 60
+    assert sum(COUNT(d.page_content) for d in mmr) == pytest.approx(sum(COUNT(d.page_content) for d in similar), abs=60)
+
+
+def test_neighbours_never_pass_a_filter(store: InMemoryVectorStore) -> None:
+    def public(doc: Document) -> bool:
+        return doc.metadata.get("chunk_index", 0) % 2 == 0
+
+    out = BudgetRetriever(vectorstore=store, budget=600, search_kwargs={"filter": public}).invoke(QUERY)
+    assert out
+    for doc in out:
+        ids = doc.metadata.get("adaptive_chunk_ids", [doc.id])
+        assert all(public(store.get_by_ids([i])[0]) for i in ids)
+    called = BudgetRetriever(vectorstore=store, budget=600).invoke(QUERY, filter=lambda d: False)
+    assert called == []  # what invoke is given reaches the search
+
+
+def test_the_search_never_asks_for_more_than_max_fetch() -> None:
+    from adaptive_splitters.retrieval import MAX_FETCH, next_fetch
+
+    asked = [32]
+    while asked[-1] < MAX_FETCH:
+        asked.append(next_fetch(asked[-1]))
+    assert asked[-1] == MAX_FETCH
+    assert asked[-2] < MAX_FETCH
+
+
+def test_a_chunk_split_again_has_a_source_and_neighbours_of_its_own(chunks: list[Document]) -> None:
+    parent = chunks[5]
+    assert {"adaptive_prev_id", "adaptive_next_id"} <= parent.metadata.keys()
+    splitter = AdaptiveTextSplitter(chunk_size=20, embedder=biased_vectors, metrics=["SC", "BI", "RC"])
+    pieces = splitter.split_documents([parent])
+    assert len(pieces) >= 2
+    assert "adaptive_prev_id" not in pieces[0].metadata
+    assert "adaptive_next_id" not in pieces[-1].metadata
+    assert pieces[0].metadata["adaptive_next_id"] == pieces[1].id
+    assert {p.metadata["adaptive_source"] for p in pieces} == {text_key(parent.page_content)}  # its offsets' text
+
+
+def test_a_users_tokens_key_is_kept(chunks: list[Document]) -> None:
+    splitter = AdaptiveTextSplitter(chunk_size=60, embedder=biased_vectors, metrics=["SC", "BI", "RC"])
+    out = splitter.split_documents([Document(page_content=SAMPLE[:3000], metadata={"tokens": ["tag"]})])
+    assert all(d.metadata["tokens"] == ["tag"] for d in out)

@@ -132,3 +132,22 @@ def test_exactly_one_source_of_nodes_is_needed(index: VectorStoreIndex) -> None:
 def test_an_unknown_tokenizer_is_refused_at_construction() -> None:
     with pytest.raises(ValidationError, match="is not available offline"):
         TokenBudgetPostprocessor(tokenizer="no_such_encoding")
+
+
+def test_joined_nodes_carry_their_own_size_and_no_chunk_index(index: VectorStoreIndex) -> None:
+    out = BudgetRetriever(index=index, budget=800).retrieve(QUERY)
+    joined = [f for f in out if len(ids_of(f)) > 1]
+    assert joined
+    for found in joined:
+        assert found.node.metadata["adaptive_tokens"] == COUNT(found.node.get_content())
+        assert "chunk_index" not in found.node.metadata
+        assert len(set(ids_of(found))) == len(ids_of(found))
+
+
+def test_a_changed_tokenizer_counts_the_budget(index: VectorStoreIndex) -> None:
+    budget = TokenBudgetPostprocessor(budget=300)
+    nodes = index.as_retriever(similarity_top_k=30).retrieve(QUERY)
+    budget.postprocess_nodes(nodes)
+    budget.tokenizer = "cl100k_base"
+    cl100k = TokenCounter("cl100k_base")
+    assert sum(cl100k(f.node.get_content()) for f in budget.postprocess_nodes(nodes)) <= 300

@@ -19,8 +19,8 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def chunk(start: int, end: int, source: str = "a", text: str = TEXT) -> Retrieved:
-    return Retrieved(text[start:end], source, start)
+def chunk(start: int, end: int, source: str = "a", text: str = TEXT, exact: bool = True) -> Retrieved:
+    return Retrieved(text[start:end], source, start, exact=exact)
 
 
 def test_chunks_are_taken_in_rank_order_while_they_fit() -> None:
@@ -127,18 +127,43 @@ def test_passages_are_exact_disjoint_and_cover_exactly_the_taken_chunks(
 
 def test_the_best_chunk_brings_its_neighbours_where_they_fit() -> None:
     best, after, before, far = chunk(200, 260), chunk(260, 300), chunk(150, 200), chunk(600, 640)
-    wide = chunk(300, 600)  # the next neighbour but one: too large for what is left
+    wide, beyond = chunk(300, 600), chunk(100, 150)  # next but one: too large; previous but one: would fit
 
-    def beside(item: Retrieved, width: int) -> list[Retrieved]:
+    def beside(item: Retrieved, width: int) -> tuple[list[Retrieved], list[Retrieved]]:
         assert item is best  # asked for the best chunk only
-        return [after, before, wide][: 2 * width + 1]
+        return [after, wide][:width], [before, beyond][:width]
 
-    budget = words(TEXT[150:300]) + words(far.text)
+    budget = words(TEXT[100:300]) + words(far.text)
     out = deliver([best, far], budget, words, window=2, neighbours=beside)
-    assert [(p.start, p.end) for p in out] == [(150, 300), (600, 640)]  # wide skipped, the ranking went on
+    assert [(p.start, p.end) for p in out] == [(100, 300), (600, 640)]  # wide skipped, the ranking went on
     assert [p.retrieved for p in out] == [1, 1]  # the neighbours are no retrieved chunks
     assert out[0].rank == 0
     assert deliver([best, far], budget, words) == deliver([best, far], budget, words, window=2)  # no lookup: none
+
+
+def test_a_side_ends_at_its_first_neighbour_that_does_not_fit() -> None:
+    best, wide, beyond = chunk(200, 260), chunk(260, 600), chunk(600, 620)
+    out = deliver(
+        [best], words(TEXT[200:260]) + 5, words, window=2, neighbours=lambda item, width: ([wide, beyond], [])
+    )
+    assert [(p.start, p.end) for p in out] == [(200, 260)]  # beyond fits but would stand apart from the best
+
+
+def test_a_neighbour_that_is_also_ranked_is_delivered_and_counted_once() -> None:
+    best, after = chunk(200, 260), chunk(260, 300)
+    for join in (True, False):
+        out = deliver([best, after], 1000, words, join=join, window=1, neighbours=lambda item, width: ([after], []))
+        parts = [(part.start, part.end) for p in out for part in p.parts]
+        assert parts == [(200, 260), (260, 300)]
+        assert sum(p.retrieved for p in out) == 2  # both ranked chunks delivered: a search may ask for more
+        assert sum(p.tokens for p in out) == (words(TEXT[200:300]) if join else words(best.text) + words(after.text))
+
+
+def test_chunks_that_only_touch_join_only_when_their_source_names_one_text() -> None:
+    a, b = chunk(0, 50, exact=False), chunk(50, 100, exact=False)
+    assert len(deliver([a, b], 1000, words)) == 2  # a loader's source may name several texts
+    overlapping = chunk(40, 100, exact=False)
+    assert [(p.start, p.end) for p in deliver([a, overlapping], 1000, words)] == [(0, 100)]  # the overlap agrees
 
 
 def test_a_negative_window_is_refused() -> None:
