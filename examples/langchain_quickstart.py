@@ -1,7 +1,8 @@
-"""Quickstart: split the bundled sample with AdaptiveTextSplitter, offline, and see why the winner won.
+"""Quickstart: split the bundled sample with AdaptiveTextSplitter, offline, see why the winner won, then store the
+chunks and retrieve within a token budget.
 
 Run: ``python examples/langchain_quickstart.py`` (under a minute on two cores; the first run loads the bundled
-all-MiniLM-L6-v2 model for the ICC and DCC metrics).
+all-MiniLM-L6-v2 model, for the metrics and for the vector store).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ import json
 from importlib import resources
 
 from langchain_core.documents import Document
+from langchain_core.vectorstores import InMemoryVectorStore
 
-from adaptive_splitters import AdaptiveTextSplitter
+from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever, MiniLMEmbeddings
 
 
 def main() -> None:
     text = resources.files("adaptive_splitters").joinpath("data/sample.md").read_text(encoding="utf-8")
-    splitter = AdaptiveTextSplitter(chunk_size=400)  # 400 o200k tokens at most, a hard limit
+    splitter = AdaptiveTextSplitter()  # 128 o200k tokens at most (half the embedder's window), a hard limit
     docs = splitter.split_documents([Document(page_content=text, metadata={"source": "sample.md"})])
 
     first = docs[0].metadata
@@ -39,6 +41,18 @@ def main() -> None:
         assert text[meta["start_index"] : meta["end_index"]] == doc.page_content
         preview = doc.page_content[:70].replace("\n", " ")
         print(f"  #{meta['chunk_index']} [{meta['start_index']}:{meta['end_index']}] id={doc.id[:8]}… {preview!r}")
+
+    store = InMemoryVectorStore.from_documents(docs, MiniLMEmbeddings())  # any store; Chroma works the same way
+    retriever = BudgetRetriever(vectorstore=store, budget=1000)  # not k = 4: as many chunks as 1,000 tokens take
+    query = "How is the water disinfected?"
+    print(f"\nQuery: {query}")
+    for doc in retriever.invoke(query):
+        meta = doc.metadata
+        assert text[meta["start_index"] : meta["end_index"]] == doc.page_content  # joined passages are exact too
+        joined = len(meta.get("adaptive_chunk_ids", [doc.id]))
+        preview = doc.page_content.strip()[:60].replace("\n", " ")
+        where = f"[{meta['start_index']}:{meta['end_index']}]"
+        print(f"  {where} {meta['adaptive_tokens']} tokens, {joined} chunk(s) {preview!r}")
 
 
 if __name__ == "__main__":

