@@ -23,6 +23,7 @@ from adaptive_splitters.core.result import AdaptiveResult, Cost
 from adaptive_splitters.core.spans import Span
 from adaptive_splitters.embeddings import EmbeddingSource, SpanVectors
 from adaptive_splitters.embeddings.resolve import input_window
+from adaptive_splitters.levels import PARENT_METRICS, Parents, parent_candidate_names, parent_of, snap
 from adaptive_splitters.metrics import ScoringContext
 from adaptive_splitters.metrics.base import Metric, resolve_metrics
 from adaptive_splitters.metrics.scoring import DocumentVectors, Scores, failure, score_candidates
@@ -65,6 +66,14 @@ class AdaptiveChunker:
         self.metrics: list[Metric] = resolve_metrics(cfg.metrics)  # a snapshot: later registrations change nothing
         self.weights, self.other_weights = selection_weights(cfg.weights, self.metrics)
         self.embeddings = EmbeddingSource(cfg.embedder)
+        self.parent_limits = self.parent_candidates = None
+        if cfg.parent_size is not None:
+            if cfg.parent_size <= size:
+                msg = f"parent_size ({cfg.parent_size}) must be larger than chunk_size ({size})"
+                raise ValueError(msg)
+            self.parent_limits = SizeLimits(cfg.parent_size, hard=cfg.hard_limit)
+            self.parent_candidates = resolve_candidates(parent_candidate_names(cfg.parent_size), self.parent_limits)
+            self.parent_metrics = resolve_metrics(PARENT_METRICS)
 
     @property
     def chunk_size(self) -> int:
@@ -125,6 +134,9 @@ class AdaptiveChunker:
             )
         if context.resolved is not None:
             doc = replace(doc, pairs=context.resolved)
+        parents = self._parents(doc, splits[selection.chosen].spans, cost, vectors)
+        if parents is not None:
+            cost.embedding = vectors.embedded()  # the parents' ICC and DCC included
         notes = {name: split.notes for name, split in splits.items() if split.notes is not None}
         reasons = [*([fallback] if fallback else []), selection.reason, *(n.reason for n in notes.values() if n.reason)]
         chunks = {
@@ -133,6 +145,11 @@ class AdaptiveChunker:
             )
             for name, split in splits.items()
         }
+        if parents is not None:  # each chosen chunk names its parent
+            chunks[selection.chosen] = [
+                replace(chunk, metadata={**chunk.metadata, "parent": parent})
+                for chunk, parent in zip(chunks[selection.chosen], parents.of_chunk, strict=True)
+            ]
         return AdaptiveResult(
             chosen=selection.chosen,
             chunks=chunks[selection.chosen],
@@ -146,6 +163,7 @@ class AdaptiveChunker:
             cost=cost.report(),
             notes={name: dict(note.report) for name, note in notes.items()},
             fallback=fallback,
+            parents=parents,
         )
 
     def score(self, doc: SourceDocument, spans: Mapping[str, list[Span]], cost: Cost | None = None) -> Scores:
@@ -169,18 +187,50 @@ class AdaptiveChunker:
             lambda: self.embeddings.vectors(doc, cfg.long_texts, self.counter, cfg.embedding_cache, clauses, cost)
         )
 
-    def split_context(self, vectors: Callable[[], SpanVectors] | None = None) -> SplitContext:
-        """What this chunker's candidates and post-processing share for one document: its counter, limits,
-        separators and heading rule, and the document's span ``vectors`` (for candidates that embed)."""
+    def split_context(
+        self, vectors: Callable[[], SpanVectors] | None = None, limits: SizeLimits | None = None
+    ) -> SplitContext:
+        """What this chunker's candidates and post-processing share for one document: its counter, limits (the
+        chunks' unless ``limits`` are given), separators and heading rule, and the document's span ``vectors`` (for
+        candidates that embed)."""
         cfg = self.config
+        limits = limits or self.limits
         return SplitContext(
-            self.counter, self.limits, vectors, keep_separator=cfg.keep_separator, carry_headings=cfg.carry_headings
+            self.counter, limits, vectors, keep_separator=cfg.keep_separator, carry_headings=cfg.carry_headings
+        )
+
+    def _parents(self, doc: SourceDocument, chunks: list[Span], cost: Cost, vectors: DocumentVectors) -> Parents | None:
+        """Stage 4b, with ``parent_size``: every parent candidate's split snapped to whole chunks, scored by the
+        paper's five metrics at the parents' size, and the best chosen (:mod:`adaptive_splitters.levels`)."""
+        if self.parent_limits is None or self.parent_candidates is None:
+            return None
+        splits, skipped = self._split(doc, self.parent_candidates, cost, vectors, self.parent_limits)
+        snapped = {name: snap(split.spans, chunks) for name, split in splits.items()}
+        context = ScoringContext(self.counter, self.parent_limits, pair_source=self.config.pairs)
+        scores = score_candidates(doc, snapped, self.parent_metrics, context, vectors, cost)
+        with cost.stage("selection"):
+            selection = select(scores, list(snapped), dict.fromkeys(PARENT_METRICS, 1.0), rule="fair")
+        spans = snapped[selection.chosen]
+        return Parents(
+            selection.chosen,
+            spans,
+            parent_of(chunks, spans),
+            snapped,
+            scores,
+            selection.objective,
+            selection.reason,
+            skipped,
         )
 
     def _split(
-        self, doc: SourceDocument, candidates: Sequence[Candidate], cost: Cost, vectors: Callable[[], SpanVectors]
+        self,
+        doc: SourceDocument,
+        candidates: Sequence[Candidate],
+        cost: Cost,
+        vectors: Callable[[], SpanVectors],
+        limits: SizeLimits | None = None,
     ) -> tuple[dict[str, Split], dict[str, str]]:
-        context = self.split_context(vectors)
+        context = self.split_context(vectors, limits)
         splits: dict[str, Split] = {}
         skipped: dict[str, str] = {}
         for candidate in candidates:

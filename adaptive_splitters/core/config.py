@@ -75,6 +75,13 @@ class ChunkerConfig:
         " 1100: 128 for the bundled model, 256 when the window is unknown)",
         cli="int",
     )
+    parent_size: int | None = setting(
+        None,
+        checks.optional(checks.positive_int),
+        "the size in tokens of the context units (parents) the chosen chunks are grouped into, chosen per document"
+        " by the paper's five metrics; larger than chunk_size (default: none, one level)",
+        adapters=False,
+    )
     min_tokens: int | None = setting(
         None,
         checks.optional(checks.non_negative_int),

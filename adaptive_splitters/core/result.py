@@ -6,10 +6,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.spans import Chunk, Span
+
+if TYPE_CHECKING:
+    from adaptive_splitters.levels import Parents
 
 
 @dataclass
@@ -31,6 +34,9 @@ class AdaptiveResult:
             ``llm_regex_pattern`` and ``llm_regex_fallback``, and in ``reason``).
         fallback: why ``recursive_{chunk_size}`` was run instead of the requested candidates (none applied), or
             ``None``.
+        parents: with ``parent_size``, the context units the chunks are grouped into (each chunk's ``parent``
+            metadata is its index), the parent candidate chosen, every parent candidate's scores and why
+            (:class:`~adaptive_splitters.levels.Parents`); ``None`` with one level.
     """
 
     chosen: str
@@ -45,6 +51,7 @@ class AdaptiveResult:
     cost: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     fallback: str | None = None
+    parents: Parents | None = None
 
     def spans(self, candidate: str | None = None) -> list[Span]:
         """The spans of ``candidate`` (the winner by default)."""

@@ -38,7 +38,7 @@ from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.output.ids import chunk_id, text_key
 from adaptive_splitters.output.units import Unit
 
-ENGINE_KEYS = frozenset({"candidate", "chunk_index", "pages", "section"})
+ENGINE_KEYS = frozenset({"candidate", "chunk_index", "pages", "section", "parent"})
 """The engine's own chunk metadata; every other key on a chosen chunk is its candidate's notes."""
 ADAPTIVE_KEYS = (
     "adaptive_candidate",
