@@ -73,7 +73,8 @@ class AdaptiveChunker:
                 raise ValueError(msg)
             self.parent_limits = SizeLimits(cfg.parent_size, hard=cfg.hard_limit)
             self.parent_candidates = resolve_candidates(parent_candidate_names(cfg.parent_size), self.parent_limits)
-            self.parent_metrics = resolve_metrics(PARENT_METRICS)
+            mine = {metric.name for metric in self.metrics}  # the paper's five that this chunker runs
+            self.parent_metrics = resolve_metrics([m for m in PARENT_METRICS if m in mine] or PARENT_METRICS)
 
     @property
     def chunk_size(self) -> int:
@@ -209,7 +210,8 @@ class AdaptiveChunker:
         context = ScoringContext(self.counter, self.parent_limits, pair_source=self.config.pairs)
         scores = score_candidates(doc, snapped, self.parent_metrics, context, vectors, cost)
         with cost.stage("selection"):
-            selection = select(scores, list(snapped), dict.fromkeys(PARENT_METRICS, 1.0), rule="fair")
+            weights = {metric.name: 1.0 for metric in self.parent_metrics}
+            selection = select(scores, list(snapped), weights, rule="fair")
         spans = snapped[selection.chosen]
         return Parents(
             selection.chosen,

@@ -164,8 +164,9 @@ def chunk_file(chunker: AdaptiveChunker, item: Found) -> tuple[Chunked | Failed,
         result, records = chunk_records(chunker, item.path)
     except DocumentError as err:
         return Failed(item.path, str(err)), []
-    tokens = sum(r["tokens"] for r in records)
-    return Chunked(item.path, result.chosen, len(records), tokens, result.fallback), records
+    chunks = [r for r in records if r.get("level", "chunk") == "chunk"]  # parents are counted by none
+    tokens = sum(r["tokens"] for r in chunks)
+    return Chunked(item.path, result.chosen, len(chunks), tokens, result.fallback), records
 
 
 def summary_table(outcomes: Sequence[Chunked | Failed], skipped: Sequence[Skipped] = ()) -> str:

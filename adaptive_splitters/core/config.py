@@ -80,7 +80,7 @@ class ChunkerConfig:
         checks.optional(checks.positive_int),
         "the size in tokens of the context units (parents) the chosen chunks are grouped into, chosen per document"
         " by the paper's five metrics; larger than chunk_size (default: none, one level)",
-        adapters=False,
+        cli="int",
     )
     min_tokens: int | None = setting(
         None,

@@ -139,7 +139,12 @@ class AdaptiveTextSplitter(TextSplitter):
         emitted = emit_units(
             self.chunker, units, strip=self._strip_whitespace, workers=self.workers, show_progress=self.show_progress
         )
-        return [Document(page_content=e.text, metadata=e.metadata, id=e.id) for chunks in emitted for e in chunks]
+        return [
+            Document(page_content=e.text, metadata=e.metadata, id=e.id)
+            for chunks in emitted
+            for e in chunks
+            if e.level == "chunk"
+        ]
 
     def split_documents(self, documents: Iterable[Document]) -> list[Document]:
         """Split ``documents`` (pages of one source are grouped, see ``group_pages``)."""

@@ -28,8 +28,11 @@ EXCLUDED_KEYS = ADAPTIVE_KEYS
 """Metadata keys added per chunk that are neither embedded nor sent to an LLM (with the winner's notes, such as
 ``llm_regex_pattern``); ``section`` and pages are."""
 
-_UNIT_ONLY_KEYS = ("start_index", "end_index", "adaptive_source", *NEIGHBOUR_KEYS)
-"""Record keys a node says otherwise: ``start_char_idx``, ``end_char_idx``, ``ref_doc_id``, PREVIOUS and NEXT."""
+LEVEL = "adaptive_level"
+"""The metadata key of a parent's level; chunks have none."""
+_UNIT_ONLY_KEYS = ("start_index", "end_index", "adaptive_source", "adaptive_parent_id", *NEIGHBOUR_KEYS)
+"""Record keys a node says otherwise: ``start_char_idx``, ``end_char_idx``, ``ref_doc_id``, PARENT, PREVIOUS and
+NEXT."""
 
 
 @dataclass(frozen=True)
@@ -111,14 +114,14 @@ def _with_keys(keys: Sequence[str], notes: Sequence[str]) -> list[str]:
 
 
 def link_neighbours(nodes: list[BaseNode], passed: set[int]) -> None:
-    """PREVIOUS/NEXT between neighbouring emitted nodes that share a SOURCE (as LlamaIndex does)."""
+    """PREVIOUS/NEXT between neighbouring emitted nodes that share a SOURCE (as LlamaIndex does), within one level."""
     infos: list[RelatedNodeInfo | None] = [None if id(n) in passed else n.as_related_node_info() for n in nodes]
     for i in range(len(nodes) - 1):
         a, b = nodes[i], nodes[i + 1]
         info_a, info_b = infos[i], infos[i + 1]
         if info_a is None or info_b is None or a.source_node is None or b.source_node is None:
             continue
-        if a.source_node.node_id == b.source_node.node_id:
+        if a.source_node.node_id == b.source_node.node_id and a.metadata.get(LEVEL) == b.metadata.get(LEVEL):
             a.relationships[NodeRelationship.NEXT] = info_b
             b.relationships[NodeRelationship.PREVIOUS] = info_a
 
@@ -138,7 +141,15 @@ def chunk_node(node: BaseNode, plan: Plan, emitted: Sequence[Emitted], *, includ
     inherited: dict[str, Any] = {}
     if include_metadata:  # the parent's values, over the original's when the parent is a chunk
         inherited = {**source.metadata, **node.metadata} if node.source_node is not None else dict(node.metadata)
-    return [_text_node(node, e, plan.shift, source, inherited) for e in emitted]
+    out = [_text_node(node, e, plan.shift, source, inherited) for e in emitted]
+    by_id = {n.node_id: n for n in out}
+    for e, child in zip(emitted, out, strict=True):  # two levels: PARENT and CHILD as HierarchicalNodeParser sets them
+        if e.parent is not None:
+            parent = by_id[e.parent]
+            child.relationships[NodeRelationship.PARENT] = parent.as_related_node_info()
+            children = parent.relationships.setdefault(NodeRelationship.CHILD, [])
+            children.append(child.as_related_node_info())  # type: ignore[union-attr]
+    return out
 
 
 def _text_node(

@@ -32,7 +32,9 @@ RECORD_FIELDS = (
     "section",
 )
 """The promised fields of a chunk record, in order; ``tokens`` follows them, then the chosen candidate's notes
-(``structure_pattern``, ``llm_regex_pattern`` or ``llm_regex_fallback``) when it keeps any."""
+(``structure_pattern``, ``llm_regex_pattern`` or ``llm_regex_fallback``) when it keeps any, then, with
+``--parent-size``, ``level`` (``parent`` records first, then ``chunk``) and ``parent_id`` (a chunk's parent; ``None``
+for a parent, whose ``candidate`` is the parent candidate chosen)."""
 
 
 def chunk_records(chunker: AdaptiveChunker, path: str) -> tuple[AdaptiveResult, list[dict[str, Any]]]:
@@ -70,8 +72,11 @@ def document_records(
                 "section": meta.get("section") or None,
                 "tokens": meta["adaptive_tokens"],
                 **{key: meta[key] for key in e.note_keys if key in meta},  # the chosen candidate's notes
+                **({"level": e.level, "parent_id": e.parent} if result.parents is not None else {}),
             }
         )
+        if e.level == "parent":
+            records[-1]["candidate"] = meta["adaptive_parent_candidate"]
     return result, records
 
 

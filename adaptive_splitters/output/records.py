@@ -27,7 +27,7 @@ import itertools
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from adaptive_splitters.core.document import SourceDocument
@@ -37,6 +37,7 @@ from adaptive_splitters.corpus import chunk_or_raise
 from adaptive_splitters.engine import AdaptiveChunker
 from adaptive_splitters.output.ids import chunk_id, text_key
 from adaptive_splitters.output.units import Unit
+from adaptive_splitters.text.annotate import page_numbers
 
 ENGINE_KEYS = frozenset({"candidate", "chunk_index", "pages", "section", "parent"})
 """The engine's own chunk metadata; every other key on a chosen chunk is its candidate's notes."""
@@ -46,6 +47,10 @@ ADAPTIVE_KEYS = (
     "adaptive_scores",
     "adaptive_tokens",
     "chunk_index",
+    "adaptive_level",
+    "adaptive_parent_candidate",
+    "adaptive_parent_scores",
+    "adaptive_parent_id",
 )
 """Keys added to every record that describe the selection and the chunk, not the text (LlamaIndex embeds none of
 them)."""
@@ -64,6 +69,10 @@ class Emitted:
     id: str
     note_keys: tuple[str, ...] = ()
     """The keys of ``metadata`` that are the chosen candidate's notes."""
+    level: str = "chunk"
+    """``chunk`` (a retrieval unit) or ``parent`` (a context unit of whole chunks, with ``parent_size``)."""
+    parent: str | None = None
+    """A chunk's parent's id, when the document has parents."""
 
 
 def unit_document(unit: Unit) -> SourceDocument:
@@ -172,7 +181,72 @@ def emit_document(
     for before, after in itertools.pairwise(out):  # budget retrieval brings the best chunk's neighbours by id
         before.metadata[NEIGHBOUR_KEYS[1]] = after.id
         after.metadata[NEIGHBOUR_KEYS[0]] = before.id
-    return result, out
+    if result.parents is None:
+        return result, out
+    parents = _parents(doc, result, source_key, metadata, page_label, strip, id_offset, text_hash, chunker)
+    return result, [*parents, *_children(doc, result, out, parents, strip)]
+
+
+def _children(
+    doc: SourceDocument, result: AdaptiveResult, chunks: Sequence[Emitted], parents: Sequence[Emitted], strip: bool
+) -> list[Emitted]:
+    """``chunks`` naming their parents (``adaptive_parent_id``): each the one the engine put it in."""
+    indices = [c.metadata["parent"] for c in result.chunks if not strip or stripped_span(doc.text, *c.span)]
+    return [
+        replace(e, metadata={**e.metadata, "adaptive_parent_id": parents[i].id}, parent=parents[i].id)
+        for e, i in zip(chunks, indices, strict=True)
+    ]
+
+
+def _parents(
+    doc: SourceDocument,
+    result: AdaptiveResult,
+    source_key: str,
+    metadata: Mapping[str, Any] | None,
+    page_label: Callable[[int], int | str] | None,
+    strip: bool,
+    id_offset: int,
+    text_hash: str,
+    chunker: AdaptiveChunker,
+) -> list[Emitted]:
+    """The context units of ``result`` as records: whole runs of chunks, ``adaptive_level`` ``parent``, the parent
+    candidate chosen and every parent candidate's scores; ids from the one recipe under ``{source_key}#parent``."""
+    assert result.parents is not None
+    parents = result.parents
+    scores = json.dumps(
+        {
+            "chosen": parents.chosen,
+            "objective": {k: _finite(v) for k, v in parents.objective.items()},
+            "scores": {name: {k: _finite(v) for k, v in row.items()} for name, row in parents.scores.items()},
+            "reason": parents.reason,
+        },
+        sort_keys=True,
+        allow_nan=False,
+    )
+    out = []
+    pages = page_numbers(doc, parents.spans)
+    for index, span in enumerate(parents.spans):
+        start, end = (stripped_span(doc.text, *span) if strip else None) or span
+        text = doc.text[start:end]
+        meta = _copy(metadata or {})
+        for inherited in NEIGHBOUR_KEYS:
+            meta.pop(inherited, None)
+        meta.update(
+            adaptive_level="parent",
+            adaptive_parent_candidate=parents.chosen,
+            adaptive_parent_scores=scores,
+            chunk_index=index,
+            start_index=start,
+            end_index=end,
+            adaptive_tokens=chunker.counter(text),
+            adaptive_source=text_hash,
+        )
+        if pages is not None and pages[index] and page_label is not None:
+            meta["page_start"] = page_label(pages[index][0])
+            meta["page_end"] = page_label(pages[index][-1])
+        key = chunk_id(f"{source_key}#parent", start + id_offset, end + id_offset)
+        out.append(Emitted(text, start, end, meta, key, (), level="parent"))
+    return out
 
 
 def scores_json(result: AdaptiveResult) -> str:

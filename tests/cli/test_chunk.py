@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from importlib import resources
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -525,3 +526,24 @@ def test_an_empty_out_is_bad_usage_before_any_work(
     assert "argument --out: expected a file name, not an empty string" in captured.err
     assert captured.out == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]  # nothing written, no temporary file left
+
+
+def test_parent_size_writes_both_levels_linked_by_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "two.jsonl"
+    sample = str(resources.files("adaptive_splitters").joinpath("data/sample.md"))
+    assert main(["chunk", sample, "--out", str(out), "--parent-size", "400", *FAST]) == 0
+    records = _records(out)
+    parents = [r for r in records if r["level"] == "parent"]
+    chunks = [r for r in records if r["level"] == "chunk"]
+    assert parents
+    assert chunks
+    assert records[: len(parents)] == parents  # parents first
+    text = Path(sample).read_text(encoding="utf-8")
+    by_id = {p["id"]: p for p in parents}
+    for chunk in chunks:
+        parent = by_id[chunk["parent_id"]]
+        assert parent["start_index"] <= chunk["start_index"] < chunk["end_index"] <= parent["end_index"]
+    for parent in parents:
+        assert parent["parent_id"] is None
+        assert parent["text"] == text[parent["start_index"] : parent["end_index"]]
+    assert f"  {len(chunks)} " in capsys.readouterr().err  # the summary counts chunks, not parents
