@@ -126,6 +126,23 @@ class AdaptiveTextSplitter(TextSplitter):
 
     def create_documents(self, texts: list[str], metadatas: list[dict[Any, Any]] | None = None) -> list[Document]:
         """One ``Document`` per chunk, with exact offsets, flat adaptive metadata and a deterministic id."""
+        return [doc for doc in self._documents(texts, metadatas) if doc.metadata.get("adaptive_level") != "parent"]
+
+    def split_with_parents(self, documents: Iterable[Document]) -> tuple[list[Document], list[Document]]:
+        """The chunks and, with ``parent_size``, the parents they are grouped into: each chunk carries its
+        parent's id under ``doc_id`` (and ``adaptive_parent_id``), as LangChain's ``MultiVectorRetriever`` reads
+        it; store the chunks in its vector store and the parents in its docstore under their ids."""
+        if self.chunker.config.parent_size is None:
+            msg = "split_with_parents needs parent_size (the size of the parents, larger than chunk_size)"
+            raise ValueError(msg)
+        docs = self._documents(*_texts_and_metadatas(documents))
+        parents = [doc for doc in docs if doc.metadata.get("adaptive_level") == "parent"]
+        chunks = [doc for doc in docs if doc.metadata.get("adaptive_level") != "parent"]
+        for chunk in chunks:
+            chunk.metadata["doc_id"] = chunk.metadata["adaptive_parent_id"]
+        return chunks, parents
+
+    def _documents(self, texts: list[str], metadatas: list[dict[Any, Any]] | None) -> list[Document]:
         if isinstance(texts, str):
             msg = "texts must be a list of strings, not one string"
             raise TypeError(msg)
@@ -139,23 +156,11 @@ class AdaptiveTextSplitter(TextSplitter):
         emitted = emit_units(
             self.chunker, units, strip=self._strip_whitespace, workers=self.workers, show_progress=self.show_progress
         )
-        return [
-            Document(page_content=e.text, metadata=e.metadata, id=e.id)
-            for chunks in emitted
-            for e in chunks
-            if e.level == "chunk"
-        ]
+        return [Document(page_content=e.text, metadata=e.metadata, id=e.id) for chunks in emitted for e in chunks]
 
     def split_documents(self, documents: Iterable[Document]) -> list[Document]:
         """Split ``documents`` (pages of one source are grouped, see ``group_pages``)."""
-        texts, metadatas = [], []
-        for i, doc in enumerate(documents):
-            if not isinstance(doc, Document):
-                msg = f"documents[{i}] is {type(doc).__name__}, not a langchain Document"
-                raise TypeError(msg)
-            texts.append(doc.page_content)
-            metadatas.append(doc.metadata)
-        return self.create_documents(texts, metadatas)
+        return self.create_documents(*_texts_and_metadatas(documents))
 
     async def atransform_documents(self, documents: Sequence[Document], **kwargs: Any) -> Sequence[Document]:
         """:meth:`transform_documents` in a worker thread, so the event loop is not blocked."""
@@ -170,3 +175,14 @@ class AdaptiveTextSplitter(TextSplitter):
             "build the splitter where it runs, or give a picklable model",
         )
         return dict(self.__dict__)
+
+
+def _texts_and_metadatas(documents: Iterable[Document]) -> tuple[list[str], list[dict[Any, Any]]]:
+    texts, metadatas = [], []
+    for i, doc in enumerate(documents):
+        if not isinstance(doc, Document):
+            msg = f"documents[{i}] is {type(doc).__name__}, not a langchain Document"
+            raise TypeError(msg)
+        texts.append(doc.page_content)
+        metadatas.append(doc.metadata)
+    return texts, metadatas

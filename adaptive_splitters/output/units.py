@@ -84,7 +84,17 @@ def _single(index: int, text: str, metadata: Mapping[str, Any]) -> Unit:
     if source is None:
         return Unit(text, metadata, text_key(text), None, labels)
     parts = "".join(f"#{k}={metadata[k]}" for k in ("page", *RECORD_KEYS) if metadata.get(k) is not None)
-    return Unit(text, metadata, source + parts, None, labels)
+    return Unit(text, metadata, source + parts, None, labels, id_offset=_chunk_start(text, metadata))
+
+
+def _chunk_start(text: str, metadata: Mapping[str, Any]) -> int:
+    """Where a document that is itself a chunk of its source starts in it (its ``start_index``, when its
+    ``end_index`` agrees), so the ids of its pieces index the source as a one-level split's do and the pieces of
+    two chunks of one source (``ParentDocumentRetriever``'s children) never share ids; 0 otherwise."""
+    start, end = metadata.get("start_index"), metadata.get("end_index")
+    if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+        return 0
+    return start if end is None or end == start + len(text) else 0
 
 
 def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> list[Unit]:
