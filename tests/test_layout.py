@@ -132,3 +132,13 @@ def _anchors() -> set[str]:
 
 
 METHOD_ANCHORS = _anchors()
+
+
+def test_the_corpus_paths_do_not_import_the_engine_back() -> None:
+    """The engine imports the corpus paths for chunk_many; they name the engine for types only (no circle)."""
+    import subprocess
+    import sys
+
+    code = "import sys, adaptive_splitters.corpus; print('adaptive_splitters.engine' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

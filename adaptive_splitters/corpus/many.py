@@ -14,13 +14,15 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adaptive_splitters.core.checks import positive_int
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.result import AdaptiveResult
 from adaptive_splitters.corpus.pool import run_jobs, usable_cores
-from adaptive_splitters.engine import AdaptiveChunker
+
+if TYPE_CHECKING:  # the engine imports this module for chunk_many: no import back at run time
+    from adaptive_splitters.engine import AdaptiveChunker
 
 AUTO_POOL_SIZE = 200_000
 """With ``workers=None``, a corpus smaller than this (characters, or bytes of files) runs in this process:

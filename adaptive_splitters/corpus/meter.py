@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from adaptive_splitters.core.document import SourceDocument
 from adaptive_splitters.core.result import AdaptiveResult, Cost
-from adaptive_splitters.engine import AdaptiveChunker
+
+if TYPE_CHECKING:  # the engine imports the corpus paths for chunk_many: no import back at run time
+    from adaptive_splitters.engine import AdaptiveChunker
 
 STAGE_FRACTIONS = {"structure": 0.02, "postprocess": 0.15, "SC": 0.17, "BI": 0.18, "RC": 0.2, "selection": 0.98}
 """The share of a document done when each stage ends (the embedding stage fills 0.2 to 0.95 as it goes)."""
@@ -86,22 +88,26 @@ class StageCost(Cost):
         self.meter.embedded_chars(chars)
 
 
-class MeteredChunker(AdaptiveChunker):
-    """A view of a chunker (same settings, candidates, metrics and model) whose runs report to :attr:`meter`."""
+class MeteredChunker:
+    """A view of a chunker whose runs report to :attr:`meter`: :meth:`chunk_document` gives the run a
+    :class:`StageCost`; every other attribute is the chunker's own, and the chunker itself is left unchanged."""
 
-    meter: Meter | None
+    def __init__(self, chunker: AdaptiveChunker) -> None:
+        self.chunker = chunker
+        self.meter: Meter | None = None
 
-    @classmethod
-    def of(cls, chunker: AdaptiveChunker) -> MeteredChunker:
-        """The view of ``chunker``; the chunker itself is left unchanged."""
-        view = cls.__new__(cls)
-        view.__dict__.update(vars(chunker))
-        view.meter = None
-        return view
+    def as_chunker(self) -> AdaptiveChunker:
+        """This view, typed as the chunker it stands for (it answers every attribute the chunker has)."""
+        return cast("AdaptiveChunker", self)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "chunker":  # not set yet: never look it up on itself
+            raise AttributeError(name)
+        return getattr(self.chunker, name)
 
     def chunk_document(
         self, doc: SourceDocument, metadata: Mapping[str, Any] | None = None, *, cost: Cost | None = None
     ) -> AdaptiveResult:
         if cost is None and self.meter is not None:
             cost = StageCost(self.meter)
-        return super().chunk_document(doc, metadata, cost=cost)
+        return self.chunker.chunk_document(doc, metadata, cost=cost)

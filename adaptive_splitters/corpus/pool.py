@@ -18,14 +18,16 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import wait
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from adaptive_splitters.corpus.meter import Meter, MeteredChunker
-from adaptive_splitters.engine import AdaptiveChunker
+
+if TYPE_CHECKING:  # the engine imports the corpus paths for chunk_many: no import back at run time
+    from adaptive_splitters.engine import AdaptiveChunker
 
 T = TypeVar("T")
 R = TypeVar("R")
-Job = Callable[[AdaptiveChunker, T], R]
+Job = Callable[["AdaptiveChunker", T], R]
 """The work for one document: a module-level function (it is pickled by reference to the workers)."""
 Outcome = tuple[int, R | Exception]
 STOP_WAIT = 10.0
@@ -72,10 +74,10 @@ def run_jobs(
 def _in_process(
     chunker: AdaptiveChunker, job: Job[T, R], items: Sequence[T], sizes: Sequence[int], update: Callable[[int], object]
 ) -> Iterator[Outcome[R]]:
-    metered = MeteredChunker.of(chunker)
+    metered = MeteredChunker(chunker)
     for index, item in enumerate(items):
         metered.meter = Meter(sizes[index], update)
-        yield index, _attempt(job, metered, item)
+        yield index, _attempt(job, metered.as_chunker(), item)
         metered.meter.finish()
 
 
@@ -185,12 +187,12 @@ def _serve(chunker: AdaptiveChunker, job: Job[Any, Any], tasks: Any, done: Any, 
     """A worker process: take items until the sentinel, chunk each with this process's copy of the chunker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; Ctrl-C reaches it alone
     _share_cores(threads)
-    metered = MeteredChunker.of(chunker)
+    metered = MeteredChunker(chunker)
     with contextlib.suppress(EOFError, BrokenPipeError):  # the parent is gone: nothing left to do
         while (task := tasks.recv()) is not None:
             index, item, size = task
             metered.meter = Meter(size, functools.partial(_report, done, index))
-            result = _attempt(job, metered, item)
+            result = _attempt(job, metered.as_chunker(), item)
             done.send(("done", index, _pickled(result)))
 
 

@@ -14,7 +14,7 @@ def test_one_document_moves_the_bar_stage_by_stage_and_batch_by_batch() -> None:
     text = "\n\n".join(f"Paragraph {i} " + "with several words in it. " * 12 for i in range(80))
     doc = SourceDocument.build(text, name="big")
     steps: list[int] = []
-    metered = MeteredChunker.of(chunker)
+    metered = MeteredChunker(chunker)
     metered.meter = Meter(len(text), steps.append)
     result = metered.chunk_document(doc)
     before_end = sum(steps)
