@@ -153,7 +153,39 @@ def document_section(evaluated: Evaluated, index: int, candidates: Sequence[str]
     return (
         f'<section id="doc-{index}">{_heading(evaluated)}{scores_table(evaluated, evaluated.order, candidates)}'
         f"{_reason(evaluated)}{_skipped(evaluated)}"
-        f"{score_chart(scores, metrics, candidates)}<h3>Chunk boundaries</h3>{LEGEND}{''.join(views)}</section>"
+        f"{score_chart(scores, metrics, candidates)}<h3>Chunk boundaries</h3>{LEGEND}{''.join(views)}"
+        f"{parents_part(evaluated)}</section>"
+    )
+
+
+def parents_part(evaluated: Evaluated) -> str:
+    """With two levels: the parent candidates against the metrics that chose them, why the winner won, and the
+    parents' boundaries (each a run of whole chunks); nothing with one level."""
+    parents = evaluated.result.parents
+    if parents is None:
+        return ""
+    order = [parents.chosen, *(name for name in parents.candidates if name != parents.chosen)]
+    metrics = [m for m in next(iter(parents.scores.values())) if any(r[m] is not None for r in parents.scores.values())]
+    head = "".join(f"<th>{_e(m)}</th>" for m in metrics)
+    rows = []
+    for name in order:
+        cls = ' class="chosen"' if name == parents.chosen else ""
+        values = "".join(f"<td>{shown_value(parents.scores[name][m], '–')}</td>" for m in metrics)
+        objective = f"<td>{shown_value(parents.objective.get(name), '–')}</td>"
+        rows.append(
+            f'<tr{cls}><td class="name">{_e(name)}</td><td>{len(parents.candidates[name])}</td>{values}{objective}</tr>'
+        )
+    table = (
+        f'<table class="scores"><tr><th class="name">parent candidate</th><th>parents</th>{head}<th>score</th></tr>'
+        f"{''.join(rows)}</table>"
+    )
+    why = f'<p class="reason"><strong>Why {_e(parents.chosen)} for the parents:</strong> {_e(parents.reason)}</p>'
+    why += "".join(f'<p class="skipped">{_e(n)} did not apply: {_e(w)}</p>' for n, w in parents.skipped.items())
+    summary = f"{parents.chosen}: {counted(len(parents.spans), 'parent')} of whole chunks"
+    view = boundary_view(evaluated.text, parents.spans, [])
+    return (
+        f"<h3>Parents (context units)</h3>{table}{why}"
+        f'<details class="candidate"><summary>{_e(summary)}</summary>{view}</details>'
     )
 
 

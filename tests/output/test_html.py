@@ -78,3 +78,14 @@ def test_compare_names_a_candidate_that_did_not_apply() -> None:
     side = page.split('<div class="side">', 1)[1]
     assert re.findall(r"<h3>([^<]*)</h3>", side) == ["recursive_60"]
     assert "page did not apply: the document has no pages" in page
+
+
+def test_two_levels_show_the_parent_candidates_why_and_the_parents_boundaries() -> None:
+    page = evaluation_page([evaluate(parent_size=200)])
+    assert "<h3>Parents (context units)</h3>" in page
+    rows = re.findall(r'<tr( class="chosen")?><td class="name">([^<]*)</td><td>(\d+)</td>', page)
+    assert rows == [(' class="chosen"', "recursive_200", "2")]
+    assert "<strong>Why recursive_200 for the parents:</strong> fair rule: compared on SC, BI, RC" in page
+    assert "<summary>recursive_200: 2 parents of whole chunks</summary>" in page
+    assert "markdown_sections did not apply: the document has no headings" in page
+    assert "Parents (context units)" not in evaluation_page([evaluate()])  # one level: no parents part
