@@ -77,6 +77,11 @@ def document_table(evaluated: Evaluated, width: int = WIDTH) -> str:
     ]
     lines += [shorten(f"  skipped {name}: {why}", width) for name, why in result.skipped.items()]
     lines.append(wrapped("reason: ", result.reason, width))
+    if result.parents is not None:  # two levels: the parents chosen, and why
+        parents = result.parents
+        lines.append(
+            wrapped("parents: ", f"{parents.chosen}, {len(parents.spans)} of whole chunks; {parents.reason}", width)
+        )
     return "\n".join(lines)
 
 

@@ -85,3 +85,13 @@ def test_comparison_counts_shared_boundaries_and_names_what_did_not_apply() -> N
     lone = comparison_table(evaluate(candidates=["recursive_60", "page"]), "recursive_60", "page").splitlines()
     assert lone[-1] == "page did not apply: the document has no pages"
     assert not any(line.startswith("boundaries:") for line in lone)
+
+
+def test_two_levels_say_which_parents_and_why() -> None:
+    from evaluations import evaluate
+
+    from adaptive_splitters.output.terminal import document_table
+
+    table = document_table(evaluate(parent_size=200))
+    assert "parents: recursive_200, 2 of whole chunks; fair rule: compared on SC, BI, RC" in " ".join(table.split())
+    assert "parents:" not in document_table(evaluate())
