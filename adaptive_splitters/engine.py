@@ -66,7 +66,7 @@ class AdaptiveChunker:
         self.metrics: list[Metric] = resolve_metrics(cfg.metrics)  # a snapshot: later registrations change nothing
         self.weights, self.other_weights = selection_weights(cfg.weights, self.metrics)
         self.embeddings = EmbeddingSource(cfg.embedder)
-        self.parent_limits = self.parent_candidates = None
+        self.parent_limits = self.parent_candidates = self.parent_metrics = None
         if cfg.parent_size is not None:
             if cfg.parent_size <= size:
                 msg = f"parent_size ({cfg.parent_size}) must be larger than chunk_size ({size})"
@@ -203,7 +203,7 @@ class AdaptiveChunker:
     def _parents(self, doc: SourceDocument, chunks: list[Span], cost: Cost, vectors: DocumentVectors) -> Parents | None:
         """Stage 4b, with ``parent_size``: every parent candidate's split snapped to whole chunks, scored by the
         paper's five metrics at the parents' size, and the best chosen (:mod:`adaptive_splitters.levels`)."""
-        if self.parent_limits is None or self.parent_candidates is None:
+        if self.parent_limits is None or self.parent_candidates is None or self.parent_metrics is None:
             return None
         splits, skipped = self._split(doc, self.parent_candidates, cost, vectors, self.parent_limits)
         snapped = {name: snap(split.spans, chunks) for name, split in splits.items()}

@@ -126,23 +126,27 @@ class AdaptiveTextSplitter(TextSplitter):
 
     def create_documents(self, texts: list[str], metadatas: list[dict[Any, Any]] | None = None) -> list[Document]:
         """One ``Document`` per chunk, with exact offsets, flat adaptive metadata and a deterministic id."""
-        return [doc for doc in self._documents(texts, metadatas) if doc.metadata.get("adaptive_level") != "parent"]
+        return [doc for level, doc in self._documents(texts, metadatas) if level == "chunk"]
 
-    def split_with_parents(self, documents: Iterable[Document]) -> tuple[list[Document], list[Document]]:
+    def split_with_parents(
+        self, documents: Iterable[Document], id_key: str = "doc_id"
+    ) -> tuple[list[Document], list[Document]]:
         """The chunks and, with ``parent_size``, the parents they are grouped into: each chunk carries its
-        parent's id under ``doc_id`` (and ``adaptive_parent_id``), as LangChain's ``MultiVectorRetriever`` reads
-        it; store the chunks in its vector store and the parents in its docstore under their ids."""
+        parent's id under ``id_key`` (and ``adaptive_parent_id``), as LangChain's ``MultiVectorRetriever`` reads
+        it (its ``id_key``, default ``doc_id``); store the chunks in its vector store and the parents in its
+        docstore under their ids."""
         if self.chunker.config.parent_size is None:
             msg = "split_with_parents needs parent_size (the size of the parents, larger than chunk_size)"
             raise ValueError(msg)
         docs = self._documents(*_texts_and_metadatas(documents))
-        parents = [doc for doc in docs if doc.metadata.get("adaptive_level") == "parent"]
-        chunks = [doc for doc in docs if doc.metadata.get("adaptive_level") != "parent"]
+        parents = [doc for level, doc in docs if level == "parent"]
+        chunks = [doc for level, doc in docs if level == "chunk"]
         for chunk in chunks:
-            chunk.metadata["doc_id"] = chunk.metadata["adaptive_parent_id"]
+            chunk.metadata[id_key] = chunk.metadata["adaptive_parent_id"]
         return chunks, parents
 
-    def _documents(self, texts: list[str], metadatas: list[dict[Any, Any]] | None) -> list[Document]:
+    def _documents(self, texts: list[str], metadatas: list[dict[Any, Any]] | None) -> list[tuple[str, Document]]:
+        """Every record of ``texts`` as a ``Document``, with its level (``chunk`` or ``parent``)."""
         if isinstance(texts, str):
             msg = "texts must be a list of strings, not one string"
             raise TypeError(msg)
@@ -156,7 +160,9 @@ class AdaptiveTextSplitter(TextSplitter):
         emitted = emit_units(
             self.chunker, units, strip=self._strip_whitespace, workers=self.workers, show_progress=self.show_progress
         )
-        return [Document(page_content=e.text, metadata=e.metadata, id=e.id) for chunks in emitted for e in chunks]
+        return [
+            (e.level, Document(page_content=e.text, metadata=e.metadata, id=e.id)) for chunks in emitted for e in chunks
+        ]
 
     def split_documents(self, documents: Iterable[Document]) -> list[Document]:
         """Split ``documents`` (pages of one source are grouped, see ``group_pages``)."""

@@ -21,7 +21,7 @@ from llama_index.core.schema import (
 )
 
 from adaptive_splitters.output.ids import text_key, unique_keys
-from adaptive_splitters.output.records import ADAPTIVE_KEYS, NEIGHBOUR_KEYS, Emitted
+from adaptive_splitters.output.records import ADAPTIVE_KEYS, LEVEL_KEYS, NEIGHBOUR_KEYS, Emitted
 from adaptive_splitters.output.units import Unit
 
 EXCLUDED_KEYS = ADAPTIVE_KEYS
@@ -114,16 +114,23 @@ def _with_keys(keys: Sequence[str], notes: Sequence[str]) -> list[str]:
 
 
 def link_neighbours(nodes: list[BaseNode], passed: set[int]) -> None:
-    """PREVIOUS/NEXT between neighbouring emitted nodes that share a SOURCE (as LlamaIndex does), within one level."""
-    infos: list[RelatedNodeInfo | None] = [None if id(n) in passed else n.as_related_node_info() for n in nodes]
-    for i in range(len(nodes) - 1):
-        a, b = nodes[i], nodes[i + 1]
-        info_a, info_b = infos[i], infos[i + 1]
-        if info_a is None or info_b is None or a.source_node is None or b.source_node is None:
+    """PREVIOUS/NEXT between neighbouring emitted nodes of one level that share a SOURCE (as LlamaIndex does): each
+    level is linked in its own order, so two levels interleaved per input node keep one chain each."""
+    last: dict[Any, BaseNode] = {}
+    for node in nodes:
+        if id(node) in passed or node.source_node is None:
+            last.clear()  # a node passed through (not chunked) ends every chain, as it did with one level
             continue
-        if a.source_node.node_id == b.source_node.node_id and a.metadata.get(LEVEL) == b.metadata.get(LEVEL):
-            a.relationships[NodeRelationship.NEXT] = info_b
-            b.relationships[NodeRelationship.PREVIOUS] = info_a
+        level = node.metadata.get(LEVEL)
+        before = last.get(level)
+        if (
+            before is not None
+            and before.source_node is not None
+            and before.source_node.node_id == node.source_node.node_id
+        ):
+            before.relationships[NodeRelationship.NEXT] = node.as_related_node_info()
+            node.relationships[NodeRelationship.PREVIOUS] = before.as_related_node_info()
+        last[level] = node
 
 
 def node_unit(node: BaseNode, plan: Plan) -> Unit:
@@ -141,15 +148,22 @@ def chunk_node(node: BaseNode, plan: Plan, emitted: Sequence[Emitted], *, includ
     inherited: dict[str, Any] = {}
     if include_metadata:  # the parent's values, over the original's when the parent is a chunk
         inherited = {**source.metadata, **node.metadata} if node.source_node is not None else dict(node.metadata)
+    for key in LEVEL_KEYS:  # an input that was one of our parents: its chunks are no parents
+        inherited.pop(key, None)
     out = [_text_node(node, e, plan.shift, source, inherited) for e in emitted]
     by_id = {n.node_id: n for n in out}
     for e, child in zip(emitted, out, strict=True):  # two levels: PARENT and CHILD as HierarchicalNodeParser sets them
         if e.parent is not None:
             parent = by_id[e.parent]
-            child.relationships[NodeRelationship.PARENT] = parent.as_related_node_info()
+            child.relationships[NodeRelationship.PARENT] = _bare(parent)
             children = parent.relationships.setdefault(NodeRelationship.CHILD, [])
-            children.append(child.as_related_node_info())  # type: ignore[union-attr]
+            children.append(_bare(child))  # type: ignore[union-attr]
     return out
+
+
+def _bare(node: BaseNode) -> RelatedNodeInfo:
+    """A link to ``node`` without a copy of its metadata (a parent of twenty chunks would carry twenty copies)."""
+    return RelatedNodeInfo(node_id=node.node_id, node_type=node.get_type(), hash=node.hash)
 
 
 def _text_node(

@@ -14,12 +14,13 @@ ID_NAMESPACE = uuid5(NAMESPACE_URL, "adaptive-splitters")
 """The namespace of chunk ids: ``uuid5(ID_NAMESPACE, f"{key}|{start}|{end}")``."""
 
 
-def chunk_id(source_key: str, start: int, end: int) -> str:
-    """The deterministic id of the chunk ``[start, end)`` of the source keyed ``source_key``.
+def chunk_id(source_key: str, start: int, end: int, level: str = "chunk") -> str:
+    """The deterministic id of the chunk ``[start, end)`` of the source keyed ``source_key``; a ``parent`` (a context
+    unit of whole chunks) gets ``|parent`` after the offsets, so it never shares an id with a chunk, whatever the key.
 
     A key with lone surrogates (a file name that is not UTF-8) is hashed through its UTF-8 bytes written with
     backslash escapes, rather than failing."""
-    name = f"{source_key}|{start}|{end}"
+    name = f"{source_key}|{start}|{end}" + ("" if level == "chunk" else f"|{level}")
     try:
         return str(uuid5(ID_NAMESPACE, name))
     except UnicodeEncodeError:

@@ -56,6 +56,8 @@ ADAPTIVE_KEYS = (
 them)."""
 NEIGHBOUR_KEYS = ("adaptive_prev_id", "adaptive_next_id")
 """The ids of a chunk's neighbours in its text, where it has them (budget retrieval brings the best chunk's)."""
+LEVEL_KEYS = ("adaptive_level", "adaptive_parent_id", "adaptive_parent_candidate", "adaptive_parent_scores")
+"""What two levels add to a record; a chunk split again does not inherit them from its input."""
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,7 @@ def emit_document(
         parent = page_metadata[pages[0]] if page_metadata is not None and pages else metadata
         meta = _copy(parent or {})
         text = doc.text[start:end]
-        for inherited in NEIGHBOUR_KEYS:  # a chunk split again: its pieces have neighbours of their own
-            meta.pop(inherited, None)
+        _drop_inherited(meta)  # a chunk split again: its pieces have neighbours and parents of their own
         meta.update(added, chunk_index=len(out), start_index=start, end_index=end)
         meta.update(adaptive_tokens=chunker.counter(text), adaptive_source=text_hash)
         if pages and page_label is not None:
@@ -183,8 +184,12 @@ def emit_document(
         after.metadata[NEIGHBOUR_KEYS[0]] = before.id
     if result.parents is None:
         return result, out
-    parents = _parents(doc, result, source_key, metadata, page_label, strip, id_offset, text_hash, chunker)
-    return result, [*parents, *_children(doc, result, out, parents, strip)]
+    parents = _parents(
+        doc, result, source_key, metadata, page_metadata, page_label, strip, id_offset, text_hash, chunker
+    )
+    children = _children(doc, result, out, parents, strip)
+    held = {e.parent for e in children}
+    return result, [*(p for p in parents if p.id in held), *children]  # a parent stripped of every chunk: none
 
 
 def _children(
@@ -203,6 +208,7 @@ def _parents(
     result: AdaptiveResult,
     source_key: str,
     metadata: Mapping[str, Any] | None,
+    page_metadata: Sequence[Mapping[str, Any]] | None,
     page_label: Callable[[int], int | str] | None,
     strip: bool,
     id_offset: int,
@@ -210,7 +216,7 @@ def _parents(
     chunker: AdaptiveChunker,
 ) -> list[Emitted]:
     """The context units of ``result`` as records: whole runs of chunks, ``adaptive_level`` ``parent``, the parent
-    candidate chosen and every parent candidate's scores; ids from the one recipe under ``{source_key}#parent``."""
+    candidate chosen and every parent candidate's scores; ids from the one recipe at the ``parent`` level."""
     assert result.parents is not None
     parents = result.parents
     scores = json.dumps(
@@ -228,9 +234,9 @@ def _parents(
     for index, span in enumerate(parents.spans):
         start, end = (stripped_span(doc.text, *span) if strip else None) or span
         text = doc.text[start:end]
-        meta = _copy(metadata or {})
-        for inherited in NEIGHBOUR_KEYS:
-            meta.pop(inherited, None)
+        page = pages[index][0] if pages is not None and pages[index] else None
+        meta = _copy(page_metadata[page] if page_metadata is not None and page is not None else metadata or {})
+        _drop_inherited(meta)
         meta.update(
             adaptive_level="parent",
             adaptive_parent_candidate=parents.chosen,
@@ -244,7 +250,7 @@ def _parents(
         if pages is not None and pages[index] and page_label is not None:
             meta["page_start"] = page_label(pages[index][0])
             meta["page_end"] = page_label(pages[index][-1])
-        key = chunk_id(f"{source_key}#parent", start + id_offset, end + id_offset)
+        key = chunk_id(source_key, start + id_offset, end + id_offset, level="parent")
         out.append(Emitted(text, start, end, meta, key, (), level="parent"))
     return out
 
@@ -277,6 +283,15 @@ def note_metadata(result: AdaptiveResult) -> dict[str, Any]:
     first = result.chunks[0].metadata
     flat = (str, int, float, bool)
     return {k: v for k, v in first.items() if k not in ENGINE_KEYS and isinstance(v, flat)}
+
+
+def _drop_inherited(meta: dict[str, Any]) -> None:
+    """Remove what a chunk's record says of its own place (neighbours, level, parent) from metadata it inherits
+    from an input that was itself one of our chunks; ``doc_id`` too when it is that input's parent id."""
+    if "doc_id" in meta and meta.get("doc_id") == meta.get("adaptive_parent_id"):
+        del meta["doc_id"]
+    for key in (*NEIGHBOUR_KEYS, *LEVEL_KEYS):
+        meta.pop(key, None)
 
 
 def _copy(metadata: Mapping[str, Any]) -> dict[str, Any]:

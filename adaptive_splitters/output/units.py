@@ -81,20 +81,27 @@ def _single(index: int, text: str, metadata: Mapping[str, Any]) -> Unit:
     source = _source(metadata, index)
     page = metadata.get("page")
     labels = (_label(page, index),) if page is not None else None
+    own = _own_chunk(text, metadata)
+    if own is not None:
+        return Unit(text, metadata, own[0], None, labels, id_offset=own[1])
     if source is None:
         return Unit(text, metadata, text_key(text), None, labels)
     parts = "".join(f"#{k}={metadata[k]}" for k in ("page", *RECORD_KEYS) if metadata.get(k) is not None)
-    return Unit(text, metadata, source + parts, None, labels, id_offset=_chunk_start(text, metadata))
+    return Unit(text, metadata, source + parts, None, labels)
 
 
-def _chunk_start(text: str, metadata: Mapping[str, Any]) -> int:
-    """Where a document that is itself a chunk of its source starts in it (its ``start_index``, when its
-    ``end_index`` agrees), so the ids of its pieces index the source as a one-level split's do and the pieces of
-    two chunks of one source (``ParentDocumentRetriever``'s children) never share ids; 0 otherwise."""
-    start, end = metadata.get("start_index"), metadata.get("end_index")
-    if not isinstance(start, int) or isinstance(start, bool) or start < 0:
-        return 0
-    return start if end is None or end == start + len(text) else 0
+def _own_chunk(text: str, metadata: Mapping[str, Any]) -> tuple[str, int] | None:
+    """For a document that is one of our own chunks (``adaptive_source``, the hash of its source's text, with
+    ``start_index``/``end_index`` spanning exactly its text): that hash as the id key and its start as the id
+    offset, so its pieces' ids index its source, and the pieces of two chunks of one source
+    (``ParentDocumentRetriever``'s children of our parents) never share ids. Other documents: ``None`` (their ids
+    are as before)."""
+    source, start, end = metadata.get("adaptive_source"), metadata.get("start_index"), metadata.get("end_index")
+    if not isinstance(source, str) or not isinstance(start, int) or isinstance(start, bool) or start < 0:
+        return None
+    if end != start + len(text):
+        return None
+    return f"adaptive_source={source}", start
 
 
 def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> list[Unit]:
@@ -116,7 +123,9 @@ def _group(items: Sequence[tuple[str, Mapping[str, Any]]], separator: str) -> li
         text = separator.join(texts) if any(texts) else ""  # pages all empty: no text, not a lone separator
         pages = tuple(items[i][1] for i in members)
         key = source if len(members) > 1 else f"{source}#page={labels[0]}"  # one page: keyed as when split alone
-        units.append(Unit(text, pages[0], key, tuple(starts), labels, pages))
+        own = _own_chunk(text, pages[0]) if len(members) == 1 else None  # one of our chunks: keyed by its source
+        key, offset = own if own is not None else (key, 0)
+        units.append(Unit(text, pages[0], key, tuple(starts), labels, pages, id_offset=offset))
     return units
 
 

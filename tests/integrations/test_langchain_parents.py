@@ -88,3 +88,62 @@ def test_children_of_parents_with_the_same_text_keep_their_own_ids() -> None:
     children = [c for p in parents for c in splitter(chunk_size=30).split_documents([p])]
     assert len({c.id for c in children}) == len(children)
     assert len(store.store) == len(children)
+
+
+PAGES = [
+    Document(
+        page_content=" ".join(f"Rule {i:03d} covers pump {i} and its repair." for i in range(p, p + 30)),
+        metadata={"source": "rules.pdf", "page": n, "page_label": f"p{n + 1}"},
+    )
+    for n, p in enumerate((0, 30))
+]
+
+
+def test_our_parents_split_again_give_chunks_of_their_own() -> None:
+    _, parents = splitter(chunk_size=60, parent_size=400).split_with_parents(SOURCE)
+    again = splitter(chunk_size=60).split_documents(parents)
+    assert len(again) > len(parents)
+    for doc in again:
+        assert not {"adaptive_level", "adaptive_parent_id", "doc_id", "adaptive_parent_scores"} & doc.metadata.keys()
+    chunks, _ = splitter(chunk_size=60, parent_size=400).split_with_parents(again[:1])
+    assert all(c.metadata["doc_id"] == c.metadata["adaptive_parent_id"] for c in chunks)  # its own parent
+
+
+def test_children_of_grouped_pdf_pages_keep_their_own_ids() -> None:
+    store = InMemoryVectorStore(HashingEmbeddings())
+    retriever = retrievers.ParentDocumentRetriever(
+        vectorstore=store,
+        docstore=InMemoryStore(),
+        child_splitter=splitter(chunk_size=30),
+        parent_splitter=splitter(chunk_size=120),
+    )
+    retriever.add_documents(PAGES)
+    parents = splitter(chunk_size=120).split_documents(PAGES)
+    children = [c for p in parents for c in splitter(chunk_size=30).split_documents([p])]
+    assert len({c.id for c in children}) == len(children)
+    assert len(store.store) == len(children)
+
+
+def test_documents_from_other_splitters_keep_their_ids() -> None:
+    plain = Document(page_content=SAMPLE[:2000], metadata={"source": "s.md"})
+    indexed = Document(page_content=SAMPLE[:2000], metadata={"source": "s.md", "start_index": 0, "end_index": 2000})
+    assert [d.id for d in splitter(chunk_size=60).split_documents([plain])] == [
+        d.id for d in splitter(chunk_size=60).split_documents([indexed])
+    ]
+
+
+def test_parents_of_grouped_pages_carry_the_page_they_start_on() -> None:
+    chunks, parents = splitter(chunk_size=30, parent_size=120).split_with_parents(PAGES)
+    assert {p.metadata["page"] for p in parents} == {0, 1}
+    for parent in parents:
+        assert parent.metadata["page"] == parent.metadata["page_start"]
+    chunk_ids = {c.id for c in chunks}
+    assert not chunk_ids & {p.id for p in parents}
+
+
+def test_whitespace_alone_gives_no_parent_when_stripped() -> None:
+    chunks, parents = splitter(parent_size=400, strip_whitespace=True).split_with_parents(
+        [Document(page_content="   \n\n   ", metadata={"source": "blank.md"})]
+    )
+    assert chunks == []
+    assert parents == []

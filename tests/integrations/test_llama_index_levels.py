@@ -91,3 +91,22 @@ def test_the_parent_size_is_a_serialised_field() -> None:
     parser = AdaptiveNodeParser(parent_size=512)
     assert AdaptiveNodeParser.from_dict(parser.to_dict()) == parser
     assert parser.to_dict()["parent_size"] == 512
+
+
+def test_each_level_keeps_one_chain_across_input_nodes() -> None:
+    from llama_index.core.node_parser import SentenceSplitter
+
+    inputs = SentenceSplitter(chunk_size=400, chunk_overlap=0).get_nodes_from_documents(
+        [Document(text=SAMPLE[:6000], id_="sample")]
+    )
+    assert len(inputs) >= 2
+    nodes = AdaptiveNodeParser(embedder=biased_vectors, chunk_size=60, parent_size=200)(inputs)
+    leaves = [n for n in nodes if "adaptive_level" not in n.metadata]
+    for a, b in zip(leaves, leaves[1:], strict=False):
+        assert a.relationships[NodeRelationship.NEXT].node_id == b.node_id
+        assert b.relationships[NodeRelationship.PREVIOUS].node_id == a.node_id
+
+
+def test_child_links_carry_no_copy_of_the_childrens_metadata(nodes: list[BaseNode]) -> None:
+    for root in get_root_nodes(nodes):
+        assert all(not info.metadata for info in root.relationships[NodeRelationship.CHILD])
