@@ -731,6 +731,18 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
     print(swap_table(*swap))
 
 
+def prepared(root: Path, cache: Path) -> Vectors | None:
+    """The cached embeddings, with the baselines' tiktoken set to load offline; ``None`` (and why, on standard
+    error) when ``root`` holds no retrieval data."""
+    if not (root / "questions.csv").is_file():
+        print(f"no retrieval data at {root}", file=sys.stderr)
+        return None
+    from adaptive_splitters.text.tokens import bundled_tiktoken_cache
+
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(bundled_tiktoken_cache()))  # the baselines' tiktoken, offline
+    return Vectors(cache)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--root", type=Path, default=DATA, help="the shared retrieval data folder")
@@ -746,13 +758,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args(argv)
-    if not (args.root / "questions.csv").is_file():
-        print(f"no retrieval data at {args.root}", file=sys.stderr)
+    vectors = prepared(args.root, args.cache)
+    if vectors is None:
         return 2
-    from adaptive_splitters.text.tokens import bundled_tiktoken_cache
-
-    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(bundled_tiktoken_cache()))  # the baselines' tiktoken, offline
-    vectors = Vectors(args.cache)
     options = Options(
         baselines=[] if args.no_baselines else [b for b in args.baselines.split(",") if b],
         paper=args.paper,

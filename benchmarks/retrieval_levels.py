@@ -45,8 +45,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -74,6 +72,7 @@ from retrieval import (  # the scripts sit side by side in benchmarks/
     build_index,
     load_chroma,
     load_covidqa,
+    prepared,
     rankings,
     recall,
     score_added,
@@ -580,13 +579,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="parent sizes (comma-separated)")
     parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args(argv)
-    if not (args.root / "questions.csv").is_file():
-        print(f"no retrieval data at {args.root}", file=sys.stderr)
+    vectors = prepared(args.root, args.cache)
+    if vectors is None:
         return 2
-    from adaptive_splitters.text.tokens import bundled_tiktoken_cache
-
-    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(bundled_tiktoken_cache()))  # the baselines' tiktoken, offline
-    vectors = Vectors(args.cache)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     print("all-MiniLM-L6-v2 children (our default chunks); budgets in cl100k tokens; recall in %")
     for name in args.data.split(","):

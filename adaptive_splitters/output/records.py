@@ -41,23 +41,20 @@ from adaptive_splitters.text.annotate import page_numbers
 
 ENGINE_KEYS = frozenset({"candidate", "chunk_index", "pages", "section", "parent"})
 """The engine's own chunk metadata; every other key on a chosen chunk is its candidate's notes."""
+NEIGHBOUR_KEYS = ("adaptive_prev_id", "adaptive_next_id")
+"""The ids of a chunk's neighbours in its text, where it has them (budget retrieval brings the best chunk's)."""
+LEVEL_KEYS = ("adaptive_level", "adaptive_parent_id", "adaptive_parent_candidate", "adaptive_parent_scores")
+"""What two levels add to a record; a chunk split again does not inherit them from its input."""
 ADAPTIVE_KEYS = (
     "adaptive_candidate",
     "adaptive_objective",
     "adaptive_scores",
     "adaptive_tokens",
     "chunk_index",
-    "adaptive_level",
-    "adaptive_parent_candidate",
-    "adaptive_parent_scores",
-    "adaptive_parent_id",
+    *LEVEL_KEYS,
 )
 """Keys added to every record that describe the selection and the chunk, not the text (LlamaIndex embeds none of
 them)."""
-NEIGHBOUR_KEYS = ("adaptive_prev_id", "adaptive_next_id")
-"""The ids of a chunk's neighbours in its text, where it has them (budget retrieval brings the best chunk's)."""
-LEVEL_KEYS = ("adaptive_level", "adaptive_parent_id", "adaptive_parent_candidate", "adaptive_parent_scores")
-"""What two levels add to a record; a chunk split again does not inherit them from its input."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +156,7 @@ def emit_document(
     text_hash = text_key(doc.text)
     notes = tuple(k for k in (result.chunks[0].metadata if result.chunks else {}) if k not in ENGINE_KEYS)
     out: list[Emitted] = []
+    parent_of: list[int] = []  # each emitted chunk's parent, with two levels
     for chunk in result.chunks:
         visible = stripped_span(doc.text, chunk.start, chunk.end) if strip else chunk.span
         if visible is None:  # stripped to nothing
@@ -171,14 +169,13 @@ def emit_document(
         _drop_inherited(meta)  # a chunk split again: its pieces have neighbours and parents of their own
         meta.update(added, chunk_index=len(out), start_index=start, end_index=end)
         meta.update(adaptive_tokens=chunker.counter(text), adaptive_source=text_hash)
-        if pages and page_label is not None:
-            meta["page_start"] = page_label(pages[0])
-            meta["page_end"] = page_label(pages[-1])
+        _add_pages(meta, pages, page_label)
         if chunk.metadata.get("section"):
             meta["section"] = chunk.metadata["section"]
         key_start, key_end = start + id_offset, end + id_offset
         key = chunk_id(source_key, key_start, key_end)
         out.append(Emitted(text, start, end, meta, key, notes))
+        parent_of.append(chunk.metadata.get("parent", -1))
     for before, after in itertools.pairwise(out):  # budget retrieval brings the best chunk's neighbours by id
         before.metadata[NEIGHBOUR_KEYS[1]] = after.id
         after.metadata[NEIGHBOUR_KEYS[0]] = before.id
@@ -187,20 +184,18 @@ def emit_document(
     parents = _parents(
         doc, result, source_key, metadata, page_metadata, page_label, strip, id_offset, text_hash, chunker
     )
-    children = _children(doc, result, out, parents, strip)
-    held = {e.parent for e in children}
-    return result, [*(p for p in parents if p.id in held), *children]  # a parent stripped of every chunk: none
+    return result, _linked(parents, out, parent_of)
 
 
-def _children(
-    doc: SourceDocument, result: AdaptiveResult, chunks: Sequence[Emitted], parents: Sequence[Emitted], strip: bool
-) -> list[Emitted]:
-    """``chunks`` naming their parents (``adaptive_parent_id``): each the one the engine put it in."""
-    indices = [c.metadata["parent"] for c in result.chunks if not strip or stripped_span(doc.text, *c.span)]
-    return [
+def _linked(parents: Sequence[Emitted], chunks: Sequence[Emitted], parent_of: Sequence[int]) -> list[Emitted]:
+    """The parents that hold a chunk (one stripped of every chunk is dropped), then the chunks, each naming the
+    parent the engine put it in (``parent_of``)."""
+    children = [
         replace(e, metadata={**e.metadata, "adaptive_parent_id": parents[i].id}, parent=parents[i].id)
-        for e, i in zip(chunks, indices, strict=True)
+        for e, i in zip(chunks, parent_of, strict=True)
     ]
+    held = {e.parent for e in children}
+    return [*(p for p in parents if p.id in held), *children]
 
 
 def _parents(
@@ -219,16 +214,7 @@ def _parents(
     candidate chosen and every parent candidate's scores; ids from the one recipe at the ``parent`` level."""
     assert result.parents is not None
     parents = result.parents
-    scores = json.dumps(
-        {
-            "chosen": parents.chosen,
-            "objective": {k: _finite(v) for k, v in parents.objective.items()},
-            "scores": {name: {k: _finite(v) for k, v in row.items()} for name, row in parents.scores.items()},
-            "reason": parents.reason,
-        },
-        sort_keys=True,
-        allow_nan=False,
-    )
+    scores = _json({"chosen": parents.chosen, "reason": parents.reason, **_scored(parents.scores, parents.objective)})
     out = []
     pages = page_numbers(doc, parents.spans)
     for index, span in enumerate(parents.spans):
@@ -247,9 +233,7 @@ def _parents(
             adaptive_tokens=chunker.counter(text),
             adaptive_source=text_hash,
         )
-        if pages is not None and pages[index] and page_label is not None:
-            meta["page_start"] = page_label(pages[index][0])
-            meta["page_end"] = page_label(pages[index][-1])
+        _add_pages(meta, pages[index] if pages is not None else None, page_label)
         key = chunk_id(source_key, start + id_offset, end + id_offset, level="parent")
         out.append(Emitted(text, start, end, meta, key, (), level="parent"))
     return out
@@ -258,12 +242,29 @@ def _parents(
 def scores_json(result: AdaptiveResult) -> str:
     """``{"chosen": {metric: value}, "objective": {candidate: value}, "scores": {candidate: {metric: value}}}``
     as JSON (NaN written as null): the winner's scores, what the selection maximised, and every candidate's scores."""
-    payload = {
-        "chosen": {k: _finite(v) for k, v in result.scores.get(result.chosen, {}).items()},
-        "objective": {k: _finite(v) for k, v in result.objective.items()},
-        "scores": {name: {k: _finite(v) for k, v in row.items()} for name, row in result.scores.items()},
+    chosen = {k: _finite(v) for k, v in result.scores.get(result.chosen, {}).items()}
+    return _json({"chosen": chosen, **_scored(result.scores, result.objective)})
+
+
+def _scored(scores: Mapping[str, Mapping[str, float | None]], objective: Mapping[str, float | None]) -> dict[str, Any]:
+    """Every candidate's scores and the objective, NaN as ``None`` (JSON's null)."""
+    return {
+        "objective": {k: _finite(v) for k, v in objective.items()},
+        "scores": {name: {k: _finite(v) for k, v in row.items()} for name, row in scores.items()},
     }
+
+
+def _json(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, allow_nan=False)
+
+
+def _add_pages(
+    meta: dict[str, Any], pages: Sequence[int] | None, page_label: Callable[[int], int | str] | None
+) -> None:
+    """``page_start``/``page_end``: the labels of the first and last page a record covers, when they are known."""
+    if pages and page_label is not None:
+        meta["page_start"] = page_label(pages[0])
+        meta["page_end"] = page_label(pages[-1])
 
 
 def _result_metadata(result: AdaptiveResult) -> dict[str, Any]:

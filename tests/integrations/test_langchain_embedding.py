@@ -33,12 +33,12 @@ def test_one_instance_loads_once_across_threads_and_pickles_without_the_model() 
         thread.start()
     for thread in threads:
         thread.join()
-    model = embeddings._model
+    model = embeddings.source._model
     assert model is not None
     embeddings.embed_query("again")
-    assert embeddings._model is model
+    assert embeddings.source._model is model
     copy = pickle.loads(pickle.dumps(embeddings))
-    assert copy._model is None
+    assert copy.source._model is None
     assert np.allclose(copy.embed_query("water"), embeddings.embed_query("water"), atol=1e-6)
 
 

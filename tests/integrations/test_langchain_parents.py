@@ -71,10 +71,9 @@ def test_split_with_parents_needs_a_parent_size() -> None:
         splitter().split_with_parents(SOURCE)
 
 
-def test_children_of_parents_with_the_same_text_keep_their_own_ids() -> None:
-    """A source whose parents repeat one text: a child's id indexes the source, not its parent, so the vector store
-    keeps every child (keyed by the parent's offsets, the children of equal parents would share ids)."""
-    text = "Annual leave is twenty-five days a year for every employee.\n\n" * 60
+def children_kept(documents: list[Document]) -> list[Document]:
+    """``documents`` through ParentDocumentRetriever with our splitters: every child is kept under its own id (the
+    store would overwrite children that shared one). Returns the parents."""
     store = InMemoryVectorStore(HashingEmbeddings())
     retriever = retrievers.ParentDocumentRetriever(
         vectorstore=store,
@@ -82,12 +81,20 @@ def test_children_of_parents_with_the_same_text_keep_their_own_ids() -> None:
         child_splitter=splitter(chunk_size=30),
         parent_splitter=splitter(chunk_size=120),
     )
-    retriever.add_documents([Document(page_content=text, metadata={"source": "leave.md"})])
-    parents = splitter(chunk_size=120).split_documents([Document(page_content=text, metadata={"source": "leave.md"})])
-    assert len({p.page_content for p in parents}) < len(parents)  # repeated parent texts
+    retriever.add_documents(documents)
+    parents = splitter(chunk_size=120).split_documents(documents)
     children = [c for p in parents for c in splitter(chunk_size=30).split_documents([p])]
     assert len({c.id for c in children}) == len(children)
     assert len(store.store) == len(children)
+    return parents
+
+
+def test_children_of_parents_with_the_same_text_keep_their_own_ids() -> None:
+    """A source whose parents repeat one text: a child's id indexes the source, not its parent (keyed by the
+    parent's offsets, the children of equal parents would share ids)."""
+    text = "Annual leave is twenty-five days a year for every employee.\n\n" * 60
+    parents = children_kept([Document(page_content=text, metadata={"source": "leave.md"})])
+    assert len({p.page_content for p in parents}) < len(parents)  # repeated parent texts
 
 
 PAGES = [
@@ -110,18 +117,7 @@ def test_our_parents_split_again_give_chunks_of_their_own() -> None:
 
 
 def test_children_of_grouped_pdf_pages_keep_their_own_ids() -> None:
-    store = InMemoryVectorStore(HashingEmbeddings())
-    retriever = retrievers.ParentDocumentRetriever(
-        vectorstore=store,
-        docstore=InMemoryStore(),
-        child_splitter=splitter(chunk_size=30),
-        parent_splitter=splitter(chunk_size=120),
-    )
-    retriever.add_documents(PAGES)
-    parents = splitter(chunk_size=120).split_documents(PAGES)
-    children = [c for p in parents for c in splitter(chunk_size=30).split_documents([p])]
-    assert len({c.id for c in children}) == len(children)
-    assert len(store.store) == len(children)
+    children_kept(PAGES)
 
 
 def test_documents_from_other_splitters_keep_their_ids() -> None:
