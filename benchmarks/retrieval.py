@@ -32,18 +32,21 @@ A second table per scope: at each budget the recall again, the full-answer rate 
 least ``FULL`` = 95% of their answer's characters) and the cl100k tokens delivered; at k = 2, 4 and 5 (LlamaIndex's
 and LangChain's default k, and the first table's) the recall and the tokens of the k chunks, each counted whole
 (overlap repeated, as a framework delivers them). Its last rows, ``ours, default + budget retrieval``, deliver our
-default's chunks by the package's own :func:`adaptive_splitters.retrieval.deliver` as the budget retrievers do: the
-best chunk first with its neighbours (one on each side, ``DEFAULT_WINDOW``, where they fit; ``window=0``: none),
-then the ranking while their passages fit the budget, the chunks of one document that touch or overlap joined into
-one passage (so repeated text is not counted twice); chunks of the other documents (``pool``) are delivered but
-never joined to them.
+default's chunks as the budget retrievers do: the first ``RERANK_FETCH`` (100) of the ranking reranked by the
+package's own :func:`adaptive_splitters.retrieval.rerank` (their cosine similarities as scores, their neighbours in
+the document as the ids our chunks carry; ``no reranking``: the embedder's ranking), then
+:func:`adaptive_splitters.retrieval.deliver`: the best chunk first with its neighbours (one on each side,
+``DEFAULT_WINDOW``, where they fit; ``window=0``: none), then the ranking while their passages fit the budget, the
+chunks of one document that touch or overlap joined into one passage (so repeated text is not counted twice);
+chunks of the other documents (``pool``) are delivered but never joined to them.
 
 The swap test (``doc`` scope): each framework's default pipeline as users run it, LangChain's
 ``RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)`` with k = 4 and LlamaIndex's
 ``SentenceSplitter()`` with its top 2, against our default delivered by budget at B, that pipeline's mean delivered
 tokens: recall, full-answer rate and tokens, and a verdict (the target: 10 recall points more or at most half their
-missed share, and a higher full-answer rate). At LangChain's B also ``window=0`` and ``order="document"`` against
-``"rank"``: the
+missed share, and a higher full-answer rate). At LangChain's B also ``window=0``, no reranking, LangChain's own
+pipeline with its first 100 chunks reranked the same way before its k (what the reranking alone gives it), and
+``order="document"`` against ``"rank"``: the
 answer position, the share of the delivered characters (passages in delivery order) before the first answer
 character, averaged over the questions given some of their answer (lower: the answer nearer the context's start).
 The swap test runs with ``--no-baselines`` too.
@@ -73,6 +76,13 @@ import numpy as np
 from clair_table3 import load_cache, save_cache  # the scripts sit side by side in benchmarks/
 
 from adaptive_splitters.retrieval import DEFAULT_WINDOW, Neighbours, Retrieved, deliver
+from adaptive_splitters.retrieval.rerank import (
+    DEFAULT_LEXICAL_WEIGHT,
+    DEFAULT_NEIGHBOUR_WEIGHT,
+    RERANK_FETCH,
+    Candidate,
+    rerank,
+)
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retrieval"
 CACHE = Path.home() / ".cache" / "adaptive-splitters" / "retrieval"
@@ -399,6 +409,36 @@ def rankings(index: Index, questions: Sequence[Question], queries: np.ndarray, s
         yield pool[np.argsort(-row[pool], kind="stable")]
 
 
+RERANKING = {"lexical_weight": DEFAULT_LEXICAL_WEIGHT, "neighbour_weight": DEFAULT_NEIGHBOUR_WEIGHT}
+"""The budget retrievers' default reranking (:func:`adaptive_splitters.retrieval.rerank.rerank`)."""
+NO_RERANKING = {"lexical_weight": 0.0, "neighbour_weight": 0.0}
+
+
+def reranked_rankings(
+    index: Index,
+    data: DataSet,
+    queries: np.ndarray,
+    scope: str,
+    settings: Mapping[str, float] = RERANKING,
+) -> Iterator[np.ndarray]:
+    """:func:`rankings`, each one's first :data:`RERANK_FETCH` chunks reranked as the budget retrievers rerank
+    what a search returns (their cosine similarity as the score, their neighbours in the document as the ids our
+    chunks carry), the rest after them."""
+    texts = [data.docs[d][s:e] for d, (s, e) in zip(index.docs, index.spans, strict=True)]
+    before: dict[int, int | None] = {}
+    after: dict[int, int | None] = {}
+    for order in index.by_doc.values():
+        for n, i in enumerate(order):
+            before[int(i)] = int(order[n - 1]) if n else None
+            after[int(i)] = int(order[n + 1]) if n + 1 < len(order) else None
+    sims = queries @ index.vectors.T
+    for q, row, ranking in zip(data.questions, sims, rankings(index, data.questions, queries, scope), strict=True):
+        pool = ranking[:RERANK_FETCH]
+        found = [Candidate(texts[i], float(row[i]), int(i), before[int(i)], after[int(i)]) for i in pool]
+        order = rerank(q.text, found, **settings)
+        yield np.concatenate([pool[order], ranking[RERANK_FETCH:]])
+
+
 def top_k(index: Index, ranking: np.ndarray, k: int) -> Delivery:
     """The ``k`` best chunks as a framework delivers them: every chunk whole, its tokens counted, overlap and all."""
     top = [int(i) for i in ranking[:k]]
@@ -486,15 +526,23 @@ def score_added(index: Index, questions: Sequence[Question], queries: np.ndarray
 
 
 def score_budget_retrieval(
-    index: Index, data: DataSet, queries: np.ndarray, scope: str, count: Callable[[str], int], window: int
+    index: Index,
+    data: DataSet,
+    queries: np.ndarray,
+    scope: str,
+    count: Callable[[str], int],
+    window: int,
+    reranking: Mapping[str, float] = RERANKING,
 ) -> dict[str, np.ndarray]:
-    """Per question, at each budget: recall (``@B``) and tokens (``tokens@B``) of ``index``'s chunks delivered by
-    :func:`by_budget` with ``window`` neighbours of the best chunk, every chunk with its document as the source (so
-    only one document's chunks join)."""
+    """Per question, at each budget: recall (``@B``) and tokens (``tokens@B``) of ``index``'s chunks, ranked
+    and reranked with ``reranking`` (:func:`reranked_rankings`), delivered by :func:`by_budget` with ``window``
+    neighbours of the best chunk, every chunk with its document as the source (so only one document's chunks
+    join)."""
     items = retrieved(index, data)
     near = beside(index, items)
     out: dict[str, list[float]] = {}
-    for q, ranking in zip(data.questions, rankings(index, data.questions, queries, scope), strict=True):
+    ranked_all = reranked_rankings(index, data, queries, scope, reranking)
+    for q, ranking in zip(data.questions, ranked_all, strict=True):
         ranked = [items[i] for i in ranking]
         for budget in BUDGETS:
             delivery = by_budget(ranked, budget, count, window=window, neighbours=near)
@@ -616,11 +664,15 @@ def swap_test(
     data: DataSet, index: Index, queries: np.ndarray, vectors: Vectors, count: Callable[[str], int]
 ) -> tuple[dict[str, dict[str, float]], list[str]]:
     """Each default pipeline of :data:`PIPELINES` (``doc`` scope) and our default ``index`` delivered by budget at
-    the tokens that pipeline delivers on average; at LangChain's also in document order. The rows (label →
-    :func:`summary`) and a verdict per pair."""
+    the tokens that pipeline delivers on average; at LangChain's also in document order, without neighbours,
+    without reranking, and LangChain's own pipeline reranked the same way (its chunks' neighbours known) before
+    its k. The rows (label → :func:`summary`) and a verdict per pair."""
     items = retrieved(index, data)
     near = beside(index, items)
-    ranked = [[items[i] for i in ranking] for ranking in rankings(index, data.questions, queries, "doc")]
+    orders = {
+        name: [[items[i] for i in r] for r in reranked_rankings(index, data, queries, "doc", settings)]
+        for name, settings in (("reranked", RERANKING), ("plain", NO_RERANKING))
+    }
     rows: dict[str, dict[str, float]] = {}
     verdicts = []
     for label, (make, k) in PIPELINES.items():
@@ -629,12 +681,19 @@ def swap_test(
         rows[label] = summary(deliveries, data.questions)
         budget = round(rows[label]["tokens"])
         mine = f"{BUDGET_RETRIEVAL} (budget {budget})"
-        variants = {mine: ("rank", DEFAULT_WINDOW)}
+        variants = {mine: ("rank", DEFAULT_WINDOW, "reranked")}
         if label == LANGCHAIN_DEFAULT:
-            variants |= {f'{mine}, order="document"': ("document", DEFAULT_WINDOW), f"{mine}, window=0": ("rank", 0)}
-        for name, (order, window) in variants.items():
-            deliveries = [by_budget(r, budget, count, order, window, near) for r in ranked]
+            variants |= {
+                f'{mine}, order="document"': ("document", DEFAULT_WINDOW, "reranked"),
+                f"{mine}, window=0": ("rank", 0, "reranked"),
+                f"{mine}, no reranking": ("rank", DEFAULT_WINDOW, "plain"),
+            }
+        for name, (order, window, ranked) in variants.items():
+            deliveries = [by_budget(r, budget, count, order, window, near) for r in orders[ranked]]
             rows[name] = summary(deliveries, data.questions)
+        if label == LANGCHAIN_DEFAULT:
+            again = reranked_rankings(theirs, data, queries, "doc")
+            rows[f"{label}, reranked as ours"] = summary([top_k(theirs, r, k) for r in again], data.questions)
         verdicts.append(f"{label} → ours: {verdict(rows[label], rows[mine])}")
     return rows, verdicts
 
@@ -691,9 +750,10 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
         queries = vectors([q.text for q in data.questions])
         index = build_index(data, default.spans, vectors, count)
         budgeted = {
-            (scope, window): score_budget_retrieval(index, data, queries, scope, count, window)
+            (scope, window, name): score_budget_retrieval(index, data, queries, scope, count, window, settings)
             for scope in ("doc", "pool")
             for window in (DEFAULT_WINDOW, 0)
+            for name, settings in (("reranked", RERANKING), ("plain", NO_RERANKING))
         }
         swap = swap_test(data, index, queries, vectors, count)
     finally:
@@ -718,8 +778,10 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
             f"\nfull@B: answers at least {FULL:.0%} delivered, % of questions; tokens: cl100k delivered per question\n"
         )
         ours_budgeted = {
-            BUDGET_RETRIEVAL: budgeted[scope, DEFAULT_WINDOW],
-            f"{BUDGET_RETRIEVAL}, window=0": budgeted[scope, 0],
+            BUDGET_RETRIEVAL: budgeted[scope, DEFAULT_WINDOW, "reranked"],
+            f"{BUDGET_RETRIEVAL}, window=0": budgeted[scope, 0, "reranked"],
+            f"{BUDGET_RETRIEVAL}, no reranking": budgeted[scope, DEFAULT_WINDOW, "plain"],
+            f"{BUDGET_RETRIEVAL}, window=0, no reranking": budgeted[scope, 0, "plain"],
         }
         print(added_table(results[scope] | ours_budgeted))
     print("\n### swap test (doc scope): each framework's default pipeline against ours at the same delivered tokens\n")

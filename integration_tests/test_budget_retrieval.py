@@ -1,7 +1,8 @@
 """The README pipelines end to end on the bundled sample: our splitter (every default, the bundled model) into a
 real store, then budget retrieval — LangChain's Chroma under ``BudgetRetriever``, LlamaIndex's ``VectorStoreIndex``
 under ``BudgetRetriever`` and ``TokenBudgetPostprocessor``. Checked: the budget, neighbours joined into one passage,
-exact offsets into the source, and more context than the frameworks' fixed k."""
+exact offsets into the source, and more context than the frameworks' fixed k; without reranking, the store's top
+results and the best one's neighbours delivered."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ QUERIES = (
 )
 BUDGET = 1000
 COUNT = TokenCounter("o200k_base")
+PLAIN = {"lexical_weight": 0.0, "neighbour_weight": 0.0}
+"""No reranking: the store's own order, for the checks that compare with it."""
 
 
 def test_langchain_chroma_budget_retriever() -> None:
@@ -45,7 +48,10 @@ def test_langchain_chroma_budget_retriever() -> None:
         assert sum(COUNT(d.page_content) for d in out) <= BUDGET
         assert sum(COUNT(d.page_content) for d in out) > 2 * sum(COUNT(d.page_content) for d in fixed)
         ids = [i for d in out for i in d.metadata.get("adaptive_chunk_ids", [d.id])]
-        assert {d.id for d in fixed} <= set(ids)  # the top 4 are delivered too
+        assert len(ids) == len(set(ids))
+        plain = BudgetRetriever(vectorstore=store, budget=BUDGET, **PLAIN).invoke(query)
+        plain_ids = [i for d in plain for i in d.metadata.get("adaptive_chunk_ids", [d.id])]
+        assert {d.id for d in fixed} <= set(plain_ids)  # without reranking the top 4 are delivered too
         spans = sorted((d.metadata["start_index"], d.metadata["end_index"]) for d in out)
         for doc in out:
             assert doc.page_content == SAMPLE[doc.metadata["start_index"] : doc.metadata["end_index"]]
@@ -53,7 +59,7 @@ def test_langchain_chroma_budget_retriever() -> None:
         joined += sum(len(d.metadata.get("adaptive_chunk_ids", [])) > 1 for d in out)
         best = store.similarity_search(query, k=1)[0]
         beside = {best.metadata.get("adaptive_prev_id"), best.metadata.get("adaptive_next_id")} - {None}
-        assert beside <= set(ids)  # the best chunk's neighbours, fetched by id from Chroma
+        assert beside <= set(plain_ids)  # the best chunk's neighbours, fetched by id from Chroma
     assert joined > 0
 
 
@@ -62,7 +68,8 @@ def test_llama_index_vector_store_index_budget_retriever_and_postprocessor() -> 
     index = VectorStoreIndex(nodes, embed_model=MiniLMEmbedding())
     retriever = LlamaBudgetRetriever(index=index, budget=BUDGET)
     wide = index.as_retriever(similarity_top_k=40)
-    plain = LlamaBudgetRetriever(index=index, budget=BUDGET, window=0)
+    plain = LlamaBudgetRetriever(index=index, budget=BUDGET, window=0, **PLAIN)
+    unranked = LlamaBudgetRetriever(index=index, budget=BUDGET, **PLAIN)
     joined = 0
     for query in QUERIES:
         out = retriever.retrieve(query)
@@ -80,7 +87,8 @@ def test_llama_index_vector_store_index_budget_retriever_and_postprocessor() -> 
         assert [f.node.get_content() for f in postprocessed] == [f.node.get_content() for f in plain.retrieve(query)]
         best = fixed[0].node
         beside = {r.node_id for k, r in best.relationships.items() if k.name in ("PREVIOUS", "NEXT")}
-        assert beside <= {i for f in out for i in f.node.metadata.get("adaptive_chunk_ids", [f.node.node_id])}
+        near = unranked.retrieve(query)
+        assert beside <= {i for f in near for i in f.node.metadata.get("adaptive_chunk_ids", [f.node.node_id])}
     assert joined > 0
 
 
@@ -100,8 +108,30 @@ def test_llama_index_over_chroma_reads_neighbours_from_the_vector_store() -> Non
     assert not index.docstore.docs
     query = QUERIES[0]
     best = index.as_retriever(similarity_top_k=1).retrieve(query)[0].node
-    out = LlamaBudgetRetriever(index=index, budget=BUDGET).retrieve(query)
+    out = LlamaBudgetRetriever(index=index, budget=BUDGET, **PLAIN).retrieve(query)
     beside = {r.node_id for k, r in best.relationships.items() if k.name in ("PREVIOUS", "NEXT")}
     assert beside
     assert beside <= set(out[0].node.metadata.get("adaptive_chunk_ids", []))
     assert out[0].node.get_content() == SAMPLE[out[0].node.start_char_idx : out[0].node.end_char_idx]
+
+
+def test_langchain_chroma_reranking_reads_its_distances_as_similarities() -> None:
+    """Chroma's scored search gives distances (rising): the retriever negates them before neighbours borrow from
+    each other, so its order is :func:`rerank` over the negated distances."""
+    from adaptive_splitters.retrieval.rerank import Candidate, rerank
+
+    chunks = AdaptiveTextSplitter().split_documents([LCDocument(page_content=SAMPLE, metadata={"source": "sample"})])
+    client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
+    store = langchain_chroma.Chroma.from_documents(chunks, MiniLMEmbeddings(), client=client, collection_name="scored")
+    for query in QUERIES:
+        found = store.similarity_search_with_score(query, k=100)
+        distances = [s for _, s in found]
+        assert distances == sorted(distances)
+        assert distances[0] < distances[-1]
+        candidates = [
+            Candidate(d.page_content, -s, d.id, d.metadata.get("adaptive_prev_id"), d.metadata.get("adaptive_next_id"))
+            for d, s in found
+        ]
+        expected = [found[i][0].id for i in rerank(query, candidates)]
+        out = BudgetRetriever(vectorstore=store, budget=300, window=0, join=False).invoke(query)
+        assert [d.id for d in out] == expected[: len(out)]

@@ -19,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.vectorstores import VectorStore, VectorStoreRetriever
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
-from adaptive_splitters.integrations._budget_fields import Budget, FetchK, Order, Tokenizer, Window
+from adaptive_splitters.integrations._budget_fields import Budget, FetchK, Order, Tokenizer, Weight, Window
 from adaptive_splitters.output.records import NEIGHBOUR_KEYS
 from adaptive_splitters.retrieval.budget import (
     DEFAULT_BUDGET,
@@ -30,6 +30,14 @@ from adaptive_splitters.retrieval.budget import (
     deliver,
     may_take_more,
     next_fetch,
+)
+from adaptive_splitters.retrieval.rerank import (
+    DEFAULT_LEXICAL_WEIGHT,
+    DEFAULT_NEIGHBOUR_WEIGHT,
+    RERANK_FETCH,
+    Candidate,
+    as_similarities,
+    rerank,
 )
 from adaptive_splitters.text.tokens import TokenCounter
 
@@ -52,7 +60,13 @@ class BudgetRetriever(BaseRetriever):
             1,000); the first chunk is delivered even when it alone is larger.
         tokenizer: what counts the budget: a tiktoken name (default ``"o200k_base"``, the package's own) or any
             ``str -> int``.
-        fetch_k: results asked of the store first; doubled while all of them fit (default 32).
+        fetch_k: results asked of the store first (default 100), reranked; doubled while all of them fit.
+        lexical_weight: the weight of the BM25 ranking of the fetched results, fused with the store's ranking by
+            reciprocal rank (default 1.0; 0: the store's ranking alone).
+        neighbour_weight: the share of each neighbour's similarity a result adds to its own before the fusion
+            (default 0.25; 0: none). Needs scores (a ``similarity`` search through the store's
+            ``similarity_search_with_score``, distances turned into similarities by their order) and our chunks'
+            neighbour ids; without them, none.
         join: join chunks of one source that touch or overlap into one ``Document`` in document order (default
             True). A joined ``Document`` has the first chunk's metadata with ``start_index``/``end_index`` of the
             passage and ``adaptive_chunk_ids``, the ids of the chunks it joins.
@@ -62,6 +76,9 @@ class BudgetRetriever(BaseRetriever):
             ``get_by_ids``: the text around the best match (:data:`~adaptive_splitters.retrieval.DEFAULT_WINDOW`).
             Stores without ``get_by_ids``, and chunks without those ids, bring none.
         search_kwargs: more arguments for the store's search (``filter``, say).
+
+    Reranking (:func:`~adaptive_splitters.retrieval.rerank.rerank`) reads only the fetched results, so it works
+    over any store; it is measured in the README ("The retrieval side").
 
     Chunks are neighbours when their metadata name one text (``adaptive_source``, which
     :class:`~adaptive_splitters.AdaptiveTextSplitter` sets, else ``source`` with its ``page``/``row``) and their
@@ -74,7 +91,9 @@ class BudgetRetriever(BaseRetriever):
     retriever: BaseRetriever | None = None
     budget: Budget = DEFAULT_BUDGET
     tokenizer: Annotated[Any, Tokenizer] = DEFAULT_TOKENIZER
-    fetch_k: FetchK = 32
+    fetch_k: FetchK = RERANK_FETCH
+    lexical_weight: Weight = DEFAULT_LEXICAL_WEIGHT
+    neighbour_weight: Weight = DEFAULT_NEIGHBOUR_WEIGHT
     join: bool = True
     order: Order = "rank"
     window: Window = DEFAULT_WINDOW
@@ -97,10 +116,10 @@ class BudgetRetriever(BaseRetriever):
         if store is None:
             assert self.retriever is not None
             docs = self.retriever.invoke(query, config={"callbacks": run_manager.get_child()}, **kwargs)
-            return self._documents(self._deliver(docs))
+            return self._documents(self._deliver(self._reranked(query, [(d, None) for d in docs])))
         k, near = self.fetch_k, Near()
         while True:
-            docs = store.search(query, search_type, **_sized(search_type, search, k))
+            docs = self._reranked(query, self._scored_search(store, query, search_type, _sized(search_type, search, k)))
             if self._wants_neighbours(docs, search) and not near.of(docs[0]):
                 near = Near(docs[0], *self._neighbours(docs[0], store.get_by_ids))
             passages = self._deliver(docs, near)
@@ -115,10 +134,11 @@ class BudgetRetriever(BaseRetriever):
         if store is None:
             assert self.retriever is not None
             docs = await self.retriever.ainvoke(query, config={"callbacks": run_manager.get_child()}, **kwargs)
-            return self._documents(self._deliver(docs))
+            return self._documents(self._deliver(self._reranked(query, [(d, None) for d in docs])))
         k, near = self.fetch_k, Near()
         while True:
-            docs = await store.asearch(query, search_type, **_sized(search_type, search, k))
+            sized = _sized(search_type, search, k)
+            docs = self._reranked(query, await self._ascored_search(store, query, search_type, sized))
             if self._wants_neighbours(docs, search) and not near.of(docs[0]):
                 near = Near(docs[0], *await self._aneighbours(docs[0], store))
             passages = self._deliver(docs, near)
@@ -142,6 +162,42 @@ class BudgetRetriever(BaseRetriever):
         kwargs = {**kwargs, **self.search_kwargs, **given}
         kwargs.pop("k", None)
         return store, search_type, kwargs
+
+    def _scored_search(
+        self, store: VectorStore, query: str, search_type: str, search: dict[str, Any]
+    ) -> list[tuple[Document, float | None]]:
+        """The store's results with their scores as similarities where the neighbour weight needs them and the
+        store gives them (:func:`~adaptive_splitters.retrieval.rerank.as_similarities`), else without."""
+        if self.neighbour_weight and search_type == "similarity":
+            try:
+                return _similarities(store.similarity_search_with_score(query, **search))
+            except NotImplementedError:
+                pass
+        if self.neighbour_weight and search_type == "similarity_score_threshold":
+            return list(store.similarity_search_with_relevance_scores(query, **search))
+        return [(d, None) for d in store.search(query, search_type, **search)]
+
+    async def _ascored_search(
+        self, store: VectorStore, query: str, search_type: str, search: dict[str, Any]
+    ) -> list[tuple[Document, float | None]]:
+        """:meth:`_scored_search`, awaited."""
+        if self.neighbour_weight and search_type == "similarity":
+            try:
+                return _similarities(await store.asimilarity_search_with_score(query, **search))
+            except NotImplementedError:
+                pass
+        if self.neighbour_weight and search_type == "similarity_score_threshold":
+            return list(await store.asimilarity_search_with_relevance_scores(query, **search))
+        return [(d, None) for d in await store.asearch(query, search_type, **search)]
+
+    def _reranked(self, query: str, found: Sequence[tuple[Document, float | None]]) -> list[Document]:
+        """``found`` reranked (:func:`~adaptive_splitters.retrieval.rerank.rerank`)."""
+        candidates = [
+            Candidate(d.page_content, s, d.id, d.metadata.get(NEIGHBOUR_KEYS[0]), d.metadata.get(NEIGHBOUR_KEYS[1]))
+            for d, s in found
+        ]
+        order = rerank(query, candidates, lexical_weight=self.lexical_weight, neighbour_weight=self.neighbour_weight)
+        return [found[i][0] for i in order]
 
     def _wants_neighbours(self, docs: Sequence[Document], search: dict[str, Any]) -> bool:
         """Neighbours are brought for the best chunk, unless the search is filtered: a neighbour fetched by id is
@@ -227,6 +283,12 @@ def _sized(search_type: str, search: dict[str, Any], k: int) -> dict[str, Any]:
     if search_type == "mmr":
         return {**search, "k": k, "fetch_k": max(int(search.get("fetch_k", 20)), 2 * k)}
     return {**search, "k": k}
+
+
+def _similarities(found: Sequence[tuple[Document, float]]) -> list[tuple[Document, float | None]]:
+    """A scored search's results with their scores as similarities (none where their sense is unclear)."""
+    scores = as_similarities([s for _, s in found])
+    return [(d, None if scores is None else scores[i]) for i, (d, _) in enumerate(found)]
 
 
 def _retrieved(doc: Document) -> Retrieved:

@@ -34,6 +34,15 @@ from adaptive_splitters.retrieval.budget import (
     may_take_more,
     next_fetch,
 )
+from adaptive_splitters.retrieval.rerank import (
+    DEFAULT_LEXICAL_WEIGHT,
+    DEFAULT_NEIGHBOUR_WEIGHT,
+    RERANK_FETCH,
+    Candidate,
+    as_similarities,
+    check_weight,
+    rerank,
+)
 from adaptive_splitters.text.tokens import TokenCounter
 
 __all__ = ["BudgetRetriever", "TokenBudgetPostprocessor"]
@@ -91,7 +100,8 @@ class TokenBudgetPostprocessor(BaseNodePostprocessor):
 
 
 class BudgetRetriever(BaseRetriever):
-    """Retrieve nodes while their tokens fit a budget, neighbours joined (:class:`TokenBudgetPostprocessor`).
+    """Retrieve nodes, rerank them, and deliver them while their tokens fit a budget, neighbours joined
+    (:class:`TokenBudgetPostprocessor`); reranking: :func:`~adaptive_splitters.retrieval.rerank.rerank`.
 
     Args:
         index: a ``VectorStoreIndex`` (or any index with ``as_retriever(similarity_top_k=...)``), asked for
@@ -101,7 +111,11 @@ class BudgetRetriever(BaseRetriever):
         window: nodes the best node brings on each side, where they fit (default 1; 0 for none), followed by its
             NEXT and PREVIOUS relationships and read from the index's docstore (or its vector store when that keeps
             the nodes): the text around the best match (:data:`~adaptive_splitters.retrieval.DEFAULT_WINDOW`).
-        fetch_k: nodes asked of the index first (default 32).
+        fetch_k: nodes asked of the index first (default 100), reranked.
+        lexical_weight: the weight of the BM25 ranking of the retrieved nodes, fused with the index's ranking by
+            reciprocal rank (default 1.0; 0: the index's ranking alone).
+        neighbour_weight: the share of each neighbour's (PREVIOUS, NEXT) similarity a node adds to its own before
+            the fusion (default 0.25; 0: none; nodes without scores: none).
         retriever_kwargs: more arguments for ``index.as_retriever`` (``filters``, say).
     """
 
@@ -115,7 +129,9 @@ class BudgetRetriever(BaseRetriever):
         join: bool = True,
         order: str = "rank",
         window: int = DEFAULT_WINDOW,
-        fetch_k: int = 32,
+        fetch_k: int = RERANK_FETCH,
+        lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
+        neighbour_weight: float = DEFAULT_NEIGHBOUR_WEIGHT,
         retriever_kwargs: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -127,17 +143,19 @@ class BudgetRetriever(BaseRetriever):
         self.postprocessor = TokenBudgetPostprocessor(budget=budget, tokenizer=tokenizer, join=join, order=order)
         self.fetch_k = checks.positive_int("fetch_k", fetch_k)
         self.window = checks.non_negative_int("window", window)
+        self.lexical_weight = check_weight("lexical_weight", lexical_weight)
+        self.neighbour_weight = check_weight("neighbour_weight", neighbour_weight)
         self.retriever_kwargs = dict(retriever_kwargs or {})
         self.retriever_kwargs.pop("similarity_top_k", None)
         super().__init__(**kwargs)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.retriever is not None:
-            return self._deliver(self.retriever.retrieve(query_bundle))
+            return self._deliver(self._reranked(query_bundle, self.retriever.retrieve(query_bundle)))
         k, best = self.fetch_k, None
         near: tuple[list[NodeWithScore], list[NodeWithScore]] = ([], [])
         while True:
-            found = self._search(k).retrieve(query_bundle)
+            found = self._reranked(query_bundle, self._search(k).retrieve(query_bundle))
             if self._wants_neighbours(found) and found[0].node.node_id != best:
                 best, near = found[0].node.node_id, self._neighbours(found[0])
             passages = self.postprocessor.passages(found, self.window if best else 0, *near)
@@ -147,17 +165,37 @@ class BudgetRetriever(BaseRetriever):
 
     async def _aretrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.retriever is not None:
-            return self._deliver(await self.retriever.aretrieve(query_bundle))
+            return self._deliver(self._reranked(query_bundle, await self.retriever.aretrieve(query_bundle)))
         k, best = self.fetch_k, None
         near: tuple[list[NodeWithScore], list[NodeWithScore]] = ([], [])
         while True:
-            found = await self._search(k).aretrieve(query_bundle)
+            found = self._reranked(query_bundle, await self._search(k).aretrieve(query_bundle))
             if self._wants_neighbours(found) and found[0].node.node_id != best:
                 best, near = found[0].node.node_id, await asyncio.to_thread(self._neighbours, found[0])
             passages = self.postprocessor.passages(found, self.window if best else 0, *near)
             if not may_take_more(passages, len(found), k):
                 return [_node(p) for p in passages]
             k = next_fetch(k)
+
+    def _reranked(self, query: QueryBundle, found: Sequence[NodeWithScore]) -> list[NodeWithScore]:
+        """``found`` reranked for the query string (:func:`~adaptive_splitters.retrieval.rerank.rerank`), its
+        scores read as similarities (:func:`~adaptive_splitters.retrieval.rerank.as_similarities`)."""
+        given = [n.score for n in found]
+        scores = None if any(s is None for s in given) else as_similarities([float(s) for s in given if s is not None])
+        candidates = [
+            Candidate(
+                n.node.get_content(),
+                None if scores is None else scores[i],
+                n.node.node_id,
+                _related(n.node, NodeRelationship.PREVIOUS),
+                _related(n.node, NodeRelationship.NEXT),
+            )
+            for i, n in enumerate(found)
+        ]
+        order = rerank(
+            query.query_str, candidates, lexical_weight=self.lexical_weight, neighbour_weight=self.neighbour_weight
+        )
+        return [found[i] for i in order]
 
     def _search(self, k: int) -> BaseRetriever:
         """The index's retriever for ``k`` nodes, with ``retriever_kwargs`` (and the index's callbacks)."""
@@ -197,6 +235,12 @@ class BudgetRetriever(BaseRetriever):
 
     def _deliver(self, found: Sequence[NodeWithScore]) -> list[NodeWithScore]:
         return [_node(p) for p in self.postprocessor.passages(found)]
+
+
+def _related(node: BaseNode, relation: NodeRelationship) -> str | None:
+    """The id of ``node``'s one ``relation`` (PREVIOUS, NEXT), if it has one."""
+    related = node.relationships.get(relation)
+    return related.node_id if isinstance(related, RelatedNodeInfo) else None
 
 
 def _retrieved(found: NodeWithScore) -> Retrieved:

@@ -1,7 +1,8 @@
 """Stage 6, after the chunks are stored: what a query delivers to the reader (docs/method.md#budget-retrieval).
 
+:mod:`.rerank` reorders what a search returned (its words and the chunks' neighbours, docs/method.md#reranking);
 :mod:`.budget` takes retrieved chunks in rank order within a token budget and joins neighbouring chunks of one
-source into passages; the framework retrievers over it are in :mod:`adaptive_splitters.integrations`.
+source into passages; the framework retrievers over them are in :mod:`adaptive_splitters.integrations`.
 """
 
 from adaptive_splitters.retrieval.budget import (
@@ -19,13 +20,24 @@ from adaptive_splitters.retrieval.budget import (
     may_take_more,
     next_fetch,
 )
+from adaptive_splitters.retrieval.rerank import (
+    DEFAULT_LEXICAL_WEIGHT,
+    DEFAULT_NEIGHBOUR_WEIGHT,
+    RERANK_FETCH,
+    Candidate,
+    rerank,
+)
 
 __all__ = [
     "DEFAULT_BUDGET",
+    "DEFAULT_LEXICAL_WEIGHT",
+    "DEFAULT_NEIGHBOUR_WEIGHT",
     "DEFAULT_TOKENIZER",
     "DEFAULT_WINDOW",
     "MAX_FETCH",
     "ORDERS",
+    "RERANK_FETCH",
+    "Candidate",
     "Neighbours",
     "Passage",
     "Retrieved",
@@ -34,4 +46,5 @@ __all__ = [
     "deliver",
     "may_take_more",
     "next_fetch",
+    "rerank",
 ]

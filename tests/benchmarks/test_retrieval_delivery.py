@@ -136,3 +136,21 @@ def test_the_best_chunks_neighbours_come_before_the_next_ranked_chunk() -> None:
     ranked = [items[2], items[0]]
     delivery = retrieval.by_budget(ranked, 20, len, window=1, neighbours=retrieval.beside(index, items))
     assert delivery.ranges == [("a", 5, 25)]  # chunk 10-20 with 15-25 and 5-15 joined; 0-10 no longer fits
+
+
+def test_reranked_rankings_rerank_the_first_hundred_by_the_questions_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark's budget rows rank as the retrievers do: the embedder's first ``RERANK_FETCH`` chunks
+    reranked (here the one chunk holding the question's word rises from last to first), the rest after them; with
+    no reranking, the embedder's order."""
+    text = "alpha beta gamma delta zebra"
+    spans = [(0, 6), (6, 11), (11, 17), (17, 23), (23, 28)]
+    index = retrieval.Index(
+        ["a"] * 5, spans, np.ones(5, dtype=int), np.array([[5.0], [4.0], [3.0], [2.0], [1.0]]), {"a": np.arange(5)}
+    )
+    data = retrieval.DataSet("t", {"a": text}, [retrieval.Question("zebra?", "a", [(23, 28)])])
+    queries = np.array([[1.0]])
+    plain = next(retrieval.reranked_rankings(index, data, queries, "doc", retrieval.NO_RERANKING))
+    assert plain.tolist() == [0, 1, 2, 3, 4]
+    assert next(retrieval.reranked_rankings(index, data, queries, "doc"))[0] == 4
+    monkeypatch.setattr(retrieval, "RERANK_FETCH", 3)  # zebra outside the pool: not lifted
+    assert next(retrieval.reranked_rankings(index, data, queries, "doc")).tolist()[3:] == [3, 4]

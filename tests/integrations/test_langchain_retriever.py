@@ -3,6 +3,7 @@ joined into exact passages, VectorStoreRetriever settings kept, async equal to s
 
 from __future__ import annotations
 
+import asyncio
 from importlib import resources
 from typing import Any
 
@@ -21,6 +22,8 @@ from adaptive_splitters.text.tokens import TokenCounter
 SAMPLE = resources.files("adaptive_splitters").joinpath("data/sample.md").read_text(encoding="utf-8")
 OTHER = "A second source. " * 200
 QUERY = "annual leave and public holidays for employees"
+PLAIN: dict[str, Any] = {"lexical_weight": 0, "neighbour_weight": 0}
+"""The store\'s own ranking, not reranked: what these tests check delivery against."""
 COUNT = TokenCounter("o200k_base")
 
 
@@ -53,7 +56,7 @@ def test_chunks_carry_their_size_and_source_key(chunks: list[Document]) -> None:
 def test_delivers_the_top_ranked_chunks_that_fit_the_budget_joined_into_exact_passages(
     store: InMemoryVectorStore,
 ) -> None:
-    out = BudgetRetriever(vectorstore=store, budget=400, window=0).invoke(QUERY)
+    out = BudgetRetriever(vectorstore=store, budget=400, window=0, **PLAIN).invoke(QUERY)
     ranked = store.similarity_search(QUERY, k=len(store.store))
     delivered = [i for d in out for i in d.metadata.get("adaptive_chunk_ids", [d.id])]
     assert sorted(delivered) == sorted(d.id for d in ranked[: len(delivered)])  # a prefix of the ranking
@@ -94,7 +97,7 @@ def test_the_best_chunk_brings_its_neighbours_first(store: InMemoryVectorStore, 
     around = [
         c for c in chunks[index - 1 : index + 2] if c.metadata["adaptive_source"] == best.metadata["adaptive_source"]
     ]
-    out = BudgetRetriever(vectorstore=store, budget=600, window=1).invoke(QUERY)
+    out = BudgetRetriever(vectorstore=store, budget=600, window=1, **PLAIN).invoke(QUERY)
     assert len(around) > 1
     assert set(out[0].metadata["adaptive_chunk_ids"]) >= {c.id for c in around}
     first = out[0]
@@ -102,7 +105,7 @@ def test_the_best_chunk_brings_its_neighbours_first(store: InMemoryVectorStore, 
     assert first.metadata["start_index"] <= around[0].metadata["start_index"]
     assert first.metadata["end_index"] >= around[-1].metadata["end_index"]
     assert sum(COUNT(d.page_content) for d in out) <= 600
-    tight = BudgetRetriever(vectorstore=store, budget=best.metadata["adaptive_tokens"], window=1).invoke(QUERY)
+    tight = BudgetRetriever(vectorstore=store, budget=best.metadata["adaptive_tokens"], window=1, **PLAIN).invoke(QUERY)
     assert [d.id for d in tight] == [best.id]  # no room for the neighbours: the best chunk alone
 
 
@@ -114,8 +117,8 @@ def test_a_vector_store_retriever_keeps_its_filter_but_not_its_k(store: InMemory
 
 
 def test_the_search_grows_until_the_budget_is_filled(store: InMemoryVectorStore) -> None:
-    small = BudgetRetriever(vectorstore=store, budget=1500, fetch_k=2).invoke(QUERY)
-    large = BudgetRetriever(vectorstore=store, budget=1500, fetch_k=500).invoke(QUERY)
+    small = BudgetRetriever(vectorstore=store, budget=1500, fetch_k=2, **PLAIN).invoke(QUERY)
+    large = BudgetRetriever(vectorstore=store, budget=1500, fetch_k=500, **PLAIN).invoke(QUERY)
     assert [d.page_content for d in small] == [d.page_content for d in large]
     assert sum(COUNT(d.page_content) for d in small) > 1300
 
@@ -222,3 +225,49 @@ def test_a_users_tokens_key_is_kept(chunks: list[Document]) -> None:
     splitter = AdaptiveTextSplitter(chunk_size=60, embedder=biased_vectors, metrics=["SC", "BI", "RC"])
     out = splitter.split_documents([Document(page_content=SAMPLE[:3000], metadata={"tokens": ["tag"]})])
     assert all(d.metadata["tokens"] == ["tag"] for d in out)
+
+
+def test_by_default_the_results_are_reranked_so_a_name_the_embedder_misses_comes_first(
+    store: InMemoryVectorStore,
+) -> None:
+    """The store ranks the one chunk naming Ortiz ninth for this question; reranking (BM25 over the fetched
+    results fused with the store's order) delivers it first, and turning it off gives the store's order back."""
+    query = "Who is Helena Ortiz?"
+    ranked = store.similarity_search(query, k=len(store.store))
+    assert next(i for i, d in enumerate(ranked) if "Ortiz" in d.page_content) > 4
+    assert "Ortiz" in BudgetRetriever(vectorstore=store, budget=150, window=0).invoke(query)[0].page_content
+    plain = BudgetRetriever(vectorstore=store, budget=150, window=0, **PLAIN).invoke(query)
+    assert "Ortiz" not in plain[0].page_content
+
+
+def test_reranking_reads_the_stores_scores_and_our_neighbour_ids(store: InMemoryVectorStore) -> None:
+    """The delivered order is exactly :func:`rerank` over what the store returns: its scores (cosine similarities
+    here) and the neighbour ids our chunks carry (so the neighbour weight changes the order), sync and async
+    alike."""
+    from adaptive_splitters.retrieval.rerank import Candidate, rerank
+
+    found = store.similarity_search_with_score(QUERY, k=100)
+    candidates = [
+        Candidate(d.page_content, s, d.id, d.metadata.get("adaptive_prev_id"), d.metadata.get("adaptive_next_id"))
+        for d, s in found
+    ]
+    for weight in (0.0, 0.25, 1.0):
+        expected = [found[i][0].id for i in rerank(QUERY, candidates, neighbour_weight=weight)]
+        retriever = BudgetRetriever(vectorstore=store, budget=200, window=0, join=False, neighbour_weight=weight)
+        out = retriever.invoke(QUERY)
+        assert [d.id for d in out] == expected[: len(out)]
+        assert [d.id for d in asyncio.run(retriever.ainvoke(QUERY))] == [d.id for d in out]
+    by_weight = {
+        w: [d.id for d in BudgetRetriever(vectorstore=store, budget=400, window=0, neighbour_weight=w).invoke(QUERY)]
+        for w in (0.0, 1.0)
+    }
+    assert by_weight[0.0] != by_weight[1.0]
+
+
+@pytest.mark.parametrize("field", ["lexical_weight", "neighbour_weight"])
+@pytest.mark.parametrize("bad", [-1, float("nan"), "0.5"])
+def test_a_reranking_weight_that_is_not_a_number_from_0_is_refused(
+    store: InMemoryVectorStore, field: str, bad: Any
+) -> None:
+    with pytest.raises(ValidationError, match="must be a number from 0"):
+        BudgetRetriever(vectorstore=store, **{field: bad})

@@ -3,6 +3,7 @@ top-ranked nodes within the budget, neighbours joined into exact nodes, in a que
 
 from __future__ import annotations
 
+import asyncio
 from importlib import resources
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from hashing_embedders import HashingEmbedding, biased_vectors
 from llama_index.core import VectorStoreIndex
 from llama_index.core.llms.mock import MockLLM
-from llama_index.core.schema import Document, NodeRelationship, NodeWithScore
+from llama_index.core.schema import Document, NodeRelationship, NodeWithScore, RelatedNodeInfo
 from pydantic import ValidationError
 
 from adaptive_splitters.llama_index import AdaptiveNodeParser, BudgetRetriever, TokenBudgetPostprocessor
@@ -18,6 +19,8 @@ from adaptive_splitters.text.tokens import TokenCounter
 
 SAMPLE = resources.files("adaptive_splitters").joinpath("data/sample.md").read_text(encoding="utf-8")
 QUERY = "annual leave and public holidays for employees"
+PLAIN: dict[str, Any] = {"lexical_weight": 0, "neighbour_weight": 0}
+"""The store\'s own ranking, not reranked: what these tests check delivery against."""
 COUNT = TokenCounter("o200k_base")
 
 
@@ -33,7 +36,7 @@ def ids_of(found: NodeWithScore) -> list[str]:
 
 
 def test_delivers_the_top_ranked_nodes_that_fit_joined_into_exact_nodes(index: VectorStoreIndex) -> None:
-    out = BudgetRetriever(index=index, budget=400, window=0).retrieve(QUERY)
+    out = BudgetRetriever(index=index, budget=400, window=0, **PLAIN).retrieve(QUERY)
     ranked = index.as_retriever(similarity_top_k=1000).retrieve(QUERY)
     delivered = [i for found in out for i in ids_of(found)]
     assert sorted(delivered) == sorted(n.node.node_id for n in ranked[: len(delivered)])
@@ -55,11 +58,11 @@ def test_the_best_node_brings_its_neighbours_first(index: VectorStoreIndex) -> N
     sides = (NodeRelationship.PREVIOUS, NodeRelationship.NEXT)
     around = {best.node_id} | {best.relationships[r].node_id for r in sides if r in best.relationships}
     assert len(around) > 1
-    out = BudgetRetriever(index=index, budget=600, window=1).retrieve(QUERY)
+    out = BudgetRetriever(index=index, budget=600, window=1, **PLAIN).retrieve(QUERY)
     assert set(ids_of(out[0])) >= around
     assert out[0].node.get_content() == SAMPLE[out[0].node.start_char_idx : out[0].node.end_char_idx]
     assert sum(COUNT(f.node.get_content()) for f in out) <= 600
-    tight = BudgetRetriever(index=index, budget=COUNT(best.get_content()), window=1).retrieve(QUERY)
+    tight = BudgetRetriever(index=index, budget=COUNT(best.get_content()), window=1, **PLAIN).retrieve(QUERY)
     assert [f.node.node_id for f in tight] == [best.node_id]
 
 
@@ -98,8 +101,8 @@ def test_the_postprocessor_round_trips_through_to_dict(index: VectorStoreIndex) 
 
 
 def test_the_index_is_asked_for_more_until_the_budget_is_filled(index: VectorStoreIndex) -> None:
-    small = BudgetRetriever(index=index, budget=1500, fetch_k=2).retrieve(QUERY)
-    large = BudgetRetriever(index=index, budget=1500, fetch_k=500).retrieve(QUERY)
+    small = BudgetRetriever(index=index, budget=1500, fetch_k=2, **PLAIN).retrieve(QUERY)
+    large = BudgetRetriever(index=index, budget=1500, fetch_k=500, **PLAIN).retrieve(QUERY)
     assert [f.node.get_content() for f in small] == [f.node.get_content() for f in large]
 
 
@@ -151,3 +154,55 @@ def test_a_changed_tokenizer_counts_the_budget(index: VectorStoreIndex) -> None:
     budget.tokenizer = "cl100k_base"
     cl100k = TokenCounter("cl100k_base")
     assert sum(cl100k(f.node.get_content()) for f in budget.postprocess_nodes(nodes)) <= 300
+
+
+def test_by_default_the_nodes_are_reranked_so_a_name_the_embedder_misses_comes_first(index: VectorStoreIndex) -> None:
+    """The index ranks the one node naming Ortiz fourth for this question; reranking delivers it first, and turning
+    it off gives the index's order back."""
+    query = "Who is Helena Ortiz?"
+    ranked = index.as_retriever(similarity_top_k=1000).retrieve(query)
+    assert next(i for i, n in enumerate(ranked) if "Ortiz" in n.node.get_content()) > 2
+    assert "Ortiz" in BudgetRetriever(index=index, budget=150, window=0).retrieve(query)[0].node.get_content()
+    plain = BudgetRetriever(index=index, budget=150, window=0, **PLAIN).retrieve(query)
+    assert "Ortiz" not in plain[0].node.get_content()
+
+
+def test_reranking_reads_the_node_scores_and_their_neighbour_relationships(index: VectorStoreIndex) -> None:
+    """The delivered order is exactly :func:`rerank` over what the index returns (its similarity scores, the
+    PREVIOUS/NEXT relationships), sync and async alike; the neighbour weight changes it."""
+    from adaptive_splitters.retrieval.rerank import Candidate, rerank
+
+    found = index.as_retriever(similarity_top_k=100).retrieve(QUERY)
+
+    def related(n: NodeWithScore, relation: NodeRelationship) -> str | None:
+        info = n.node.relationships.get(relation)
+        return info.node_id if isinstance(info, RelatedNodeInfo) else None
+
+    candidates = [
+        Candidate(
+            n.node.get_content(),
+            n.score,
+            n.node.node_id,
+            related(n, NodeRelationship.PREVIOUS),
+            related(n, NodeRelationship.NEXT),
+        )
+        for n in found
+    ]
+    orders = {}
+    for weight in (0.0, 1.0):
+        expected = [found[i].node.node_id for i in rerank(QUERY, candidates, neighbour_weight=weight)]
+        retriever = BudgetRetriever(index=index, budget=200, window=0, join=False, neighbour_weight=weight)
+        out = retriever.retrieve(QUERY)
+        assert [n.node.node_id for n in out] == expected[: len(out)]
+        assert [n.node.node_id for n in asyncio.run(retriever.aretrieve(QUERY))] == [n.node.node_id for n in out]
+        orders[weight] = [
+            n.node.node_id
+            for n in BudgetRetriever(index=index, budget=400, window=0, neighbour_weight=weight).retrieve(QUERY)
+        ]
+    assert orders[0.0] != orders[1.0]
+
+
+@pytest.mark.parametrize("field", ["lexical_weight", "neighbour_weight"])
+def test_a_reranking_weight_that_is_not_a_number_from_0_is_refused(index: VectorStoreIndex, field: str) -> None:
+    with pytest.raises(ValueError, match=f"{field} must be a number from 0"):
+        BudgetRetriever(index=index, **{field: -1})
