@@ -75,6 +75,7 @@ from typing import Any
 import numpy as np
 from clair_table3 import load_cache, save_cache  # the scripts sit side by side in benchmarks/
 
+from adaptive_splitters.embeddings.context import DEFAULT_CONTEXT_WEIGHT, with_context
 from adaptive_splitters.retrieval import DEFAULT_WINDOW, Neighbours, Retrieved, deliver
 from adaptive_splitters.retrieval.rerank import (
     DEFAULT_LEXICAL_WEIGHT,
@@ -439,6 +440,20 @@ def reranked_rankings(
         yield np.concatenate([pool[order], ranking[RERANK_FETCH:]])
 
 
+def contextual(index: Index) -> Index:
+    """``index`` with the vectors :class:`~adaptive_splitters.langchain.ContextualEmbeddings` and
+    :class:`~adaptive_splitters.llama_index.ContextualEmbedding` store: each chunk's whole-text vector plus
+    ``DEFAULT_CONTEXT_WEIGHT`` of its neighbours' in its document, normalised."""
+    before: list[int | None] = [None] * len(index.docs)
+    after: list[int | None] = [None] * len(index.docs)
+    for order in index.by_doc.values():
+        for n, i in enumerate(order):
+            before[int(i)] = int(order[n - 1]) if n else None
+            after[int(i)] = int(order[n + 1]) if n + 1 < len(order) else None
+    leaned = with_context(index.vectors, before, after, DEFAULT_CONTEXT_WEIGHT)
+    return Index(index.docs, index.spans, index.tokens, leaned, index.by_doc)
+
+
 def top_k(index: Index, ranking: np.ndarray, k: int) -> Delivery:
     """The ``k`` best chunks as a framework delivers them: every chunk whole, its tokens counted, overlap and all."""
     top = [int(i) for i in ranking[:k]]
@@ -663,15 +678,21 @@ def verdict(theirs: Mapping[str, float], ours: Mapping[str, float]) -> str:
 def swap_test(
     data: DataSet, index: Index, queries: np.ndarray, vectors: Vectors, count: Callable[[str], int]
 ) -> tuple[dict[str, dict[str, float]], list[str]]:
-    """Each default pipeline of :data:`PIPELINES` (``doc`` scope) and our default ``index`` delivered by budget at
-    the tokens that pipeline delivers on average; at LangChain's also in document order, without neighbours,
-    without reranking, and LangChain's own pipeline reranked the same way (its chunks' neighbours known) before
-    its k. The rows (label → :func:`summary`) and a verdict per pair."""
+    """Each default pipeline of :data:`PIPELINES` (``doc`` scope) and our README pipeline (our default ``index``
+    with contextual vectors, reranked, delivered by budget) at the tokens that pipeline delivers on average; at
+    LangChain's also in document order, without neighbours, with whole-text vectors, without reranking, and
+    LangChain's own pipeline reranked the same way (its chunks' neighbours known) before its k. The rows (label →
+    :func:`summary`) and a verdict per pair."""
     items = retrieved(index, data)
     near = beside(index, items)
+    leaned = contextual(index)
     orders = {
-        name: [[items[i] for i in r] for r in reranked_rankings(index, data, queries, "doc", settings)]
-        for name, settings in (("reranked", RERANKING), ("plain", NO_RERANKING))
+        name: [[items[i] for i in r] for r in reranked_rankings(source, data, queries, "doc", settings)]
+        for name, source, settings in (
+            ("contextual", leaned, RERANKING),
+            ("whole", index, RERANKING),
+            ("plain", index, NO_RERANKING),
+        )
     }
     rows: dict[str, dict[str, float]] = {}
     verdicts = []
@@ -681,12 +702,13 @@ def swap_test(
         rows[label] = summary(deliveries, data.questions)
         budget = round(rows[label]["tokens"])
         mine = f"{BUDGET_RETRIEVAL} (budget {budget})"
-        variants = {mine: ("rank", DEFAULT_WINDOW, "reranked")}
+        variants = {mine: ("rank", DEFAULT_WINDOW, "contextual")}
         if label == LANGCHAIN_DEFAULT:
             variants |= {
-                f'{mine}, order="document"': ("document", DEFAULT_WINDOW, "reranked"),
-                f"{mine}, window=0": ("rank", 0, "reranked"),
-                f"{mine}, no reranking": ("rank", DEFAULT_WINDOW, "plain"),
+                f'{mine}, order="document"': ("document", DEFAULT_WINDOW, "contextual"),
+                f"{mine}, window=0": ("rank", 0, "contextual"),
+                f"{mine}, whole-text vectors": ("rank", DEFAULT_WINDOW, "whole"),
+                f"{mine}, whole-text vectors, no reranking": ("rank", DEFAULT_WINDOW, "plain"),
             }
         for name, (order, window, ranked) in variants.items():
             deliveries = [by_budget(r, budget, count, order, window, near) for r in orders[ranked]]
@@ -749,11 +771,20 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
         count = TokenCounter("cl100k_base")
         queries = vectors([q.text for q in data.questions])
         index = build_index(data, default.spans, vectors, count)
+        leaned = contextual(index)
         budgeted = {
-            (scope, window, name): score_budget_retrieval(index, data, queries, scope, count, window, settings)
+            (scope, window, name): score_budget_retrieval(source, data, queries, scope, count, window, settings)
             for scope in ("doc", "pool")
             for window in (DEFAULT_WINDOW, 0)
-            for name, settings in (("reranked", RERANKING), ("plain", NO_RERANKING))
+            for name, source, settings in (
+                ("contextual", leaned, RERANKING),
+                ("reranked", index, RERANKING),
+                ("plain", index, NO_RERANKING),
+            )
+        }
+        at_k = {
+            scope: {k: v for k, v in score_added(leaned, data.questions, queries, scope).items() if "@k=" in k}
+            for scope in ("doc", "pool")
         }
         swap = swap_test(data, index, queries, vectors, count)
     finally:
@@ -778,10 +809,11 @@ def run(data: DataSet, vectors: Vectors, options: Options) -> None:
             f"\nfull@B: answers at least {FULL:.0%} delivered, % of questions; tokens: cl100k delivered per question\n"
         )
         ours_budgeted = {
-            BUDGET_RETRIEVAL: budgeted[scope, DEFAULT_WINDOW, "reranked"],
-            f"{BUDGET_RETRIEVAL}, window=0": budgeted[scope, 0, "reranked"],
-            f"{BUDGET_RETRIEVAL}, no reranking": budgeted[scope, DEFAULT_WINDOW, "plain"],
-            f"{BUDGET_RETRIEVAL}, window=0, no reranking": budgeted[scope, 0, "plain"],
+            f"{BUDGET_RETRIEVAL} (contextual vectors)": budgeted[scope, DEFAULT_WINDOW, "contextual"] | at_k[scope],
+            f"{BUDGET_RETRIEVAL} (contextual vectors), window=0": budgeted[scope, 0, "contextual"],
+            f"{BUDGET_RETRIEVAL} (whole-text vectors)": budgeted[scope, DEFAULT_WINDOW, "reranked"],
+            f"{BUDGET_RETRIEVAL} (whole-text vectors), no reranking": budgeted[scope, DEFAULT_WINDOW, "plain"],
+            f"{BUDGET_RETRIEVAL} (whole-text vectors), window=0, no reranking": budgeted[scope, 0, "plain"],
         }
         print(added_table(results[scope] | ours_budgeted))
     print("\n### swap test (doc scope): each framework's default pipeline against ours at the same delivered tokens\n")

@@ -510,7 +510,7 @@ def swap_rows(
         budget = round(theirs["tokens"])
         lines.append(swap_line(label, theirs, theirs))
         flat = base[f"{BUDGET_RETRIEVAL} (budget {budget})"]
-        lines.append(swap_line(f"{BUDGET_RETRIEVAL} (flat, reranked, budget {budget})", flat, theirs))
+        lines.append(swap_line(f"{BUDGET_RETRIEVAL} (flat, README pipeline, budget {budget})", flat, theirs))
         langchain = label == LANGCHAIN_DEFAULT
         framework, name = (
             (small_to_big, "ParentDocumentRetriever") if langchain else (llama_merge, "AutoMergingRetriever")

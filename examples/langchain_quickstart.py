@@ -13,7 +13,7 @@ from importlib import resources
 from langchain_core.documents import Document
 from langchain_core.vectorstores import InMemoryVectorStore
 
-from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever, MiniLMEmbeddings
+from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever, ContextualEmbeddings, MiniLMEmbeddings
 
 
 def main() -> None:
@@ -42,7 +42,8 @@ def main() -> None:
         preview = doc.page_content[:70].replace("\n", " ")
         print(f"  #{meta['chunk_index']} [{meta['start_index']}:{meta['end_index']}] id={doc.id[:8]}… {preview!r}")
 
-    store = InMemoryVectorStore.from_documents(docs, MiniLMEmbeddings())  # any store; Chroma works the same way
+    embeddings = ContextualEmbeddings(MiniLMEmbeddings(), docs)  # each chunk stored leaning towards its neighbours
+    store = InMemoryVectorStore.from_documents(docs, embeddings)  # any store; Chroma works the same way
     retriever = BudgetRetriever(vectorstore=store, budget=1000)  # not k = 4: as many chunks as 1,000 tokens take
     query = "How is the water disinfected?"
     print(f"\nQuery: {query}")

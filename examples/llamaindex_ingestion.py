@@ -23,7 +23,7 @@ from llama_index.core.storage.docstore import SimpleDocumentStore
 
 from adaptive_splitters import AdaptiveNodeParser
 from adaptive_splitters.integrations.llama_index import MiniLMEmbedding
-from adaptive_splitters.llama_index import BudgetRetriever
+from adaptive_splitters.llama_index import BudgetRetriever, ContextualEmbedding
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "adaptive_splitters" / "data" / "sample.md"
@@ -44,7 +44,7 @@ def documents() -> list[Document]:
 def main() -> None:
     docs = documents()
     texts = {d.id_: d.text for d in docs}
-    embed_model = MiniLMEmbedding()
+    embed_model = ContextualEmbedding(base=MiniLMEmbedding())  # nodes stored leaning towards their neighbours
     parser = AdaptiveNodeParser()  # 128-token chunks for MiniLM; every setting is a public field: the cache key sees it
     pipeline = IngestionPipeline(
         transformations=[parser, embed_model],

@@ -15,10 +15,16 @@ langchain_chroma = pytest.importorskip("langchain_chroma", reason="langchain-chr
 
 from langchain_core.documents import Document as LCDocument  # noqa: E402
 from llama_index.core import Document, VectorStoreIndex  # noqa: E402
+from llama_index.core.ingestion import IngestionPipeline  # noqa: E402
 
 from adaptive_splitters.integrations.llama_index import MiniLMEmbedding  # noqa: E402
-from adaptive_splitters.langchain import AdaptiveTextSplitter, BudgetRetriever, MiniLMEmbeddings  # noqa: E402
-from adaptive_splitters.llama_index import AdaptiveNodeParser, TokenBudgetPostprocessor  # noqa: E402
+from adaptive_splitters.langchain import (  # noqa: E402
+    AdaptiveTextSplitter,
+    BudgetRetriever,
+    ContextualEmbeddings,
+    MiniLMEmbeddings,
+)
+from adaptive_splitters.llama_index import AdaptiveNodeParser, ContextualEmbedding, TokenBudgetPostprocessor  # noqa: E402
 from adaptive_splitters.llama_index import BudgetRetriever as LlamaBudgetRetriever  # noqa: E402
 from adaptive_splitters.text.tokens import TokenCounter  # noqa: E402
 
@@ -37,9 +43,8 @@ PLAIN = {"lexical_weight": 0.0, "neighbour_weight": 0.0}
 def test_langchain_chroma_budget_retriever() -> None:
     chunks = AdaptiveTextSplitter().split_documents([LCDocument(page_content=SAMPLE, metadata={"source": "sample"})])
     client = chromadb.EphemeralClient(settings=chromadb.config.Settings(anonymized_telemetry=False))
-    store = langchain_chroma.Chroma.from_documents(
-        chunks, MiniLMEmbeddings(), client=client, collection_name="sample_chunks"
-    )
+    embeddings = ContextualEmbeddings(MiniLMEmbeddings(), chunks)  # the README pipeline's vectors
+    store = langchain_chroma.Chroma.from_documents(chunks, embeddings, client=client, collection_name="sample_chunks")
     retriever = BudgetRetriever(vectorstore=store, budget=BUDGET)
     joined = 0
     for query in QUERIES:
@@ -64,8 +69,11 @@ def test_langchain_chroma_budget_retriever() -> None:
 
 
 def test_llama_index_vector_store_index_budget_retriever_and_postprocessor() -> None:
-    nodes = AdaptiveNodeParser().get_nodes_from_documents([Document(text=SAMPLE, id_="sample")])
-    index = VectorStoreIndex(nodes, embed_model=MiniLMEmbedding())
+    embed_model = ContextualEmbedding(base=MiniLMEmbedding())  # the README pipeline
+    pipeline = IngestionPipeline(transformations=[AdaptiveNodeParser(), embed_model])
+    nodes = pipeline.run(documents=[Document(text=SAMPLE, id_="sample")])
+    assert all(n.embedding is not None for n in nodes)
+    index = VectorStoreIndex(nodes, embed_model=embed_model)
     retriever = LlamaBudgetRetriever(index=index, budget=BUDGET)
     wide = index.as_retriever(similarity_top_k=40)
     plain = LlamaBudgetRetriever(index=index, budget=BUDGET, window=0, **PLAIN)

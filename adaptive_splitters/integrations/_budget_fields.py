@@ -8,7 +8,6 @@ from pydantic import AfterValidator, BeforeValidator
 
 from adaptive_splitters.core import checks
 from adaptive_splitters.retrieval.budget import check_budget, check_order
-from adaptive_splitters.retrieval.rerank import check_weight
 from adaptive_splitters.text.tokens import TokenCounter
 
 
@@ -25,7 +24,7 @@ FetchK = Annotated[int, BeforeValidator(lambda value: checks.positive_int("fetch
 """Results asked of a search first: a positive integer."""
 Window = Annotated[int, BeforeValidator(lambda value: checks.non_negative_int("window", value))]
 """Neighbours the best chunk brings on each side: an integer from 0."""
-Weight = Annotated[float, BeforeValidator(lambda value: check_weight("a reranking weight", value))]
+Weight = Annotated[float, BeforeValidator(lambda value: checks.non_negative_number("a reranking weight", value))]
 """A reranking weight: a finite number from 0."""
 Tokenizer = AfterValidator(_known_tokenizer)
 """Checks a budget tokenizer when the retriever is built."""

@@ -1,11 +1,19 @@
-"""``MiniLMEmbeddings``: the bundled all-MiniLM-L6-v2 as LangChain ``Embeddings`` (offline, CPU), so a LangChain
-pipeline (splitter, vector store, budget retriever) runs right after ``pip install``."""
+"""LangChain ``Embeddings``: ``MiniLMEmbeddings``, the bundled all-MiniLM-L6-v2 (offline, CPU), so a LangChain
+pipeline (splitter, vector store, budget retriever) runs right after ``pip install``; ``ContextualEmbeddings``,
+any embeddings with our chunks' vectors leaning towards their neighbours."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
+from adaptive_splitters.core import checks
+from adaptive_splitters.embeddings.context import DEFAULT_CONTEXT_WEIGHT, with_context
 from adaptive_splitters.embeddings.source import EmbeddingSource
+from adaptive_splitters.output.records import NEIGHBOUR_KEYS
 
 
 class MiniLMEmbeddings(Embeddings):
@@ -29,3 +37,62 @@ class MiniLMEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """The vector of ``text``, as :meth:`embed_documents` gives it."""
         return self.embed_documents([text])[0]
+
+
+class ContextualEmbeddings(Embeddings):
+    """Any LangChain embeddings, with each of our chunks' vectors leaning towards its neighbours
+    (docs/method.md#contextual-vectors): what a vector store should keep for chunks sized for the embedder.
+
+    Args:
+        base: the embeddings to wrap (``MiniLMEmbeddings()``, or any other); queries go to it unchanged.
+        documents: our chunks (``AdaptiveTextSplitter().split_documents(...)``), whose ``id`` and
+            ``adaptive_prev_id``/``adaptive_next_id`` say which texts neighbour which.
+        context_weight: the share of each neighbour's vector added to a chunk's (default 0.25; 0: ``base``'s
+            vectors).
+
+    A text among ``documents`` is embedded with its neighbours' texts (one call to ``base`` for all of them, each
+    distinct text once) and stored as ``normalise(v + w * (v_prev + v_next))``; any other text as ``base`` embeds
+    it. A text that two chunks share takes the neighbours of the last one.
+    """
+
+    def __init__(
+        self, base: Embeddings, documents: Sequence[Document], context_weight: float = DEFAULT_CONTEXT_WEIGHT
+    ) -> None:
+        self.base = base
+        self.context_weight = checks.non_negative_number("context_weight", context_weight)
+        by_id = {d.id: d.page_content for d in documents if d.id is not None}
+        self.neighbours: dict[str, tuple[str | None, str | None]] = {
+            d.page_content: (_text(by_id, d, NEIGHBOUR_KEYS[0]), _text(by_id, d, NEIGHBOUR_KEYS[1])) for d in documents
+        }
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """One vector per text: a chunk's with its neighbours' (unit length), any other text's as ``base`` gives
+        it."""
+        if not texts:
+            return []
+        sides = {t: self.neighbours.get(t, (None, None)) for t in texts}
+        unique = list(dict.fromkeys([*texts, *(n for pair in sides.values() for n in pair if n is not None)]))
+        at = {t: i for i, t in enumerate(unique)}
+        vectors = np.asarray(self.base.embed_documents(unique), dtype=np.float64)
+        before = [_index(at, sides.get(t, (None, None))[0]) for t in unique]
+        after = [_index(at, sides.get(t, (None, None))[1]) for t in unique]
+        mixed = with_context(vectors, before, after, self.context_weight)
+        out = []
+        for t in texts:
+            alone = before[at[t]] is None and after[at[t]] is None  # base's vector as it gave it
+            out.append([float(x) for x in (vectors if alone else mixed)[at[t]]])
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        """``base``'s vector of the query."""
+        return self.base.embed_query(text)
+
+
+def _text(by_id: dict[str, str], doc: Document, key: str) -> str | None:
+    """The text of the chunk ``doc``'s ``key`` metadata names, when it is among the documents."""
+    wanted = doc.metadata.get(key)
+    return by_id.get(wanted) if isinstance(wanted, str) else None
+
+
+def _index(at: dict[str, int], text: str | None) -> int | None:
+    return None if text is None else at[text]

@@ -1,12 +1,17 @@
-"""``MiniLMEmbedding``: the bundled all-MiniLM-L6-v2 as a LlamaIndex embedding model (offline, CPU)."""
+"""LlamaIndex embedding models: ``MiniLMEmbedding``, the bundled all-MiniLM-L6-v2 (offline, CPU);
+``ContextualEmbedding``, any model with each node's vector leaning towards its neighbours."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo
 
+from adaptive_splitters.embeddings.context import DEFAULT_CONTEXT_WEIGHT, with_context
 from adaptive_splitters.embeddings.resolve import DEFAULT_MODEL
 
 
@@ -51,3 +56,65 @@ class MiniLMEmbedding(BaseEmbedding):
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
+
+
+class ContextualEmbedding(BaseEmbedding):
+    """Any LlamaIndex embedding model, with each node's vector leaning towards its PREVIOUS and NEXT nodes
+    (docs/method.md#contextual-vectors) when it embeds nodes as a transformation (an ``IngestionPipeline`` step, or
+    ``ContextualEmbedding(base)(nodes)`` before ``VectorStoreIndex(nodes, embed_model=base)``, which keeps the
+    vectors nodes bring). Queries and plain texts go to ``base`` unchanged.
+
+    A node whose neighbours are in the same call gets ``normalise(v + w * (v_prev + v_next))``, every vector being
+    ``base``'s of the text the index would embed (``MetadataMode.EMBED``); a node without them keeps ``base``'s.
+    """
+
+    base: BaseEmbedding = Field(description="The embedding model wrapped.")
+    context_weight: float = Field(
+        default=DEFAULT_CONTEXT_WEIGHT, ge=0, description="The share of each neighbour's vector added to a node's."
+    )
+
+    @classmethod
+    def class_name(cls) -> str:
+        """``"ContextualEmbedding"``."""
+        return "ContextualEmbedding"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.base.get_query_embedding(query)
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return await self.base.aget_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.base.get_text_embedding(text)
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.base.get_text_embedding_batch(texts)
+
+    def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> Sequence[BaseNode]:
+        """Embed ``nodes`` with ``base`` and lean each towards its neighbours among them."""
+        return self._leaned(super().__call__(nodes, **kwargs))
+
+    async def acall(self, nodes: Sequence[BaseNode], **kwargs: Any) -> Sequence[BaseNode]:
+        """:meth:`__call__`, awaited."""
+        return self._leaned(await super().acall(nodes, **kwargs))
+
+    def _leaned(self, nodes: Sequence[BaseNode]) -> Sequence[BaseNode]:
+        if not nodes:
+            return nodes
+        at = {node.node_id: i for i, node in enumerate(nodes)}
+        sides = [[_related(node, relation, at) for node in nodes] for relation in (_PREVIOUS, _NEXT)]
+        vectors = np.asarray([node.embedding for node in nodes], dtype=np.float64)
+        mixed = with_context(vectors, sides[0], sides[1], self.context_weight)
+        for i, node in enumerate(nodes):
+            if sides[0][i] is not None or sides[1][i] is not None:
+                node.embedding = [float(x) for x in mixed[i]]
+        return nodes
+
+
+_PREVIOUS, _NEXT = NodeRelationship.PREVIOUS, NodeRelationship.NEXT
+
+
+def _related(node: BaseNode, relation: NodeRelationship, at: dict[str, int]) -> int | None:
+    """The index (in ``at``) of ``node``'s one ``relation``, when it is among the nodes embedded."""
+    info = node.relationships.get(relation)
+    return at.get(info.node_id) if isinstance(info, RelatedNodeInfo) else None

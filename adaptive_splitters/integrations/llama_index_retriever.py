@@ -40,7 +40,6 @@ from adaptive_splitters.retrieval.rerank import (
     RERANK_FETCH,
     Candidate,
     as_similarities,
-    check_weight,
     rerank,
 )
 from adaptive_splitters.text.tokens import TokenCounter
@@ -143,8 +142,8 @@ class BudgetRetriever(BaseRetriever):
         self.postprocessor = TokenBudgetPostprocessor(budget=budget, tokenizer=tokenizer, join=join, order=order)
         self.fetch_k = checks.positive_int("fetch_k", fetch_k)
         self.window = checks.non_negative_int("window", window)
-        self.lexical_weight = check_weight("lexical_weight", lexical_weight)
-        self.neighbour_weight = check_weight("neighbour_weight", neighbour_weight)
+        self.lexical_weight = checks.non_negative_number("lexical_weight", lexical_weight)
+        self.neighbour_weight = checks.non_negative_number("neighbour_weight", neighbour_weight)
         self.retriever_kwargs = dict(retriever_kwargs or {})
         self.retriever_kwargs.pop("similarity_top_k", None)
         super().__init__(**kwargs)

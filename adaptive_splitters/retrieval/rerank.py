@@ -53,14 +53,6 @@ class Candidate:
     next: Hashable | None = None
 
 
-def check_weight(name: str, value: object) -> float:
-    """``value`` as a float when it is a finite number from 0; ``ValueError`` naming ``name`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        msg = f"{name} must be a number from 0, got {value!r}"
-        raise ValueError(msg)
-    return float(value)
-
-
 def rerank(
     query: str,
     candidates: Sequence[Candidate],
@@ -76,8 +68,8 @@ def rerank(
     that. Then that order and the BM25 order of their texts (statistics from the candidates themselves) are fused
     by reciprocal rank, the lexical one weighted ``lexical_weight``. Ties keep the search's order.
     """
-    check_weight("lexical_weight", lexical_weight)
-    check_weight("neighbour_weight", neighbour_weight)
+    checks.non_negative_number("lexical_weight", lexical_weight)
+    checks.non_negative_number("neighbour_weight", neighbour_weight)
     order = list(range(len(candidates)))
     if len(candidates) < 2:
         return order

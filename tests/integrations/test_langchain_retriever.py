@@ -269,5 +269,5 @@ def test_reranking_reads_the_stores_scores_and_our_neighbour_ids(store: InMemory
 def test_a_reranking_weight_that_is_not_a_number_from_0_is_refused(
     store: InMemoryVectorStore, field: str, bad: Any
 ) -> None:
-    with pytest.raises(ValidationError, match="must be a number from 0"):
+    with pytest.raises(ValidationError, match="must be a finite number >= 0"):
         BudgetRetriever(vectorstore=store, **{field: bad})

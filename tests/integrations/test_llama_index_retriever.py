@@ -204,5 +204,5 @@ def test_reranking_reads_the_node_scores_and_their_neighbour_relationships(index
 
 @pytest.mark.parametrize("field", ["lexical_weight", "neighbour_weight"])
 def test_a_reranking_weight_that_is_not_a_number_from_0_is_refused(index: VectorStoreIndex, field: str) -> None:
-    with pytest.raises(ValueError, match=f"{field} must be a number from 0"):
+    with pytest.raises(ValueError, match=f"{field} must be a finite number >= 0"):
         BudgetRetriever(index=index, **{field: -1})

@@ -87,9 +87,9 @@ def test_bm25_matches_the_formula() -> None:
 
 @pytest.mark.parametrize("bad", [-0.1, float("nan"), float("inf"), "1", True, None])
 def test_a_weight_that_is_not_a_number_from_0_is_refused(bad: Any) -> None:
-    with pytest.raises(ValueError, match="lexical_weight must be a number from 0"):
+    with pytest.raises(ValueError, match="lexical_weight must be a finite number >= 0"):
         rerank("q", [Candidate("a"), Candidate("b")], lexical_weight=bad)
-    with pytest.raises(ValueError, match="neighbour_weight must be a number from 0"):
+    with pytest.raises(ValueError, match="neighbour_weight must be a finite number >= 0"):
         rerank("q", [Candidate("a")], neighbour_weight=bad)
 
 
