@@ -7,7 +7,10 @@ LlamaIndex) to an index a query can be run against:
   Chroma (``langchain_chroma.Chroma.from_documents``, an ephemeral client, a fresh collection per run);
 - (b) LlamaIndex ``SentenceSplitter()`` + ``MiniLMEmbedding`` into a ``VectorStoreIndex``;
 - (c) ours: ``AdaptiveTextSplitter()`` (default settings) + ``MiniLMEmbeddings`` into Chroma, and
-  ``AdaptiveNodeParser()`` + ``MiniLMEmbedding`` into a ``VectorStoreIndex``;
+  ``AdaptiveNodeParser()`` + ``MiniLMEmbedding`` into a ``VectorStoreIndex``; and the README pipelines, the same
+  with contextual vectors: ``ContextualEmbeddings(MiniLMEmbeddings(), chunks)`` into Chroma, and
+  ``ContextualEmbedding(base=MiniLMEmbedding())`` run on the nodes (as an ingestion step) before the index, which
+  keeps their vectors (its time counted as storing);
 - (d) LlamaIndex ``SemanticSplitterNodeParser(embed_model=MiniLMEmbedding())`` into a ``VectorStoreIndex``.
 
 LangChain's ``SemanticChunker`` is not run: ``langchain-experimental`` would also install ``langchain-community`` and
@@ -32,7 +35,7 @@ Corpora: the COVID-QA articles (``../shared/data/retrieval/covidqa/corpus/*.txt`
 ``full_text`` (``../shared/data/clair/parsed/*.json``), the ``--docs`` smallest of each, smallest first.
 
 Usage: ``HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 python benchmarks/bench_ingest.py [--data covidqa,clair]
-[--docs N] [--rounds R]``
+[--docs N] [--rounds R] [--no-memory]``
 """
 
 from __future__ import annotations
@@ -109,17 +112,21 @@ def rotated(items: Sequence[Any], by: int) -> list[Any]:
     return [*items[k:], *items[:k]]
 
 
-def langchain_pipeline(name: str, splitter: Any, embeddings: Any, client: Any) -> Pipeline:
-    """A LangChain splitter into Chroma: ``split_documents`` then ``Chroma.from_documents``."""
+def langchain_pipeline(name: str, splitter: Any, embeddings: Any, client: Any, contextual: bool = False) -> Pipeline:
+    """A LangChain splitter into Chroma: ``split_documents`` then ``Chroma.from_documents`` (with ``contextual``,
+    through ``ContextualEmbeddings(embeddings, chunks)``)."""
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
+
+    from adaptive_splitters.langchain import ContextualEmbeddings
 
     def run(texts: Sequence[Text]) -> Run:
         documents = [Document(page_content=t.text, metadata={"source": t.name}) for t in texts]
         start = time.perf_counter()
         chunks = splitter.split_documents(documents)
         split = time.perf_counter()
-        store = Chroma.from_documents(chunks, embeddings, client=client, collection_name=f"ingest-{uuid.uuid4().hex}")
+        wrapped = ContextualEmbeddings(embeddings, chunks) if contextual else embeddings
+        store = Chroma.from_documents(chunks, wrapped, client=client, collection_name=f"ingest-{uuid.uuid4().hex}")
         end = time.perf_counter()
         assert store.similarity_search(chunks[0].page_content, k=1), "the store answers no query"
         store.delete_collection()
@@ -128,17 +135,24 @@ def langchain_pipeline(name: str, splitter: Any, embeddings: Any, client: Any) -
     return Pipeline(name, run)
 
 
-def llama_pipeline(name: str, parser: Any, embed_model: Any) -> Pipeline:
-    """A LlamaIndex node parser into a ``VectorStoreIndex``: ``get_nodes_from_documents`` then the index."""
+def llama_pipeline(name: str, parser: Any, embed_model: Any, contextual: bool = False) -> Pipeline:
+    """A LlamaIndex node parser into a ``VectorStoreIndex``: ``get_nodes_from_documents`` then the index (with
+    ``contextual``, the nodes embedded first by ``ContextualEmbedding(base=embed_model)``)."""
     from llama_index.core import Document, VectorStoreIndex
     from llama_index.core.schema import MetadataMode
+
+    from adaptive_splitters.llama_index import ContextualEmbedding
 
     def run(texts: Sequence[Text]) -> Run:
         documents = [Document(text=t.text, id_=t.name) for t in texts]
         start = time.perf_counter()
         nodes = parser.get_nodes_from_documents(documents)
         split = time.perf_counter()
-        index = VectorStoreIndex(nodes, embed_model=embed_model)
+        if contextual:
+            wrapped = ContextualEmbedding(base=embed_model)
+            index = VectorStoreIndex(wrapped(nodes), embed_model=wrapped)
+        else:
+            index = VectorStoreIndex(nodes, embed_model=embed_model)
         end = time.perf_counter()
         assert index.as_retriever(similarity_top_k=1).retrieve(nodes[0].get_content()), "the index answers no query"
         return Run(split - start, end - split, [n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes])
@@ -147,7 +161,7 @@ def llama_pipeline(name: str, parser: Any, embed_model: Any) -> Pipeline:
 
 
 def pipelines() -> list[Pipeline]:
-    """The five pipelines, (a) and (b) first, built once, sharing one embedding wrapper per framework."""
+    """The seven pipelines, (a) and (b) first, built once, sharing one embedding wrapper per framework."""
     import chromadb
     from langchain_text_splitters import RecursiveCharacterTextSplitter
     from llama_index.core.node_parser import SemanticSplitterNodeParser, SentenceSplitter
@@ -163,6 +177,19 @@ def pipelines() -> list[Pipeline]:
         llama_pipeline("(b) LlamaIndex SentenceSplitter → VectorStoreIndex", SentenceSplitter(), li_embedding),
         langchain_pipeline("(c) ours, AdaptiveTextSplitter → Chroma", AdaptiveTextSplitter(), lc_embeddings, client),
         llama_pipeline("(c) ours, AdaptiveNodeParser → VectorStoreIndex", AdaptiveNodeParser(), li_embedding),
+        langchain_pipeline(
+            "(c) ours, README: AdaptiveTextSplitter + ContextualEmbeddings → Chroma",
+            AdaptiveTextSplitter(),
+            lc_embeddings,
+            client,
+            contextual=True,
+        ),
+        llama_pipeline(
+            "(c) ours, README: AdaptiveNodeParser + ContextualEmbedding → VectorStoreIndex",
+            AdaptiveNodeParser(),
+            li_embedding,
+            contextual=True,
+        ),
         llama_pipeline(
             "(d) LlamaIndex SemanticSplitterNodeParser → VectorStoreIndex",
             SemanticSplitterNodeParser(embed_model=li_embedding),
@@ -217,10 +244,12 @@ def table(
     return "\n".join(lines)
 
 
-def bench(corpus: str, pipes: Sequence[Pipeline], docs: int, rounds: int, count: Callable[[str], int]) -> str:
-    """The report for one corpus: a heading line and the table."""
+def bench(
+    corpus: str, pipes: Sequence[Pipeline], docs: int, rounds: int, count: Callable[[str], int], memory: bool = True
+) -> str:
+    """The report for one corpus: a heading line and the table (peaks 0 without ``memory``)."""
     texts = load(corpus, docs)
-    peaks = {p.name: peak_bytes(p, texts) for p in pipes}
+    peaks = {p.name: peak_bytes(p, texts) if memory else 0 for p in pipes}
     runs = measure(pipes, texts, rounds)
     tokens = sum(count(t.text) for t in texts)
     heading = f"### {corpus}: {len(texts)} texts, {tokens} cl100k tokens, {rounds} rounds"
@@ -233,6 +262,7 @@ def main() -> None:
     parser.add_argument("--data", default="covidqa,clair", help="comma-separated corpora: covidqa, clair")
     parser.add_argument("--docs", type=int, default=4, help="the N smallest documents of each corpus")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds (the median is reported)")
+    parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the tracemalloc runs")
     args = parser.parse_args()
     from adaptive_splitters.text.tokens import TokenCounter
 
@@ -241,7 +271,7 @@ def main() -> None:
     for pipe in pipes:  # loads every model and warms every code path, on a text outside the corpora
         pipe.run([Text("warm-up", WARM_UP)])
     for corpus in args.data.split(","):
-        print(bench(corpus.strip(), pipes, args.docs, args.rounds, count), end="\n\n", flush=True)
+        print(bench(corpus.strip(), pipes, args.docs, args.rounds, count, args.memory), end="\n\n", flush=True)
 
 
 if __name__ == "__main__":

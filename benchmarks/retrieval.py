@@ -45,7 +45,8 @@ The swap test (``doc`` scope): each framework's default pipeline as users run it
 ``SentenceSplitter()`` with its top 2, against our default delivered by budget at B, that pipeline's mean delivered
 tokens: recall, full-answer rate and tokens, and a verdict (the target: 10 recall points more or at most half their
 missed share, and a higher full-answer rate). At LangChain's B also ``window=0``, no reranking, LangChain's own
-pipeline with its first 100 chunks reranked the same way before its k (what the reranking alone gives it), and
+pipeline with its first 100 chunks reranked as the retrievers rerank other splitters' chunks (words only: they
+carry no neighbour ids) before its k (what the reranking alone gives it), and
 ``order="document"`` against ``"rank"``: the
 answer position, the share of the delivered characters (passages in delivery order) before the first answer
 character, averaged over the questions given some of their answer (lower: the answer nearer the context's start).
@@ -421,17 +422,13 @@ def reranked_rankings(
     queries: np.ndarray,
     scope: str,
     settings: Mapping[str, float] = RERANKING,
+    neighbours: bool = True,
 ) -> Iterator[np.ndarray]:
     """:func:`rankings`, each one's first :data:`RERANK_FETCH` chunks reranked as the budget retrievers rerank
-    what a search returns (their cosine similarity as the score, their neighbours in the document as the ids our
-    chunks carry), the rest after them."""
+    what a search returns (their cosine similarity as the score; with ``neighbours``, their neighbours in the
+    document as the ids our chunks carry; without, none, as other splitters' chunks), the rest after them."""
     texts = [data.docs[d][s:e] for d, (s, e) in zip(index.docs, index.spans, strict=True)]
-    before: dict[int, int | None] = {}
-    after: dict[int, int | None] = {}
-    for order in index.by_doc.values():
-        for n, i in enumerate(order):
-            before[int(i)] = int(order[n - 1]) if n else None
-            after[int(i)] = int(order[n + 1]) if n + 1 < len(order) else None
+    before, after = neighbour_rows(index) if neighbours else ([None] * len(texts), [None] * len(texts))
     sims = queries @ index.vectors.T
     for q, row, ranking in zip(data.questions, sims, rankings(index, data.questions, queries, scope), strict=True):
         pool = ranking[:RERANK_FETCH]
@@ -440,17 +437,22 @@ def reranked_rankings(
         yield np.concatenate([pool[order], ranking[RERANK_FETCH:]])
 
 
-def contextual(index: Index) -> Index:
-    """``index`` with the vectors :class:`~adaptive_splitters.langchain.ContextualEmbeddings` and
-    :class:`~adaptive_splitters.llama_index.ContextualEmbedding` store: each chunk's whole-text vector plus
-    ``DEFAULT_CONTEXT_WEIGHT`` of its neighbours' in its document, normalised."""
+def neighbour_rows(index: Index) -> tuple[list[int | None], list[int | None]]:
+    """Per chunk of ``index``, the row of the chunk before it and after it in its document (``None``: none)."""
     before: list[int | None] = [None] * len(index.docs)
     after: list[int | None] = [None] * len(index.docs)
     for order in index.by_doc.values():
         for n, i in enumerate(order):
             before[int(i)] = int(order[n - 1]) if n else None
             after[int(i)] = int(order[n + 1]) if n + 1 < len(order) else None
-    leaned = with_context(index.vectors, before, after, DEFAULT_CONTEXT_WEIGHT)
+    return before, after
+
+
+def contextual(index: Index) -> Index:
+    """``index`` with the vectors :class:`~adaptive_splitters.langchain.ContextualEmbeddings` and
+    :class:`~adaptive_splitters.llama_index.ContextualEmbedding` store: each chunk's whole-text vector plus
+    ``DEFAULT_CONTEXT_WEIGHT`` of its neighbours' in its document, at its own length."""
+    leaned = with_context(index.vectors, *neighbour_rows(index), DEFAULT_CONTEXT_WEIGHT)
     return Index(index.docs, index.spans, index.tokens, leaned, index.by_doc)
 
 
@@ -681,7 +683,8 @@ def swap_test(
     """Each default pipeline of :data:`PIPELINES` (``doc`` scope) and our README pipeline (our default ``index``
     with contextual vectors, reranked, delivered by budget) at the tokens that pipeline delivers on average; at
     LangChain's also in document order, without neighbours, with whole-text vectors, without reranking, and
-    LangChain's own pipeline reranked the same way (its chunks' neighbours known) before its k. The rows (label →
+    LangChain's own pipeline reranked as the budget retriever would rerank its chunks (no neighbour ids) before its
+    k. The rows (label →
     :func:`summary`) and a verdict per pair."""
     items = retrieved(index, data)
     near = beside(index, items)
@@ -714,7 +717,7 @@ def swap_test(
             deliveries = [by_budget(r, budget, count, order, window, near) for r in orders[ranked]]
             rows[name] = summary(deliveries, data.questions)
         if label == LANGCHAIN_DEFAULT:
-            again = reranked_rankings(theirs, data, queries, "doc")
+            again = reranked_rankings(theirs, data, queries, "doc", neighbours=False)  # their chunks carry no ids
             rows[f"{label}, reranked as ours"] = summary([top_k(theirs, r, k) for r in again], data.questions)
         verdicts.append(f"{label} → ours: {verdict(rows[label], rows[mine])}")
     return rows, verdicts

@@ -1,5 +1,5 @@
 """Contextual chunk vectors for a vector store (docs/method.md#contextual-vectors): each chunk's vector plus a share
-of its neighbours' vectors in its document, normalised.
+of its neighbours' vectors in its document, at the chunk's own vector's length.
 
 A chunk sized for the embedder is a sentence or two, and its vector knows nothing of the text around it; a
 question about that text then ranks it below chunks that merely share its words. Adding a quarter of each
@@ -24,7 +24,9 @@ def with_context(
     vectors: np.ndarray, before: Sequence[int | None], after: Sequence[int | None], weight: float
 ) -> np.ndarray:
     """Each row of ``vectors`` plus ``weight`` times the rows of its neighbours (``before[i]``, ``after[i]``: row
-    indices, ``None`` for none), L2-normalised; a row whose sum is zero stays as it was."""
+    indices, ``None`` for none), scaled to the row's own length (unit vectors stay unit vectors, and a model's
+    unnormalised lengths are kept, so stores that compare by distance or inner product see no new lengths); a row
+    whose sum is zero stays as it was."""
     weight = checks.non_negative_number("context_weight", weight)
     rows = np.asarray(vectors, dtype=np.float64)
     if len(before) != len(rows) or len(after) != len(rows):
@@ -37,5 +39,6 @@ def with_context(
                 if j is not None:
                     out[i] += weight * rows[j]
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    out = np.where(norms > 0, out / np.where(norms > 0, norms, 1.0), rows)
+    own = np.linalg.norm(rows, axis=1, keepdims=True)
+    out = np.where(norms > 0, out * (own / np.where(norms > 0, norms, 1.0)), rows)
     return out.astype(np.float32)

@@ -51,8 +51,9 @@ class ContextualEmbeddings(Embeddings):
             vectors).
 
     A text among ``documents`` is embedded with its neighbours' texts (one call to ``base`` for all of them, each
-    distinct text once) and stored as ``normalise(v + w * (v_prev + v_next))``; any other text as ``base`` embeds
-    it. A text that two chunks share takes the neighbours of the last one.
+    distinct text once) and stored as ``v + w * (v_prev + v_next)`` scaled to the length of ``v``; any other text as
+    ``base`` embeds it, and so is a text that several chunks share with different neighbours (a repeated footer
+    leans towards none of its places).
     """
 
     def __init__(
@@ -61,13 +62,18 @@ class ContextualEmbeddings(Embeddings):
         self.base = base
         self.context_weight = checks.non_negative_number("context_weight", context_weight)
         by_id = {d.id: d.page_content for d in documents if d.id is not None}
+        sides: dict[str, set[tuple[str | None, str | None]]] = {}
+        for d in documents:
+            sides.setdefault(d.page_content, set()).add(
+                (_text(by_id, d, NEIGHBOUR_KEYS[0]), _text(by_id, d, NEIGHBOUR_KEYS[1]))
+            )
         self.neighbours: dict[str, tuple[str | None, str | None]] = {
-            d.page_content: (_text(by_id, d, NEIGHBOUR_KEYS[0]), _text(by_id, d, NEIGHBOUR_KEYS[1])) for d in documents
-        }
+            text: next(iter(pairs)) for text, pairs in sides.items() if len(pairs) == 1
+        }  # a text found in several places (a footer, a disclaimer) leans towards none of them
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """One vector per text: a chunk's with its neighbours' (unit length), any other text's as ``base`` gives
-        it."""
+        """One vector per text: a chunk's with its neighbours' (at its own length), any other text's as ``base``
+        gives it."""
         if not texts:
             return []
         sides = {t: self.neighbours.get(t, (None, None)) for t in texts}

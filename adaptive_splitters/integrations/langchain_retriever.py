@@ -55,18 +55,21 @@ class BudgetRetriever(BaseRetriever):
         vectorstore: the store to search (``similarity_search`` with ``search_kwargs``), or
         retriever: a retriever to wrap: a ``VectorStoreRetriever`` (``store.as_retriever(...)``) is searched with
             its own search type and kwargs but as many results as the budget takes; any other retriever is invoked
-            as it is and its results trimmed to the budget. Give exactly one of the two.
+            as it is and its results trimmed to the budget, in its order (not reranked: an ensemble or a
+            cross-encoder has ordered them already). Give exactly one of the two.
         budget: tokens delivered per query (default :data:`~adaptive_splitters.retrieval.budget.DEFAULT_BUDGET`,
             1,000); the first chunk is delivered even when it alone is larger.
         tokenizer: what counts the budget: a tiktoken name (default ``"o200k_base"``, the package's own) or any
             ``str -> int``.
-        fetch_k: results asked of the store first (default 100), reranked; doubled while all of them fit.
+        fetch_k: results asked of the store first (default 100: the pool reranking reorders), doubled while all of
+            them fit.
         lexical_weight: the weight of the BM25 ranking of the fetched results, fused with the store's ranking by
             reciprocal rank (default 1.0; 0: the store's ranking alone).
         neighbour_weight: the share of each neighbour's similarity a result adds to its own before the fusion
-            (default 0.25; 0: none). Needs scores (a ``similarity`` search through the store's
-            ``similarity_search_with_score``, distances turned into similarities by their order) and our chunks'
-            neighbour ids; without them, none.
+            (default 0.25; 0: none). Needs scores: a ``similarity`` search asks the store's
+            ``similarity_search_with_score`` (distances turned into similarities by their order), a
+            ``similarity_score_threshold`` search gives relevance scores, ``mmr`` none (then no neighbour step); our
+            chunks' neighbour ids say which results neighbour which.
         join: join chunks of one source that touch or overlap into one ``Document`` in document order (default
             True). A joined ``Document`` has the first chunk's metadata with ``start_index``/``end_index`` of the
             passage and ``adaptive_chunk_ids``, the ids of the chunks it joins.
@@ -116,7 +119,7 @@ class BudgetRetriever(BaseRetriever):
         if store is None:
             assert self.retriever is not None
             docs = self.retriever.invoke(query, config={"callbacks": run_manager.get_child()}, **kwargs)
-            return self._documents(self._deliver(self._reranked(query, [(d, None) for d in docs])))
+            return self._documents(self._deliver(docs))
         k, near = self.fetch_k, Near()
         while True:
             docs = self._reranked(query, self._scored_search(store, query, search_type, _sized(search_type, search, k)))
@@ -134,7 +137,7 @@ class BudgetRetriever(BaseRetriever):
         if store is None:
             assert self.retriever is not None
             docs = await self.retriever.ainvoke(query, config={"callbacks": run_manager.get_child()}, **kwargs)
-            return self._documents(self._deliver(self._reranked(query, [(d, None) for d in docs])))
+            return self._documents(self._deliver(docs))
         k, near = self.fetch_k, Near()
         while True:
             sized = _sized(search_type, search, k)
@@ -288,7 +291,7 @@ def _sized(search_type: str, search: dict[str, Any], k: int) -> dict[str, Any]:
 def _similarities(found: Sequence[tuple[Document, float]]) -> list[tuple[Document, float | None]]:
     """A scored search's results with their scores as similarities (none where their sense is unclear)."""
     scores = as_similarities([s for _, s in found])
-    return [(d, None if scores is None else scores[i]) for i, (d, _) in enumerate(found)]
+    return [(d, score) for (d, _), score in zip(found, scores, strict=True)]
 
 
 def _retrieved(doc: Document) -> Retrieved:

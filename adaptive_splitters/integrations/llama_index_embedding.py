@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import Field, PrivateAttr
-from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo
+from llama_index.core.bridge.pydantic import BeforeValidator, Field, PrivateAttr, field_validator
+from llama_index.core.schema import BaseNode, MetadataMode, NodeRelationship, RelatedNodeInfo
 
+from adaptive_splitters.core import checks
 from adaptive_splitters.embeddings.context import DEFAULT_CONTEXT_WEIGHT, with_context
 from adaptive_splitters.embeddings.resolve import DEFAULT_MODEL
 
@@ -61,17 +63,31 @@ class MiniLMEmbedding(BaseEmbedding):
 class ContextualEmbedding(BaseEmbedding):
     """Any LlamaIndex embedding model, with each node's vector leaning towards its PREVIOUS and NEXT nodes
     (docs/method.md#contextual-vectors) when it embeds nodes as a transformation (an ``IngestionPipeline`` step, or
-    ``ContextualEmbedding(base)(nodes)`` before ``VectorStoreIndex(nodes, embed_model=base)``, which keeps the
+    ``ContextualEmbedding(base=base)(nodes)`` before ``VectorStoreIndex(nodes, embed_model=...)``, which keeps the
     vectors nodes bring). Queries and plain texts go to ``base`` unchanged.
 
-    A node whose neighbours are in the same call gets ``normalise(v + w * (v_prev + v_next))``, every vector being
-    ``base``'s of the text the index would embed (``MetadataMode.EMBED``); a node without them keeps ``base``'s.
+    A node whose neighbours are in the same call gets ``v + w * (v_prev + v_next)`` scaled to the length of ``v``,
+    every vector being ``base``'s of the text the index would embed (``MetadataMode.EMBED``), all in one batch call
+    to ``base``; a node without them keeps ``base``'s vector. ``to_dict``/``from_dict`` round-trip with a
+    :class:`MiniLMEmbedding` base; another base is given again on restoring.
     """
 
     base: BaseEmbedding = Field(description="The embedding model wrapped.")
-    context_weight: float = Field(
-        default=DEFAULT_CONTEXT_WEIGHT, ge=0, description="The share of each neighbour's vector added to a node's."
+    context_weight: Annotated[float, BeforeValidator(partial(checks.non_negative_number, "context_weight"))] = Field(
+        default=DEFAULT_CONTEXT_WEIGHT, description="The share of each neighbour's vector added to a node's."
     )
+
+    @field_validator("base", mode="before")
+    @classmethod
+    def _restored(cls, value: Any) -> Any:
+        """A serialised base (``to_dict``) restored: the bundled model's; another names itself in the error."""
+        if isinstance(value, dict):
+            if value.get("class_name") == MiniLMEmbedding.class_name():
+                return MiniLMEmbedding.from_dict(value)
+            name = value.get("class_name")
+            msg = f"ContextualEmbedding restores a MiniLMEmbedding base only; give base= again for {name!r}"
+            raise ValueError(msg)
+        return value
 
     @classmethod
     def class_name(cls) -> str:
@@ -87,28 +103,38 @@ class ContextualEmbedding(BaseEmbedding):
     def _get_text_embedding(self, text: str) -> list[float]:
         return self.base.get_text_embedding(text)
 
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return await self.base.aget_text_embedding(text)
+
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self.base.get_text_embedding_batch(texts)
 
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return await self.base.aget_text_embedding_batch(texts)
+
     def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> Sequence[BaseNode]:
-        """Embed ``nodes`` with ``base`` and lean each towards its neighbours among them."""
-        return self._leaned(super().__call__(nodes, **kwargs))
+        """Embed ``nodes`` with ``base`` (its batching) and lean each towards its neighbours among them."""
+        return self._leaned(nodes, self.base.get_text_embedding_batch(_texts(nodes), **kwargs))
 
     async def acall(self, nodes: Sequence[BaseNode], **kwargs: Any) -> Sequence[BaseNode]:
         """:meth:`__call__`, awaited."""
-        return self._leaned(await super().acall(nodes, **kwargs))
+        return self._leaned(nodes, await self.base.aget_text_embedding_batch(_texts(nodes), **kwargs))
 
-    def _leaned(self, nodes: Sequence[BaseNode]) -> Sequence[BaseNode]:
+    def _leaned(self, nodes: Sequence[BaseNode], embeddings: Sequence[Sequence[float]]) -> Sequence[BaseNode]:
         if not nodes:
             return nodes
         at = {node.node_id: i for i, node in enumerate(nodes)}
         sides = [[_related(node, relation, at) for node in nodes] for relation in (_PREVIOUS, _NEXT)]
-        vectors = np.asarray([node.embedding for node in nodes], dtype=np.float64)
-        mixed = with_context(vectors, sides[0], sides[1], self.context_weight)
+        mixed = with_context(np.asarray(embeddings, dtype=np.float64), sides[0], sides[1], self.context_weight)
         for i, node in enumerate(nodes):
-            if sides[0][i] is not None or sides[1][i] is not None:
-                node.embedding = [float(x) for x in mixed[i]]
+            alone = sides[0][i] is None and sides[1][i] is None
+            node.embedding = list(embeddings[i]) if alone else [float(x) for x in mixed[i]]
         return nodes
+
+
+def _texts(nodes: Sequence[BaseNode]) -> list[str]:
+    """What an index embeds of each node."""
+    return [node.get_content(metadata_mode=MetadataMode.EMBED) for node in nodes]
 
 
 _PREVIOUS, _NEXT = NodeRelationship.PREVIOUS, NodeRelationship.NEXT

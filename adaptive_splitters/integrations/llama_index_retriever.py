@@ -100,17 +100,19 @@ class TokenBudgetPostprocessor(BaseNodePostprocessor):
 
 class BudgetRetriever(BaseRetriever):
     """Retrieve nodes, rerank them, and deliver them while their tokens fit a budget, neighbours joined
-    (:class:`TokenBudgetPostprocessor`); reranking: :func:`~adaptive_splitters.retrieval.rerank.rerank`.
+    (:class:`TokenBudgetPostprocessor`); reranking: :func:`~adaptive_splitters.retrieval.rerank.rerank`. Delivered
+    nodes keep the index's similarity as their ``score``, so their order, not their scores, carries the reranking.
 
     Args:
         index: a ``VectorStoreIndex`` (or any index with ``as_retriever(similarity_top_k=...)``), asked for
             ``fetch_k`` nodes first and twice as many while all of them fit; or
-        retriever: any retriever, invoked as it is and its results trimmed to the budget. Give exactly one.
+        retriever: any retriever, invoked as it is and its results trimmed to the budget, in its order (not
+            reranked). Give exactly one.
         budget, tokenizer, join, order: as :class:`TokenBudgetPostprocessor`'s.
         window: nodes the best node brings on each side, where they fit (default 1; 0 for none), followed by its
             NEXT and PREVIOUS relationships and read from the index's docstore (or its vector store when that keeps
             the nodes): the text around the best match (:data:`~adaptive_splitters.retrieval.DEFAULT_WINDOW`).
-        fetch_k: nodes asked of the index first (default 100), reranked.
+        fetch_k: nodes asked of the index first (default 100: the pool reranking reorders).
         lexical_weight: the weight of the BM25 ranking of the retrieved nodes, fused with the index's ranking by
             reciprocal rank (default 1.0; 0: the index's ranking alone).
         neighbour_weight: the share of each neighbour's (PREVIOUS, NEXT) similarity a node adds to its own before
@@ -150,7 +152,7 @@ class BudgetRetriever(BaseRetriever):
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.retriever is not None:
-            return self._deliver(self._reranked(query_bundle, self.retriever.retrieve(query_bundle)))
+            return self._deliver(self.retriever.retrieve(query_bundle))
         k, best = self.fetch_k, None
         near: tuple[list[NodeWithScore], list[NodeWithScore]] = ([], [])
         while True:
@@ -164,7 +166,7 @@ class BudgetRetriever(BaseRetriever):
 
     async def _aretrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.retriever is not None:
-            return self._deliver(self._reranked(query_bundle, await self.retriever.aretrieve(query_bundle)))
+            return self._deliver(await self.retriever.aretrieve(query_bundle))
         k, best = self.fetch_k, None
         near: tuple[list[NodeWithScore], list[NodeWithScore]] = ([], [])
         while True:
@@ -179,12 +181,11 @@ class BudgetRetriever(BaseRetriever):
     def _reranked(self, query: QueryBundle, found: Sequence[NodeWithScore]) -> list[NodeWithScore]:
         """``found`` reranked for the query string (:func:`~adaptive_splitters.retrieval.rerank.rerank`), its
         scores read as similarities (:func:`~adaptive_splitters.retrieval.rerank.as_similarities`)."""
-        given = [n.score for n in found]
-        scores = None if any(s is None for s in given) else as_similarities([float(s) for s in given if s is not None])
+        scores = as_similarities([n.score for n in found])
         candidates = [
             Candidate(
                 n.node.get_content(),
-                None if scores is None else scores[i],
+                scores[i],
                 n.node.node_id,
                 _related(n.node, NodeRelationship.PREVIOUS),
                 _related(n.node, NodeRelationship.NEXT),

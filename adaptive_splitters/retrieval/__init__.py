@@ -20,24 +20,13 @@ from adaptive_splitters.retrieval.budget import (
     may_take_more,
     next_fetch,
 )
-from adaptive_splitters.retrieval.rerank import (
-    DEFAULT_LEXICAL_WEIGHT,
-    DEFAULT_NEIGHBOUR_WEIGHT,
-    RERANK_FETCH,
-    Candidate,
-    rerank,
-)
 
 __all__ = [
     "DEFAULT_BUDGET",
-    "DEFAULT_LEXICAL_WEIGHT",
-    "DEFAULT_NEIGHBOUR_WEIGHT",
     "DEFAULT_TOKENIZER",
     "DEFAULT_WINDOW",
     "MAX_FETCH",
     "ORDERS",
-    "RERANK_FETCH",
-    "Candidate",
     "Neighbours",
     "Passage",
     "Retrieved",
@@ -46,5 +35,4 @@ __all__ = [
     "deliver",
     "may_take_more",
     "next_fetch",
-    "rerank",
 ]

@@ -63,10 +63,11 @@ def rerank(
     """The order (indices into ``candidates``, best first) after reranking ``candidates`` (best first) for
     ``query``.
 
-    First each candidate with a score adds ``neighbour_weight`` times each neighbour's score (a neighbour that is
-    not among the candidates ranked below them all: it counts as the lowest score); the candidates are ordered by
-    that. Then that order and the BM25 order of their texts (statistics from the candidates themselves) are fused
-    by reciprocal rank, the lexical one weighted ``lexical_weight``. Ties keep the search's order.
+    First each candidate adds ``neighbour_weight`` times each of its two neighbours' scores (a neighbour that is
+    not among the candidates, or none at all, counts as the lowest score), when every candidate has a finite score;
+    the candidates are ordered by that. Then that order and the BM25 order of their texts (statistics from the
+    candidates themselves) are fused by reciprocal rank, the lexical one weighted ``lexical_weight``. Ties keep the
+    search's order.
     """
     checks.non_negative_number("lexical_weight", lexical_weight)
     checks.non_negative_number("neighbour_weight", neighbour_weight)
@@ -90,10 +91,12 @@ def rerank(
 
 
 def _with_neighbours(candidates: Sequence[Candidate], weight: float) -> list[float] | None:
-    """Each candidate's score plus ``weight`` times its neighbours' (absent ones at the lowest score); ``None``
-    when a score is unknown or ``weight`` is 0 (the search's order stands)."""
+    """Each candidate's score plus ``weight`` times its two neighbours' scores, a neighbour that is not among the
+    candidates (or that it does not have: a text's first or last chunk, another splitter's chunk) counted at the
+    lowest score among them, so that adding a constant to every score, or scaling them all, never changes the
+    order; ``None`` when a score is unknown or not finite, or ``weight`` is 0 (the search's order stands)."""
     scores = [c.score for c in candidates]
-    if not weight or any(s is None for s in scores):
+    if not weight or any(s is None or not math.isfinite(s) for s in scores):
         return None
     known = [float(s) for s in scores if s is not None]
     floor = min(known)
@@ -101,25 +104,24 @@ def _with_neighbours(candidates: Sequence[Candidate], weight: float) -> list[flo
     out = []
     for candidate, score in zip(candidates, known, strict=True):
         for key in (candidate.previous, candidate.next):
-            if key is not None:
-                score += weight * by_key.get(key, floor)
+            score += weight * (floor if key is None else by_key.get(key, floor))
         out.append(score)
     return out
 
 
-def as_similarities(scores: Sequence[float]) -> list[float] | None:
+def as_similarities(scores: Sequence[float | None]) -> list[float | None]:
     """Scores a search returned, best first, as similarities (higher is nearer): as they are when they do not rise
-    (similarities), negated when they do not fall (distances, as most stores' ``*_with_score`` searches give);
-    ``None`` when they do both (not one ranking's scores) or one is not a finite number."""
-    values = [float(s) for s in scores]
-    if not all(math.isfinite(v) for v in values):
-        return None
+    (similarities), negated when they do not fall (distances, as most stores' ``*_with_score`` searches give); all
+    ``None`` when one is unknown or not finite, or they both rise and fall (not one ranking's scores)."""
+    if any(s is None or not math.isfinite(s) for s in scores):
+        return [None] * len(scores)
+    values = [float(s) for s in scores if s is not None]
     pairs = list(zip(values, values[1:], strict=False))
     if all(b <= a for a, b in pairs):
-        return values
+        return list(values)
     if all(b >= a for a, b in pairs):
         return [-v for v in values]
-    return None
+    return [None] * len(scores)
 
 
 def words(text: str) -> list[str]:
@@ -141,10 +143,3 @@ def bm25(query: str, texts: Sequence[str]) -> list[float]:
         norm = BM25_K1 * (1 - BM25_B + BM25_B * size / mean) if mean else BM25_K1
         out.append(sum(idf[w] * bag[w] * (BM25_K1 + 1) / (bag[w] + norm) for w in idf if w in bag))
     return out
-
-
-def rerank_fetch(fetch_k: int, lexical_weight: float, neighbour_weight: float) -> int:
-    """Results to ask a search for first: at least :data:`RERANK_FETCH` when reranking, so that the lexical and
-    neighbour signals have candidates to lift."""
-    checks.positive_int("fetch_k", fetch_k)
-    return max(fetch_k, RERANK_FETCH) if lexical_weight or neighbour_weight else fetch_k

@@ -28,16 +28,17 @@ def leaned(own: str, *neighbours: str, weight: float = 0.25) -> np.ndarray:
     return vector / np.linalg.norm(vector)
 
 
-def test_with_context_adds_a_share_of_each_neighbour_and_normalises() -> None:
-    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 4.0]])
-    out = with_context(vectors, [None, 0, None], [1, None, None], 0.5)
+def test_with_context_adds_a_share_of_each_neighbour_at_the_rows_own_length() -> None:
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 4.0], [0.0, 2.0]])
+    out = with_context(vectors, [None, 0, None, None], [1, None, None, 0], 0.5)
     np.testing.assert_allclose(out[0], np.array([1.0, 0.5]) / np.linalg.norm([1.0, 0.5]), rtol=1e-6)
     np.testing.assert_allclose(out[1], np.array([0.5, 1.0]) / np.linalg.norm([0.5, 1.0]), rtol=1e-6)
-    np.testing.assert_allclose(out[2], [0.6, 0.8], rtol=1e-6)  # no neighbours: its own, normalised
+    np.testing.assert_allclose(out[2], [3.0, 4.0], rtol=1e-6)  # no neighbours: its own vector
+    np.testing.assert_allclose(out[3], 2 * np.array([0.5, 2.0]) / np.linalg.norm([0.5, 2.0]), rtol=1e-6)  # length 2
     with pytest.raises(ValueError, match="context_weight must be a finite number >= 0"):
-        with_context(vectors, [None] * 3, [None] * 3, -1)
-    with pytest.raises(ValueError, match="3 vectors but 2 and 3 neighbour indices"):
-        with_context(vectors, [None] * 2, [None] * 3, 0.25)
+        with_context(vectors, [None] * 4, [None] * 4, -1)
+    with pytest.raises(ValueError, match="4 vectors but 2 and 4 neighbour indices"):
+        with_context(vectors, [None] * 2, [None] * 4, 0.25)
 
 
 def test_langchain_stores_each_chunk_with_its_neighbours_and_queries_unchanged() -> None:
@@ -107,3 +108,55 @@ def test_llama_index_nodes_without_neighbours_keep_the_wrapped_models_vector() -
     out = ContextualEmbedding(base=HashingEmbedding())(nodes)
     assert len(out) == 1
     assert out[0].embedding == hashed_vector(out[0].get_content(metadata_mode=MetadataMode.EMBED))
+
+
+def test_langchain_a_text_found_in_several_places_leans_towards_none() -> None:
+    """A repeated footer sits beside different chunks in two documents: stored as the model embeds it."""
+    docs = [
+        LCDocument(id="a1", page_content="about cats", metadata={"adaptive_next_id": "a2"}),
+        LCDocument(id="a2", page_content="Confidential.", metadata={"adaptive_prev_id": "a1"}),
+        LCDocument(id="b1", page_content="about tax", metadata={"adaptive_next_id": "b2"}),
+        LCDocument(id="b2", page_content="Confidential.", metadata={"adaptive_prev_id": "b1"}),
+    ]
+    embeddings = ContextualEmbeddings(HashingEmbeddings(), docs)
+    footer, cats = embeddings.embed_documents(["Confidential.", "about cats"])
+    assert footer == hashed_vector("Confidential.")
+    np.testing.assert_allclose(cats, leaned("about cats", "Confidential."), rtol=1e-5, atol=1e-7)
+
+
+def test_llama_index_contextual_embedding_round_trips_and_checks_its_weight() -> None:
+    from adaptive_splitters.llama_index import MiniLMEmbedding
+
+    model = ContextualEmbedding(base=MiniLMEmbedding(), context_weight=0.5)
+    again = ContextualEmbedding.from_dict(model.to_dict())
+    assert isinstance(again.base, MiniLMEmbedding)
+    assert again.context_weight == 0.5
+    with pytest.raises(ValueError, match="restores a MiniLMEmbedding base only; give base= again for"):
+        ContextualEmbedding.from_dict(ContextualEmbedding(base=HashingEmbedding()).to_dict())
+    for bad in (float("inf"), True, -0.1):
+        with pytest.raises(ValueError, match="context_weight must be a finite number >= 0"):
+            ContextualEmbedding(base=HashingEmbedding(), context_weight=bad)
+
+
+class BatchCounting(HashingEmbedding):
+    """Counts the batch calls it receives."""
+
+    batches: int = 0
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        self.batches += 1
+        return [hashed_vector(t) for t in texts]
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        self.batches += 1
+        return [hashed_vector(t) for t in texts]
+
+
+def test_llama_index_contextual_embedding_uses_the_base_models_batches_sync_and_async() -> None:
+    nodes = AdaptiveNodeParser(**SETTINGS).get_nodes_from_documents([Document(text=SAMPLE, id_="sample")])
+    base = BatchCounting(embed_batch_size=1000)
+    first = [n.embedding for n in ContextualEmbedding(base=base)([n.model_copy() for n in nodes])]
+    assert base.batches == 1
+    second = [n.embedding for n in asyncio.run(ContextualEmbedding(base=base).acall([n.model_copy() for n in nodes]))]
+    assert base.batches == 2
+    np.testing.assert_allclose(first, second, rtol=1e-6)

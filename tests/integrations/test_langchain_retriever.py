@@ -271,3 +271,18 @@ def test_a_reranking_weight_that_is_not_a_number_from_0_is_refused(
 ) -> None:
     with pytest.raises(ValidationError, match="must be a finite number >= 0"):
         BudgetRetriever(vectorstore=store, **{field: bad})
+
+
+def test_a_wrapped_retrievers_order_is_kept(chunks: list[Document]) -> None:
+    """A retriever that is not a store's (an ensemble, a cross-encoder) has ordered its results: they are
+    trimmed to the budget in its order, not reranked."""
+
+    class Fixed(BaseRetriever):
+        docs: list[Document]
+
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+            return self.docs
+
+    picked = [c for c in chunks if "Ortiz" not in c.page_content][:3] + [c for c in chunks if "Ortiz" in c.page_content]
+    out = BudgetRetriever(retriever=Fixed(docs=picked), budget=10_000, join=False, window=0).invoke("Helena Ortiz")
+    assert [d.id for d in out] == [d.id for d in picked]

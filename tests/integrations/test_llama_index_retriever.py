@@ -206,3 +206,11 @@ def test_reranking_reads_the_node_scores_and_their_neighbour_relationships(index
 def test_a_reranking_weight_that_is_not_a_number_from_0_is_refused(index: VectorStoreIndex, field: str) -> None:
     with pytest.raises(ValueError, match=f"{field} must be a finite number >= 0"):
         BudgetRetriever(index=index, **{field: -1})
+
+
+def test_a_wrapped_retrievers_order_is_kept(index: VectorStoreIndex) -> None:
+    """Results of a retriever that is not the index's own are trimmed in its order, not reranked."""
+    wrapped = index.as_retriever(similarity_top_k=6)
+    given = [n.node.node_id for n in wrapped.retrieve("Who is Helena Ortiz?")]
+    out = BudgetRetriever(retriever=wrapped, budget=10_000, join=False, window=0).retrieve("Who is Helena Ortiz?")
+    assert [n.node.node_id for n in out] == given

@@ -40,9 +40,9 @@ def test_a_query_of_function_words_only_changes_nothing() -> None:
 
 
 def test_a_candidate_whose_neighbours_match_rises_and_a_missing_neighbour_counts_as_the_lowest_score() -> None:
-    """Scores 0.50, 0.49, 0.48, 0.47: the third's neighbours score 0.9 and 0.8, so with a quarter of theirs it
-    leads (0.48 + 0.25 * 1.7 = 0.905); the first's only neighbour is not among the candidates and counts 0.1, the
-    lowest score (0.5 + 0.025 = 0.525)."""
+    """Scores 0.50, 0.49, 0.48, 0.47, 0.1, 0.8: gamma's neighbours score 0.1 and 0.8, so with a quarter of theirs it
+    rises to second (0.48 + 0.25 * 0.9 = 0.705); a neighbour not among the candidates, or none at all, counts 0.1,
+    the lowest score (alpha 0.5 + 0.25 * 0.2 = 0.55, beta 0.49 + 0.05)."""
     found = [
         Candidate("alpha", 0.50, "a", previous="missing"),
         Candidate("beta", 0.49, "b"),
@@ -53,7 +53,7 @@ def test_a_candidate_whose_neighbours_match_rises_and_a_missing_neighbour_counts
     ]
     order = rerank("nothing in common", found, lexical_weight=0, neighbour_weight=0.25)
     assert order[:2] == [5, 2]  # yankee 0.8; gamma 0.48 + 0.25 * (0.1 + 0.8) = 0.705
-    assert order.index(0) < order.index(1)  # alpha 0.5 + 0.25 * 0.1 = 0.525 above beta 0.49
+    assert order.index(0) < order.index(1)  # alpha 0.55 above beta 0.54
     assert order[-1] == 4  # x-ray 0.1 alone
 
 
@@ -99,5 +99,27 @@ def test_scores_are_read_as_similarities_by_their_order() -> None:
     assert as_similarities([0.9, 0.5, 0.5, 0.1]) == [0.9, 0.5, 0.5, 0.1]
     assert as_similarities([0.1, 0.4, 1.2]) == [-0.1, -0.4, -1.2]
     assert as_similarities([0.3]) == [0.3]
-    assert as_similarities([0.1, 0.5, 0.2]) is None
-    assert as_similarities([0.5, float("nan")]) is None
+    assert as_similarities([0.1, 0.5, 0.2]) == [None, None, None]
+    assert as_similarities([0.5, float("nan")]) == [None, None]
+    assert as_similarities([0.5, None]) == [None, None]
+
+
+def test_the_neighbour_step_does_not_depend_on_the_scores_offset_or_scale() -> None:
+    """Similarities, cosine distances negated and scaled L2 distances negated order alike: a chunk at a text's
+    edge (one neighbour) is not favoured or penalised by the sign of the scores."""
+    cosines = [0.8, 0.7, 0.3, 0.3]
+    found = [("B", None, None), ("A2", "A1", "A3"), ("A1", None, "A2"), ("A3", "A2", None)]
+
+    def order(scores: list[float]) -> list[int]:
+        candidates = [Candidate(k, s, k, p, n) for (k, p, n), s in zip(found, scores, strict=True)]
+        return rerank("zzz", candidates, lexical_weight=0, neighbour_weight=0.25)
+
+    expected = order(cosines)
+    assert order([c - 1 for c in cosines]) == expected
+    assert order([-(2 - 2 * c) for c in cosines]) == expected
+    assert order([5 * c + 3 for c in cosines]) == expected
+
+
+def test_non_finite_scores_leave_the_searchs_order() -> None:
+    found = [Candidate("a", 0.1, "a", next="b"), Candidate("b", float("nan"), "b"), Candidate("c", 0.9, "c")]
+    assert rerank("zzz", found, lexical_weight=0) == [0, 1, 2]
