@@ -143,6 +143,11 @@ def load_covidqa(root: Path, limit: int | None = None) -> DataSet:
     return DataSet("covidqa", docs, questions)
 
 
+def load(root: Path, name: str, docs: int | None = None) -> DataSet:
+    """The data set ``name`` (``covidqa``, limited to its first ``docs`` articles, or ``chroma``)."""
+    return load_covidqa(root, docs) if name == "covidqa" else load_chroma(root)
+
+
 # --- chunkers -------------------------------------------------------------------------------------------------
 
 
@@ -867,8 +872,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"all-MiniLM-L6-v2; budgets in cl100k tokens; k = {K}; recall, precision and IoU in %")
     for name in args.data.split(","):
-        data = load_covidqa(args.root, args.docs) if name == "covidqa" else load_chroma(args.root)
-        run(data, vectors, options)
+        run(load(args.root, name, args.docs), vectors, options)
     return 0
 
 

@@ -72,8 +72,7 @@ from retrieval import (  # the scripts sit side by side in benchmarks/
     Span,
     Vectors,
     build_index,
-    load_chroma,
-    load_covidqa,
+    load,
     prepared,
     rankings,
     recall,
@@ -587,8 +586,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     print("all-MiniLM-L6-v2 children (our default chunks); budgets in cl100k tokens; recall in %")
     for name in args.data.split(","):
-        data = load_covidqa(args.root, args.docs) if name == "covidqa" else load_chroma(args.root)
-        run(data, vectors, sizes)
+        run(load(args.root, name, args.docs), vectors, sizes)
     return 0
 
 

@@ -25,20 +25,23 @@ def with_context(
 ) -> np.ndarray:
     """Each row of ``vectors`` plus ``weight`` times the rows of its neighbours (``before[i]``, ``after[i]``: row
     indices, ``None`` for none), scaled to the row's own length (unit vectors stay unit vectors, and a model's
-    unnormalised lengths are kept, so stores that compare by distance or inner product see no new lengths); a row
-    whose sum is zero stays as it was."""
+    unnormalised lengths are kept, so stores that compare by distance or inner product see no new lengths), in the
+    input's dtype; a row without neighbours, or whose sum is zero, is returned exactly as it was."""
     weight = checks.non_negative_number("context_weight", weight)
-    rows = np.asarray(vectors, dtype=np.float64)
+    given = np.asarray(vectors)
+    rows = given.astype(np.float64)
     if len(before) != len(rows) or len(after) != len(rows):
         msg = f"with_context: {len(rows)} vectors but {len(before)} and {len(after)} neighbour indices"
         raise ValueError(msg)
-    out = rows.copy()
-    if weight:
-        for i, (left, right) in enumerate(zip(before, after, strict=True)):
-            for j in (left, right):
-                if j is not None:
-                    out[i] += weight * rows[j]
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    own = np.linalg.norm(rows, axis=1, keepdims=True)
-    out = np.where(norms > 0, out * (own / np.where(norms > 0, norms, 1.0)), rows)
-    return out.astype(np.float32)
+    out = given.copy()
+    if not weight:
+        return out
+    for i, sides in enumerate(zip(before, after, strict=True)):
+        near = [j for j in sides if j is not None]
+        if not near:
+            continue
+        mixed = rows[i] + weight * rows[near].sum(axis=0)
+        norm = float(np.linalg.norm(mixed))
+        if norm > 0:
+            out[i] = mixed * (float(np.linalg.norm(rows[i])) / norm)
+    return out

@@ -79,15 +79,11 @@ class ContextualEmbeddings(Embeddings):
         sides = {t: self.neighbours.get(t, (None, None)) for t in texts}
         unique = list(dict.fromkeys([*texts, *(n for pair in sides.values() for n in pair if n is not None)]))
         at = {t: i for i, t in enumerate(unique)}
-        vectors = np.asarray(self.base.embed_documents(unique), dtype=np.float64)
-        before = [_index(at, sides.get(t, (None, None))[0]) for t in unique]
-        after = [_index(at, sides.get(t, (None, None))[1]) for t in unique]
-        mixed = with_context(vectors, before, after, self.context_weight)
-        out = []
-        for t in texts:
-            alone = before[at[t]] is None and after[at[t]] is None  # base's vector as it gave it
-            out.append([float(x) for x in (vectors if alone else mixed)[at[t]]])
-        return out
+        pairs = [sides.get(t, (None, None)) for t in unique]  # a neighbour's own neighbours are not embedded
+        before = [None if b is None else at[b] for b, _ in pairs]
+        after = [None if a is None else at[a] for _, a in pairs]
+        vectors = with_context(np.asarray(self.base.embed_documents(unique)), before, after, self.context_weight)
+        return [[float(x) for x in vectors[at[t]]] for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         """``base``'s vector of the query."""
@@ -98,7 +94,3 @@ def _text(by_id: dict[str, str], doc: Document, key: str) -> str | None:
     """The text of the chunk ``doc``'s ``key`` metadata names, when it is among the documents."""
     wanted = doc.metadata.get(key)
     return by_id.get(wanted) if isinstance(wanted, str) else None
-
-
-def _index(at: dict[str, int], text: str | None) -> int | None:
-    return None if text is None else at[text]

@@ -125,10 +125,9 @@ class ContextualEmbedding(BaseEmbedding):
             return nodes
         at = {node.node_id: i for i, node in enumerate(nodes)}
         sides = [[_related(node, relation, at) for node in nodes] for relation in (_PREVIOUS, _NEXT)]
-        mixed = with_context(np.asarray(embeddings, dtype=np.float64), sides[0], sides[1], self.context_weight)
-        for i, node in enumerate(nodes):
-            alone = sides[0][i] is None and sides[1][i] is None
-            node.embedding = list(embeddings[i]) if alone else [float(x) for x in mixed[i]]
+        vectors = with_context(np.asarray(embeddings, dtype=np.float64), sides[0], sides[1], self.context_weight)
+        for node, vector in zip(nodes, vectors, strict=True):
+            node.embedding = [float(x) for x in vector]
         return nodes
 
 
